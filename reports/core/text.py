@@ -1,0 +1,60 @@
+"""Text cleaning and measuring shared by the editor, the renderer and the importer."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Characters a .docx cannot hold (XML 1.0 forbids C0 controls except tab/newline/CR) and lone
+# surrogates (unencodable in UTF-8). \x0b (vertical tab, from Excel paste) becomes a newline.
+_CONTROL = re.compile(r"[\x00-\x08\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_SPACE_RUN = re.compile(r"[ \t\u3000]+")
+
+
+def clean_text(value: str, *, multiline: bool = True) -> str:
+    """Return text safe to store and to put into WordprocessingML.
+
+    Removes control characters and lone surrogates, turns \\x0b/\\r\\n/\\r into \\n, normalises to NFC
+    and strips leading/trailing whitespace of each line (indentation comes from formatting, never
+    from spaces: GBT9704.md D18). With multiline=False, newlines become nothing.
+    """
+    if not value:
+        return ""
+    text = value.replace("\r\n", "\n").replace("\r", "\n").replace("\x0b", "\n")
+    text = text.replace("\u2028", "\n").replace("\u2029", "\n")
+    text = _SURROGATE.sub("", text)
+    text = _CONTROL.sub("", text)
+    text = unicodedata.normalize("NFC", text)
+    lines = [line.strip(" \t\u3000\u00a0") for line in text.split("\n")]
+    if not multiline:
+        return "".join(lines)
+    # Collapse runs of blank lines: a blank line means "new paragraph", nothing more.
+    out: list[str] = []
+    for line in lines:
+        if line or (out and out[-1]):
+            out.append(line)
+    return "\n".join(out).strip("\n")
+
+
+def split_paragraphs(text: str) -> list[str]:
+    """A multi-line field (opening, closing, paragraph) as its list of non-empty paragraphs."""
+    return [line for line in (text or "").split("\n") if line.strip()]
+
+
+def count_chars(text: str) -> int:
+    """The character count shown against targets: every non-whitespace character."""
+    return len(_SPACE_RUN.sub("", (text or "").replace("\n", "")))
+
+
+def count_han(text: str) -> int:
+    return len(_HAN.findall(text or ""))
+
+
+def display_width(text: str) -> float:
+    """Width in 字: full-width characters 1, ASCII/half-width 0.5 (GBT9704.md §2.1)."""
+    width = 0.0
+    for ch in text:
+        width += 0.5 if unicodedata.east_asian_width(ch) in ("Na", "H", "N") else 1.0
+    return width

@@ -1,0 +1,184 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class Bureau(models.Model):
+    name = models.CharField("名称", max_length=100, unique=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "财政局"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Department(models.Model):
+    bureau = models.ForeignKey(Bureau, on_delete=models.CASCADE, related_name="departments", verbose_name="财政局")
+    name = models.CharField("名称", max_length=100)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "科室"
+        constraints = [models.UniqueConstraint(fields=["bureau", "name"], name="department_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    """A user's place in one bureau: department and role."""
+
+    class Role(models.TextChoices):
+        DRAFTER = "drafter", "起草人"
+        LEADER = "leader", "审核领导"
+        ADMIN = "admin", "管理员"
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership", verbose_name="用户"
+    )
+    bureau = models.ForeignKey(Bureau, on_delete=models.CASCADE, related_name="members", verbose_name="财政局")
+    department = models.ForeignKey(
+        Department, on_delete=models.SET_NULL, null=True, blank=True, related_name="members", verbose_name="科室"
+    )
+    role = models.CharField("角色", max_length=16, choices=Role.choices, default=Role.DRAFTER)
+    supervises = models.ManyToManyField(
+        Department, blank=True, related_name="supervisors", verbose_name="分管科室"
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "成员"
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.bureau} · {self.get_role_display()}"
+
+
+class ReportKind(models.Model):
+    """Mirror of a templates_docx/kinds/*.json file (the file is the source; see services.kinds_sync)."""
+
+    code = models.SlugField("代码", max_length=32, unique=True)
+    name = models.CharField("名称", max_length=50)
+    definition = models.JSONField("定义", default=dict)
+    is_active = models.BooleanField("启用", default=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "报告类型"
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Report(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "草稿"
+        SUBMITTED = "submitted", "已提交"
+        RETURNED = "returned", "退回修改"
+        APPROVED = "approved", "已审定"
+
+    bureau = models.ForeignKey(Bureau, on_delete=models.CASCADE, related_name="reports", verbose_name="财政局")
+    department = models.ForeignKey(
+        Department, on_delete=models.SET_NULL, null=True, blank=True, related_name="reports", verbose_name="牵头科室"
+    )
+    kind = models.ForeignKey(ReportKind, on_delete=models.PROTECT, related_name="reports", verbose_name="类型")
+    year = models.PositiveSmallIntegerField("年度")
+    period = models.CharField("期间", max_length=20, blank=True)
+    title = models.CharField("标题", max_length=200)
+    subject = models.CharField("主体", max_length=100, blank=True, help_text="述职人姓名职务，或单位名称")
+    opening = models.TextField("导语", blank=True)
+    closing = models.TextField("结尾", blank=True)
+    signature = models.CharField("落款", max_length=100, blank=True)
+    sign_date = models.CharField("日期", max_length=20, blank=True)
+    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.DRAFT)
+    version = models.PositiveIntegerField(default=1)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name="创建人"
+    )
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "报告"
+        ordering = ["-year", "-updated_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(year__gte=2000) & Q(year__lte=2100), name="report_year_range"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in (self.Status.DRAFT, self.Status.RETURNED)
+
+
+class Block(models.Model):
+    """One node of a report's outline tree: a heading, a point (一是…) or a paragraph.
+
+    Siblings are ordered by `position` under the same `parent` (null = top level). A heading's level
+    is its depth, so moving a block never needs its level rewritten, and numbers are computed.
+    """
+
+    class Type(models.TextChoices):
+        HEADING = "heading", "标题"
+        POINT = "point", "要点"
+        PARAGRAPH = "paragraph", "段落"
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="blocks")
+    parent = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True, related_name="children")
+    position = models.PositiveIntegerField(default=0)
+    type = models.CharField(max_length=16, choices=Type.choices)
+    title = models.TextField(blank=True, help_text="heading text, or a point's lead phrase")
+    text = models.TextField(blank=True)
+    run_in = models.BooleanField(default=False, help_text="heading shares its paragraph with its text")
+    inline = models.BooleanField(default=False, help_text="continues the previous paragraph")
+    guidance = models.TextField(blank=True)
+    target_chars = models.PositiveIntegerField(default=0)
+    required = models.BooleanField(default=False)
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+        indexes = [models.Index(fields=["report", "parent", "position"])]
+        constraints = [
+            models.CheckConstraint(condition=~Q(parent=models.F("id")), name="block_not_own_parent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_type_display()} {self.title or self.text[:20]}"
+
+
+class Export(models.Model):
+    """One requested Word file. The bytes live in the database so web and worker share no disk."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "排队中"
+        RUNNING = "running", "生成中"
+        DONE = "done", "已完成"
+        FAILED = "failed", "失败"
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="exports")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True)
+    masked = models.BooleanField(default=False)
+    snapshot = models.JSONField(default=dict)
+    file_name = models.CharField(max_length=255, blank=True)
+    content = models.BinaryField(null=True, blank=True, editable=False)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(progress__lte=100), name="export_progress_range"),
+        ]
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
