@@ -48,26 +48,38 @@ def numbering_for(overrides: Mapping[str, str] | None) -> dict[str, str]:
     return merged
 
 
-def number_blocks(blocks: Iterable[Mapping[str, Any]], numbering: Mapping[str, str], level: int = 1) -> list[dict]:
-    """Return a copy of a block tree with a "number" on every heading and point.
+def sibling_numbers(types: Iterable[str], level: int, numbering: Mapping[str, str]) -> list[str]:
+    """Numbers for one list of siblings given their types, at heading depth `level`.
 
-    Headings are numbered among their sibling headings with the pattern of their level (the level is
-    the depth: a heading inside a level-1 heading is level 2). Points are numbered among their
-    sibling points. Paragraphs get "". Each heading also gets "level".
+    Headings are numbered among sibling headings with their level's pattern; points among sibling
+    points with the "point" pattern; anything else gets "".
     """
-    out: list[dict] = []
+    heading_pattern = numbering.get(str(level), DEFAULT_NUMBERING["4"])
+    out: list[str] = []
     heading_n = point_n = 0
-    for block in blocks:
-        item = dict(block)
-        if block["type"] == "heading":
+    for kind in types:
+        if kind == "heading":
             heading_n += 1
-            item["level"] = level
-            item["number"] = format_number(numbering.get(str(level), DEFAULT_NUMBERING["4"]), heading_n)
-            item["children"] = number_blocks(block.get("children", ()), numbering, level + 1)
-        elif block["type"] == "point":
+            out.append(format_number(heading_pattern, heading_n))
+        elif kind == "point":
             point_n += 1
-            item["number"] = format_number(numbering["point"], point_n)
+            out.append(format_number(numbering["point"], point_n))
         else:
-            item["number"] = ""
+            out.append("")
+    return out
+
+
+def number_blocks(blocks: Iterable[Mapping[str, Any]], numbering: Mapping[str, str], level: int = 1) -> list[dict]:
+    """Return a copy of a block tree with "number" on every block and "level" on headings.
+
+    A heading's level is its depth: a heading inside a level-1 heading is level 2.
+    """
+    blocks = list(blocks)
+    out: list[dict] = []
+    for block, number in zip(blocks, sibling_numbers([b["type"] for b in blocks], level, numbering), strict=True):
+        item = dict(block, number=number)
+        if block["type"] == "heading":
+            item["level"] = level
+            item["children"] = number_blocks(block.get("children", ()), numbering, level + 1)
         out.append(item)
     return out

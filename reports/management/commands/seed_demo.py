@@ -1,0 +1,75 @@
+"""python manage.py seed_demo — idempotent demo bureau, users and one report of each kind."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from reports import services
+from reports.models import Bureau, Department, Membership, Report, ReportKind
+
+DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
+BUREAU = "示范市财政局"
+DEPARTMENTS = ["办公室", "预算科", "国库科", "综合科"]
+OUTSIDER_BUREAU = "邻市财政局"
+# username, full name, role, department, password (demo only: printed, reset on every run)
+USERS = [
+    ("drafter", "李文", Membership.Role.DRAFTER, "办公室", "drafter-demo-2025"),
+    ("leader", "王建国", Membership.Role.LEADER, "办公室", "leader-demo-2025"),
+    ("admin", "赵敏", Membership.Role.ADMIN, "办公室", "admin-demo-2025"),
+]
+OUTSIDER = ("outsider", "周强", Membership.Role.DRAFTER, "办公室", "outsider-demo-2025")
+
+
+def demo_contents() -> list[dict]:
+    return [json.loads(p.read_text(encoding="utf-8")) for p in sorted(DEMO_DIR.glob("*.json"))]
+
+
+def _user(bureau: Bureau, spec: tuple) -> object:
+    username, full_name, role, department_name, password = spec
+    User = get_user_model()
+    user, _ = User.objects.get_or_create(username=username)
+    user.first_name = full_name
+    user.is_staff = role == Membership.Role.ADMIN
+    user.is_superuser = role == Membership.Role.ADMIN
+    user.set_password(password)
+    user.save()
+    department = Department.objects.get(bureau=bureau, name=department_name)
+    membership, _ = Membership.objects.update_or_create(
+        user=user, defaults={"bureau": bureau, "department": department, "role": role}
+    )
+    if role == Membership.Role.LEADER:
+        membership.supervises.set(bureau.departments.all())
+    return user
+
+
+class Command(BaseCommand):
+    help = "创建（或更新）演示数据：示范市财政局、各角色用户、每类报告各一份。可重复运行。"
+
+    @transaction.atomic
+    def handle(self, *args, **options) -> None:
+        services.kinds_sync()
+        bureau, _ = Bureau.objects.get_or_create(name=BUREAU)
+        for name in DEPARTMENTS:
+            Department.objects.get_or_create(bureau=bureau, name=name)
+        outsider_bureau, _ = Bureau.objects.get_or_create(name=OUTSIDER_BUREAU)
+        Department.objects.get_or_create(bureau=outsider_bureau, name="办公室")
+        users = {spec[0]: _user(bureau, spec) for spec in USERS}
+        _user(outsider_bureau, OUTSIDER)
+
+        created = 0
+        for content in demo_contents():
+            kind = ReportKind.objects.get(code=content["kind"])
+            if Report.objects.filter(bureau=bureau, kind=kind, title=content["title"]).exists():
+                continue
+            services.report_create_from_content(user=users["drafter"], bureau=bureau, kind=kind, content=content)
+            created += 1
+
+        self.stdout.write(f"演示数据就绪：{BUREAU}，新建报告 {created} 份（已有的不重复创建）。")
+        self.stdout.write("演示账号（用户名 / 密码 / 角色）：")
+        for username, full_name, role, _dept, password in [*USERS, OUTSIDER]:
+            self.stdout.write(f"  {username} / {password} / {Membership.Role(role).label}（{full_name}）")

@@ -1,0 +1,377 @@
+"""Writes: every change to domain rows goes through a function here."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import logging
+import zipfile
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from .core.kinds import fill, load_kinds
+from .core.text import clean_text
+from .errors import BlockConflict, InvalidInput, NotEditable
+from .models import Block, Bureau, Department, Export, Report, ReportKind
+from .selectors import membership_for, report_file_name, report_snapshot
+
+logger = logging.getLogger(__name__)
+
+MAX_DEPTH = 3
+MAX_TEXT = 20_000  # characters per field; a section longer than this is a paste accident
+REPORT_FIELDS = ("title", "subject", "period", "opening", "closing", "signature", "sign_date")
+SINGLE_LINE_FIELDS = ("title", "subject", "period", "signature", "sign_date")
+
+
+# --- kinds ---------------------------------------------------------------------------------------
+
+
+def kinds_sync() -> int:
+    """Mirror templates_docx/kinds/*.json into ReportKind rows (create or update). Returns the count."""
+    kinds = load_kinds()
+    for code, definition in kinds.items():
+        ReportKind.objects.update_or_create(code=code, defaults={"name": definition["name"], "definition": definition})
+    return len(kinds)
+
+
+def kinds_sync_after_migrate(sender, **kwargs) -> None:
+    kinds_sync()
+
+
+# --- reports -------------------------------------------------------------------------------------
+
+
+def cn_date(day: dt.date) -> str:
+    """GB 7.3.5.4: full year, no leading zeros: 2024年1月5日."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+@transaction.atomic
+def report_create(
+    *, user, kind: ReportKind, year: int, subject: str = "", period: str = "", department: Department | None = None
+) -> Report:
+    """Create a report for the user's bureau with the kind's default outline (level-1 headings)."""
+    membership = membership_for(user)
+    if membership is None:
+        raise InvalidInput("您的账号未加入任何财政局，无法新建报告。")
+    if not 2000 <= year <= 2100:
+        raise InvalidInput("年度应在2000至2100之间。")
+    definition = kind.definition
+    subject = clean_text(subject, multiline=False)[:100]
+    values = {"year": year, "next_year": year + 1, "subject": subject}
+    bureau: Bureau = membership.bureau
+    end_signature = definition.get("signature") == "end"
+    report = Report.objects.create(
+        bureau=bureau,
+        department=department or membership.department,
+        kind=kind,
+        year=year,
+        period=clean_text(period, multiline=False)[:20],
+        title=fill(definition["title"], **values).strip()[:200],
+        subject=subject,
+        signature=bureau.name if end_signature else "",
+        sign_date=cn_date(timezone.localdate()) if end_signature else "",
+        created_by=user,
+    )
+    Block.objects.bulk_create(
+        Block(
+            report=report,
+            position=i,
+            type=Block.Type.HEADING,
+            title=fill(section["title"], **values),
+            guidance=section.get("guidance", ""),
+            target_chars=section.get("target_chars", 0),
+            required=section.get("required", False),
+        )
+        for i, section in enumerate(definition["sections"])
+    )
+    return report
+
+
+def _check_editable(report: Report) -> None:
+    if not report.is_editable:
+        raise NotEditable(f"报告当前状态为“{report.get_status_display()}”，不能修改。")
+
+
+def _clean_field(name: str, value: str) -> str:
+    value = clean_text(value, multiline=name not in SINGLE_LINE_FIELDS)
+    if len(value) > MAX_TEXT:
+        raise InvalidInput(f"内容过长（{len(value)}字），单项最多{MAX_TEXT}字，请分段。")
+    return value
+
+
+def report_update_fields(*, report: Report, data: dict[str, str]) -> Report:
+    """Save any of the report's own fields (title, opening, …); text is cleaned here, once."""
+    _check_editable(report)
+    changes: dict[str, Any] = {}
+    for name in REPORT_FIELDS:
+        if name in data:
+            value = _clean_field(name, data[name])
+            limit = Report._meta.get_field(name).max_length
+            if limit and len(value) > limit:
+                raise InvalidInput(f"“{Report._meta.get_field(name).verbose_name}”最多{limit}字。")
+            changes[name] = value
+    if "title" in changes and not changes["title"]:
+        raise InvalidInput("标题不能为空。")
+    if changes:
+        Report.objects.filter(pk=report.pk).update(**changes, version=F("version") + 1, updated_at=timezone.now())
+        for name, value in changes.items():
+            setattr(report, name, value)
+    return report
+
+
+# --- blocks --------------------------------------------------------------------------------------
+
+
+def _depth(block: Block | None) -> int:
+    """Heading depth of a block's position (0 = top level)."""
+    depth = 0
+    while block is not None:
+        depth += 1
+        block = block.parent
+    return depth
+
+
+def _compact(report: Report, parent_id: int | None) -> None:
+    siblings = list(Block.objects.filter(report=report, parent_id=parent_id).order_by("position", "id"))
+    changed = []
+    for i, block in enumerate(siblings):
+        if block.position != i:
+            block.position = i
+            changed.append(block)
+    Block.objects.bulk_update(changed, ["position"])
+
+
+def block_save(*, block: Block, version: int, data: dict[str, Any]) -> Block:
+    """Save a block's text with an optimistic version check.
+
+    The check is one conditional UPDATE on the block's own row, so two concurrent saves from the
+    same version cannot both succeed. Raises BlockConflict (with the stored block) when `version`
+    is stale, NotEditable when the report is frozen, InvalidInput for over-long text.
+    """
+    _check_editable(block.report)
+    title = _clean_field("title" if block.type == Block.Type.HEADING else "lead", data.get("title", block.title))
+    if block.type == Block.Type.HEADING:
+        title = clean_text(title, multiline=False)
+    text = _clean_field("text", data.get("text", block.text))
+    run_in = bool(data.get("run_in", block.run_in)) and block.type == Block.Type.HEADING
+    inline = bool(data.get("inline", block.inline)) and block.type != Block.Type.HEADING
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE reports_block SET title = %s, text = %s, run_in = %s, inline = %s, "
+            "version = version + 1, updated_at = %s WHERE id = %s AND version = %s",
+            [title, text, run_in, inline, now, block.pk, version],
+        )
+        applied = cursor.rowcount == 1
+    if not applied:
+        current = Block.objects.filter(pk=block.pk).first()
+        if current is None:
+            raise InvalidInput("此段已被删除，您的内容仍保留在页面中，可复制到其他位置。")
+        raise BlockConflict(current)
+    Report.objects.filter(pk=block.report_id).update(updated_at=now)
+    block.title, block.text, block.run_in, block.inline = title, text, run_in, inline
+    block.version = version + 1
+    return block
+
+
+@transaction.atomic
+def block_add(*, report: Report, type: str, parent: Block | None = None, after: Block | None = None) -> Block:
+    """Insert an empty block under `parent` (None = top level), after `after` or at the end."""
+    _check_editable(report)
+    if type not in Block.Type.values:
+        raise InvalidInput("未知的内容类型。")
+    if after is not None:
+        parent = after.parent
+    if parent is not None and parent.type != Block.Type.HEADING:
+        raise InvalidInput("只能在标题下添加内容。")
+    if type == Block.Type.HEADING and _depth(parent) >= MAX_DEPTH:
+        raise InvalidInput("标题最多三级（一、（一）1.）。")
+    siblings = Block.objects.filter(report=report, parent=parent)
+    if after is not None:
+        position = after.position + 1
+        siblings.filter(position__gte=position).update(position=F("position") + 1)
+    else:
+        last = siblings.order_by("-position").first()
+        position = last.position + 1 if last else 0
+    return Block.objects.create(report=report, parent=parent, position=position, type=type)
+
+
+@transaction.atomic
+def block_delete(*, block: Block) -> None:
+    """Delete a block with everything under it; the remaining siblings close the gap."""
+    _check_editable(block.report)
+    report, parent_id = block.report, block.parent_id
+    block.delete()
+    _compact(report, parent_id)
+
+
+@transaction.atomic
+def block_move(*, block: Block, direction: str) -> None:
+    """Move a block one place up or down among its siblings.
+
+    At the edge of its section, a point or paragraph moves into the neighbouring section of the
+    same level (to its end when moving up, to its start when moving down); a heading stays put.
+    """
+    _check_editable(block.report)
+    if direction not in ("up", "down"):
+        raise InvalidInput("未知的移动方向。")
+    report = block.report
+    siblings = list(Block.objects.filter(report=report, parent_id=block.parent_id).order_by("position", "id"))
+    index = next(i for i, b in enumerate(siblings) if b.pk == block.pk)
+    target = index - 1 if direction == "up" else index + 1
+    if 0 <= target < len(siblings):
+        siblings[index], siblings[target] = siblings[target], siblings[index]
+        for i, b in enumerate(siblings):
+            b.position = i
+        Block.objects.bulk_update(siblings, ["position"])
+        return
+    if block.type == Block.Type.HEADING or block.parent is None:
+        return
+    parent = block.parent
+    parents = list(Block.objects.filter(report=report, parent_id=parent.parent_id, type=Block.Type.HEADING)
+                   .order_by("position", "id"))
+    pi = next(i for i, b in enumerate(parents) if b.pk == parent.pk)
+    neighbour_index = pi - 1 if direction == "up" else pi + 1
+    if not 0 <= neighbour_index < len(parents):
+        return
+    neighbour = parents[neighbour_index]
+    if direction == "up":
+        last = neighbour.children.order_by("-position").first()
+        block.position = last.position + 1 if last else 0
+    else:
+        neighbour.children.update(position=F("position") + 1)
+        block.position = 0
+    block.parent = neighbour
+    block.save(update_fields=["parent", "position"])
+    _compact(report, parent.pk)
+
+
+# --- exports -------------------------------------------------------------------------------------
+
+
+def export_request(*, report: Report, user, masked: bool = False) -> Export:
+    """Record an export of the report as it is now and queue its rendering after commit."""
+    from .tasks import export_render
+
+    export = Export.objects.create(
+        report=report,
+        requested_by=user,
+        masked=masked,
+        snapshot=report_snapshot(report),
+        file_name=report_file_name(report),
+    )
+
+    def enqueue() -> None:
+        try:
+            export_render.delay(export.pk)
+        except Exception:  # broker down: say so on the export instead of failing the request
+            logger.exception("could not queue export %s", export.pk)
+            export_fail(export_id=export.pk, message="任务队列暂时不可用，请稍后点击“重试”。草稿内容不受影响。")
+
+    transaction.on_commit(enqueue)
+    return export
+
+
+def export_retry(*, export: Export) -> Export:
+    """Queue a failed export again (a new row, so the failed one stays as a record)."""
+    return export_request(report=export.report, user=export.requested_by, masked=export.masked)
+
+
+def _validate_docx(content: bytes) -> None:
+    with zipfile.ZipFile(io.BytesIO(content)) as package:
+        names = set(package.namelist())
+    if "word/document.xml" not in names or "[Content_Types].xml" not in names:
+        raise ValueError("rendered package is not a .docx")
+
+
+def export_run(*, export_id: int) -> bool:
+    """Render one export. Idempotent: returns False and does nothing if it is already done.
+
+    The finished bytes are written by a conditional UPDATE (status != done), so even two workers
+    running the same export concurrently store one file, once.
+    """
+    from django.conf import settings
+
+    from .core.docx_render import render_docx
+
+    claimed = Export.objects.filter(pk=export_id).exclude(status=Export.Status.DONE).update(
+        status=Export.Status.RUNNING, progress=10, started_at=timezone.now(), attempts=F("attempts") + 1, error=""
+    )
+    if not claimed:
+        return False
+    export = Export.objects.only("snapshot", "masked").get(pk=export_id)
+    content = render_docx(export.snapshot, settings.DOCX_LAYOUT)
+    Export.objects.filter(pk=export_id, status=Export.Status.RUNNING).update(progress=80)
+    _validate_docx(content)
+    stored = Export.objects.filter(pk=export_id).exclude(status=Export.Status.DONE).update(
+        status=Export.Status.DONE, progress=100, content=content, finished_at=timezone.now()
+    )
+    return bool(stored)
+
+
+def export_fail(*, export_id: int, message: str) -> None:
+    Export.objects.filter(pk=export_id).exclude(status=Export.Status.DONE).update(
+        status=Export.Status.FAILED, error=message, finished_at=timezone.now()
+    )
+
+
+# --- content from a snapshot (demo data, later: import) -------------------------------------------
+
+
+def _create_blocks(report: Report, blocks: list[dict], parent: Block | None, depth: int) -> None:
+    for position, data in enumerate(blocks):
+        kind = data["type"]
+        if kind == Block.Type.HEADING and depth >= MAX_DEPTH:
+            raise InvalidInput("标题最多三级（一、（一）1.）。")
+        block = Block.objects.create(
+            report=report,
+            parent=parent,
+            position=position,
+            type=kind,
+            title=clean_text(data.get("title") or data.get("lead", ""), multiline=kind != Block.Type.HEADING),
+            text=clean_text(data.get("text", "")),
+            run_in=bool(data.get("run_in")) and kind == Block.Type.HEADING,
+            inline=bool(data.get("inline")) and kind != Block.Type.HEADING,
+            guidance=data.get("guidance", ""),
+            target_chars=data.get("target_chars", 0),
+        )
+        if kind == Block.Type.HEADING:
+            _create_blocks(report, data.get("children", []), block, depth + 1)
+
+
+@transaction.atomic
+def report_create_from_content(*, user, bureau: Bureau, kind: ReportKind, content: dict[str, Any]) -> Report:
+    """Create a report whose fields and outline come from a snapshot-shaped dict.
+
+    Level-1 headings that match one of the kind's sections get its guidance and target length.
+    """
+    year = int(content["year"])
+    values = {"year": year, "next_year": year + 1, "subject": content.get("subject", "")}
+    sections = {fill(s["title"], **values): s for s in kind.definition.get("sections", [])}
+    department = bureau.departments.filter(name=content.get("department", "")).first()
+    report = Report.objects.create(
+        bureau=bureau,
+        department=department,
+        kind=kind,
+        year=year,
+        period=clean_text(content.get("period", ""), multiline=False),
+        title=clean_text(content["title"], multiline=False),
+        subject=clean_text(content.get("subject", ""), multiline=False),
+        opening=clean_text(content.get("opening", "")),
+        closing=clean_text(content.get("closing", "")),
+        signature=clean_text(content.get("signature", ""), multiline=False),
+        sign_date=clean_text(content.get("date", ""), multiline=False),
+        created_by=user,
+    )
+    blocks = []
+    for block in content.get("blocks", []):
+        section = sections.get(block.get("title", ""))
+        if block["type"] == "heading" and section:
+            block = dict(block, guidance=section["guidance"], target_chars=section["target_chars"])
+        blocks.append(block)
+    _create_blocks(report, blocks, None, 0)
+    return report

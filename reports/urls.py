@@ -1,0 +1,20 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.report_list, name="report_list"),
+    path("reports/new/", views.report_create, name="report_create"),
+    path("reports/<int:pk>/", views.report_edit, name="report_edit"),
+    path("reports/<int:pk>/outline/", views.report_outline, name="report_outline"),
+    path("reports/<int:pk>/fields/", views.report_fields_save, name="report_fields_save"),
+    path("reports/<int:pk>/preview/", views.report_preview, name="report_preview"),
+    path("reports/<int:pk>/blocks/", views.block_add, name="block_add"),
+    path("reports/<int:pk>/exports/", views.export_create, name="export_create"),
+    path("blocks/<int:pk>/save/", views.block_save, name="block_save"),
+    path("blocks/<int:pk>/delete/", views.block_delete, name="block_delete"),
+    path("blocks/<int:pk>/move/", views.block_move, name="block_move"),
+    path("exports/<int:pk>/", views.export_status, name="export_status"),
+    path("exports/<int:pk>/retry/", views.export_retry, name="export_retry"),
+    path("exports/<int:pk>/download/", views.export_download, name="export_download"),
+]

@@ -1,0 +1,208 @@
+"""Thin views: fetch and authorise through selectors, call one service, render a template or partial."""
+
+from __future__ import annotations
+
+import io
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import trigger_client_event
+
+from . import selectors, services
+from .core.document import layout_paragraphs
+from .errors import BlockConflict, DomainError
+from .forms import ReportCreateForm
+from .models import Export
+
+
+def _editor_context(report) -> dict:
+    tree = selectors.report_tree(report)
+    return {
+        "report": report,
+        "tree": tree,
+        "stats": selectors.section_stats(tree),
+        "total_chars": sum(s.chars for s in selectors.section_stats(tree)),
+        "export": selectors.export_latest(report=report),
+    }
+
+
+@require_GET
+@login_required
+def report_list(request: HttpRequest) -> HttpResponse:
+    reports = selectors.reports_for_user(user=request.user)
+    membership = selectors.membership_for(request.user)
+    return render(request, "reports/report_list.html", {"reports": reports, "membership": membership})
+
+
+@login_required
+def report_create(request: HttpRequest) -> HttpResponse:
+    membership = selectors.membership_for(request.user)
+    bureau = membership.bureau if membership else None
+    form = ReportCreateForm(request.POST or None, bureau=bureau)
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = services.report_create(user=request.user, **form.cleaned_data)
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            return redirect("report_edit", pk=report.pk)
+    template = "reports/report_create.html#create-form" if request.htmx else "reports/report_create.html"
+    return render(request, template, {"form": form})
+
+
+@require_GET
+@login_required
+def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    report = selectors.report_get_for_user(user=request.user, pk=pk)
+    template = "reports/report_edit.html#document" if request.htmx else "reports/report_edit.html"
+    return render(request, template, _editor_context(report))
+
+
+@require_GET
+@login_required
+def report_outline(request: HttpRequest, pk: int) -> HttpResponse:
+    report = selectors.report_get_for_user(user=request.user, pk=pk)
+    return render(request, "reports/report_edit.html#outline", _editor_context(report))
+
+
+@require_POST
+@login_required
+def report_fields_save(request: HttpRequest, pk: int) -> HttpResponse:
+    report = selectors.report_get_for_user(user=request.user, pk=pk)
+    data = {name: request.POST[name] for name in services.REPORT_FIELDS if name in request.POST}
+    try:
+        services.report_update_fields(report=report, data=data)
+    except DomainError as error:
+        return render(request, "reports/_save_state.html", {"error": str(error)}, status=422)
+    response = render(request, "reports/_save_state.html", {"saved": True})
+    return trigger_client_event(response, "report-changed")
+
+
+@require_GET
+@login_required
+def report_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    report = selectors.report_get_for_user(user=request.user, pk=pk)
+    paragraphs = layout_paragraphs(selectors.report_snapshot(report))
+    return render(request, "reports/report_preview.html", {"report": report, "paragraphs": paragraphs})
+
+
+def _document_response(request: HttpRequest, report, error: str = "") -> HttpResponse:
+    context = _editor_context(report) | {"error": error}
+    response = render(request, "reports/report_edit.html#document", context, status=422 if error else 200)
+    return trigger_client_event(response, "report-changed")
+
+
+@require_POST
+@login_required
+def block_add(request: HttpRequest, pk: int) -> HttpResponse:
+    report = selectors.report_get_for_user(user=request.user, pk=pk)
+    parent = after = None
+    if request.POST.get("parent"):
+        parent = selectors.block_get_for_user(user=request.user, pk=_int(request.POST["parent"]))
+    if request.POST.get("after"):
+        after = selectors.block_get_for_user(user=request.user, pk=_int(request.POST["after"]))
+    if any(b is not None and b.report_id != report.pk for b in (parent, after)):
+        return _document_response(request, report, "位置无效，请刷新页面。")
+    try:
+        services.block_add(report=report, type=request.POST.get("type", ""), parent=parent, after=after)
+    except DomainError as error:
+        return _document_response(request, report, str(error))
+    return _document_response(request, report)
+
+
+@require_POST
+@login_required
+def block_save(request: HttpRequest, pk: int) -> HttpResponse:
+    block = selectors.block_get_for_user(user=request.user, pk=pk)
+    version = _int(request.POST.get("version", ""))
+    data = {
+        "title": request.POST.get("title", block.title),
+        "text": request.POST.get("text", block.text),
+        "run_in": request.POST.get("run_in") == "on",
+        "inline": request.POST.get("inline") == "on",
+    }
+    try:
+        block = services.block_save(block=block, version=version, data=data)
+    except BlockConflict as conflict:
+        context = {"block": conflict.current, "mine_version": version, "error": str(conflict), "conflict": True}
+        return render(request, "reports/_save_state.html", context, status=409)
+    except DomainError as error:
+        return render(request, "reports/_save_state.html", {"block": block, "error": str(error)}, status=422)
+    response = render(request, "reports/_save_state.html", {"block": block, "saved": True})
+    return trigger_client_event(response, "report-changed")
+
+
+@require_POST
+@login_required
+def block_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    block = selectors.block_get_for_user(user=request.user, pk=pk)
+    report = block.report
+    try:
+        services.block_delete(block=block)
+    except DomainError as error:
+        return _document_response(request, report, str(error))
+    return _document_response(request, report)
+
+
+@require_POST
+@login_required
+def block_move(request: HttpRequest, pk: int) -> HttpResponse:
+    block = selectors.block_get_for_user(user=request.user, pk=pk)
+    try:
+        services.block_move(block=block, direction=request.POST.get("direction", ""))
+    except DomainError as error:
+        return _document_response(request, block.report, str(error))
+    return _document_response(request, block.report)
+
+
+@require_POST
+@login_required
+def export_create(request: HttpRequest, pk: int) -> HttpResponse:
+    report = selectors.report_get_for_user(user=request.user, pk=pk)
+    export = services.export_request(report=report, user=request.user)
+    if not request.htmx:
+        return HttpResponseRedirect(reverse("report_edit", args=[report.pk]))
+    export.refresh_from_db(fields=["status", "progress", "error"])
+    return render(request, "reports/_export_status.html", {"export": export, "report": report})
+
+
+@require_GET
+@login_required
+def export_status(request: HttpRequest, pk: int) -> HttpResponse:
+    export = selectors.export_get_for_user(user=request.user, pk=pk)
+    return render(request, "reports/_export_status.html", {"export": export, "report": export.report})
+
+
+@require_POST
+@login_required
+def export_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    export = selectors.export_get_for_user(user=request.user, pk=pk)
+    new = services.export_retry(export=export)
+    new.refresh_from_db(fields=["status", "progress", "error"])
+    return render(request, "reports/_export_status.html", {"export": new, "report": export.report})
+
+
+@require_GET
+@login_required
+def export_download(request: HttpRequest, pk: int) -> HttpResponse:
+    export = selectors.export_get_for_user(user=request.user, pk=pk)
+    if export.status != Export.Status.DONE:
+        return render(request, "reports/_export_status.html", {"export": export, "report": export.report}, status=409)
+    content = Export.objects.values_list("content", flat=True).get(pk=export.pk)
+    return FileResponse(
+        io.BytesIO(bytes(content)),
+        as_attachment=True,
+        filename=export.file_name,
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+
+
+def _int(value: str) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return -1
+

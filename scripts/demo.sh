@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Install the app and serve it with demo data (README command 1).
+#
+# Embedded mode: SQLite (db.sqlite3 in the repository) and export tasks run in-process, so no
+# PostgreSQL, Redis or Celery worker is needed. Idempotent: a second run reuses .venv and the
+# database and re-applies the (idempotent) demo data. Serves on 0.0.0.0:${PORT:-8000}.
+# Word/PDF previews additionally need LibreOffice and the fonts (scripts/test.sh installs them).
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+say() { echo "[demo.sh] $*"; }
+die() { echo "[demo.sh] ERROR: $*" >&2; exit 1; }
+
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
+export LANG=${LANG:-C.UTF-8}
+
+command -v python3 >/dev/null || die "python3 not found (Debian 12: apt-get install python3)"
+python3 -c 'import sys; assert sys.version_info[:2] == (3, 11)' 2>/dev/null \
+    || die "Python 3.11 is required, python3 is $(python3 --version 2>&1)"
+
+# Debian's python3 needs python3-venv for "python3 -m venv".
+if ! python3 -c 'import ensurepip, venv' 2>/dev/null; then
+    say "installing python3-venv"
+    sudo_=()
+    [[ $(id -u) -eq 0 ]] || sudo_=(sudo -n)
+    apt_=("${sudo_[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -y -q -o DPkg::Lock::Timeout=600)
+    "${apt_[@]}" update >/dev/null
+    "${apt_[@]}" install --no-install-recommends python3-venv >/dev/null
+fi
+
+if [[ ! -x .venv/bin/python ]]; then
+    say "creating .venv"
+    python3 -m venv .venv
+fi
+stamp=.venv/.bureau-demo-stamp
+want=$( (sha256sum pyproject.toml; .venv/bin/python --version) | sha256sum | cut -d' ' -f1)
+if [[ ! -f $stamp || $(cat "$stamp") != "$want" ]] || ! .venv/bin/python -c 'import django' 2>/dev/null; then
+    say "pip install -e ."
+    .venv/bin/python -m pip install -q -e .
+    echo "$want" >"$stamp"
+fi
+
+# Embedded mode: no external services, development settings.
+unset DATABASE_URL REDIS_URL
+export DEBUG=1
+
+say "migrate"
+.venv/bin/python manage.py migrate --noinput
+say "seed_demo"
+.venv/bin/python manage.py seed_demo
+
+port=${PORT:-8000}
+say "serving on http://127.0.0.1:$port/ (Ctrl-C to stop)"
+exec .venv/bin/python manage.py runserver "0.0.0.0:$port"
