@@ -26,7 +26,8 @@ WORKDIR /app
 # Dependencies first, so code changes do not reinstall them. The project itself is not a package
 # (pyproject: packages = []): installing "." installs only its dependencies.
 COPY pyproject.toml ./
-RUN pip install .
+RUN pip install . \
+ && rm -rf build *.egg-info
 
 COPY . .
 RUN SECRET_KEY=collectstatic-only DEBUG=0 python manage.py collectstatic --noinput \

@@ -12,7 +12,6 @@
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-ROOT=$(pwd)
 START=$SECONDS
 
 say() { echo "[test.sh +$((SECONDS - START))s] $*"; }

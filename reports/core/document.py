@@ -81,7 +81,7 @@ def _flatten(blocks: Iterable[Mapping[str, Any]], out: list[Para]) -> None:
             label = block["number"] + block.get("title", "")
             text = block.get("text", "")
             if block.get("run_in"):
-                runs = [Run(_join_title(label) if text else label, role)]
+                runs = [Run(_join_title(label), role)]
                 if text:
                     runs.append(Run(text))
                 out.append(Para("body", runs))

@@ -54,8 +54,9 @@ RPR_ORDER = (
 )  # fmt: skip
 
 # Characters XML 1.0 cannot hold (C0 controls other than tab/LF/CR, lone surrogates, U+FFFE/FFFF),
-# plus tab/LF/CR themselves: inside a paragraph they would be layout by whitespace (GBT9704.md D18).
-_NOT_TEXT = re.compile("[^\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# tab/LF/CR themselves (inside a paragraph they would be layout by whitespace, GBT9704.md D18) and
+# DEL/C1 controls (legal XML but "discouraged", invisible, and never meant in a report).
+_NOT_TEXT = re.compile("[^\u0020-\u007e\u00a0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _LEADING_SPACE = " \u3000\u00a0"
 
 
@@ -84,7 +85,9 @@ def _option_key(options: Mapping[str, Any] | None) -> tuple[tuple[str, Any], ...
         merged[key] = bool(merged[key])
     if merged["autospace"] is not None:
         merged["autospace"] = bool(merged["autospace"])
-    if merged["latin_font"] is not None and (not isinstance(merged["latin_font"], str) or not merged["latin_font"]):
+    if merged["latin_font"] is not None and (
+        not isinstance(merged["latin_font"], str) or not merged["latin_font"]
+    ):
         raise RenderError("latin_font must be a non-empty font name")
     return tuple(sorted(merged.items()))
 
@@ -112,7 +115,9 @@ def _ordered(container: str, children: Mapping[str, str], order: tuple[str, ...]
         raise RenderError(f"{container}: elements not in schema order list: {sorted(unknown)}")
     if not children:
         return ""
-    return f"<w:{container}>" + "".join(children[tag] for tag in order if tag in children) + f"</w:{container}>"
+    return (
+        f"<w:{container}>" + "".join(children[tag] for tag in order if tag in children) + f"</w:{container}>"
+    )
 
 
 def _style_id(name: str) -> str:
@@ -237,11 +242,15 @@ def _character_style_xml(role: _Role, layout: Mapping[str, Any]) -> str:
 
 
 def _normal_style_xml(layout: Mapping[str, Any], autospace: bool, latin: str) -> str:
-    """Normal: 仿宋 16 pt, exact grid line, justified, no indent (GW Signature/Date inherit none)."""
+    """Normal: 仿宋 16 pt, exact grid line, justified.
+
+    No first-line indent (GW Signature/Date must inherit none, GBT9704.md §2.1) and no condensing
+    (GW Title and GW Page are based on Normal and must not inherit it, D14).
+    """
     defaults = layout["defaults"]
     role = _Role(
         name="normal", style="Normal", east_asia=defaults["east_asia"], latin=defaults["latin"] or latin,
-        size=defaults["size"], bold=None, align="both", first_line=0, condense=True, keep_next=False,
+        size=defaults["size"], bold=None, align="both", first_line=0, condense=False, keep_next=False,
         outline=None, line=layout["grid"]["line_pitch"], char_style=None,
     )  # fmt: skip
     return (
@@ -358,9 +367,7 @@ def _base_package(option_key: tuple[tuple[str, Any], ...]) -> _Package:
     }
     defaults.clear()
     defaults.append(
-        parse_xml(
-            f'<w:rPrDefault xmlns:w="{_W_NS}">{_ordered("rPr", rpr_default, RPR_ORDER)}</w:rPrDefault>'
-        )
+        parse_xml(f'<w:rPrDefault xmlns:w="{_W_NS}">{_ordered("rPr", rpr_default, RPR_ORDER)}</w:rPrDefault>')
     )
     defaults.append(
         parse_xml(
@@ -421,9 +428,15 @@ def _base_package(option_key: tuple[tuple[str, Any], ...]) -> _Package:
     sect = {
         "pgSz": _el("pgSz", w=page["width"], h=page["height"]),
         "pgMar": _el(
-            "pgMar", top=page["top"], right=page["right"], bottom=page["bottom"], left=page["left"],
-            header=page["header"], footer=page["footer"], gutter=page["gutter"],
-        ),  # fmt: skip
+            "pgMar",
+            top=page["top"],
+            right=page["right"],
+            bottom=page["bottom"],
+            left=page["left"],
+            header=page["header"],
+            footer=page["footer"],
+            gutter=page["gutter"],
+        ),
         "pgNumType": _el("pgNumType", start="1"),
         "cols": _el("cols", space="425"),
         "docGrid": _el("docGrid", type=layout["grid"]["type"], linePitch=layout["grid"]["line_pitch"]),
@@ -461,7 +474,9 @@ def _base_package(option_key: tuple[tuple[str, Any], ...]) -> _Package:
 # Per render
 
 
-def signature_indents(signature: str, date: str, gap: float = 2, date_offset: float = 2) -> tuple[float, float]:
+def signature_indents(
+    signature: str, date: str, gap: float = 2, date_offset: float = 2
+) -> tuple[float, float]:
     """Right indents in 字 of the signature and date lines, no seal (GB 7.3.5.2, GBT9704.md §2.1).
 
     The signature has `gap` 字 on its right; the date starts `date_offset` 字 right of the
@@ -529,7 +544,9 @@ def zip_parts(parts: Iterable[tuple[str, bytes]]) -> bytes:
     return buf.getvalue()
 
 
-def render_parts(snapshot: Mapping[str, Any], options: Mapping[str, Any] | None = None) -> list[tuple[str, bytes]]:
+def render_parts(
+    snapshot: Mapping[str, Any], options: Mapping[str, Any] | None = None
+) -> list[tuple[str, bytes]]:
     """The package parts of a render, in zip order (used by render_docx and the benchmark)."""
     pkg = _base_package(_option_key(options))
     body = document_xml(layout_paragraphs(snapshot), pkg).encode("utf-8")

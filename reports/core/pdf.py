@@ -10,6 +10,7 @@ Pure: no Django, no Celery.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -92,13 +93,13 @@ def _convert(binary: str, docx_bytes: bytes, job: Path, profile: Path, timeout: 
     pdf = outdir / "report.pdf"
     if proc.returncode != 0 or not pdf.is_file() or pdf.stat().st_size == 0:
         detail = (stderr or stdout).decode("utf-8", "replace").strip()[-2000:]
-        raise PdfConversionError(f"LibreOffice conversion failed (exit {proc.returncode}): {detail or 'no PDF written'}")
+        raise PdfConversionError(
+            f"LibreOffice conversion failed (exit {proc.returncode}): {detail or 'no PDF written'}"
+        )
     return pdf.read_bytes()
 
 
 def _kill_group(proc: subprocess.Popen) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(proc.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
     proc.communicate()

@@ -1,0 +1,73 @@
+"""Shared fixtures: personas (drafter, leader, admin of one bureau; outsider of another), a report."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from bureau.celery import app as celery_app
+from reports import services
+from reports.models import Bureau, Department, Membership, ReportKind
+
+
+@pytest.fixture(autouse=True)
+def _eager_tasks():
+    """Tasks run in-process unless a test starts a real worker (tests/test_worker.py)."""
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def kinds(db):
+    services.kinds_sync()
+    return {k.code: k for k in ReportKind.objects.all()}
+
+
+@pytest.fixture
+def bureau(db):
+    bureau = Bureau.objects.create(name="测试市财政局")
+    for name in ("办公室", "预算科", "国库科"):
+        Department.objects.create(bureau=bureau, name=name)
+    return bureau
+
+
+@pytest.fixture
+def other_bureau(db):
+    bureau = Bureau.objects.create(name="邻县财政局")
+    Department.objects.create(bureau=bureau, name="办公室")
+    return bureau
+
+
+def make_member(bureau, username: str, role: str, department: str = "办公室"):
+    user = get_user_model().objects.create_user(username=username, password="pw-" + username)
+    Membership.objects.create(
+        user=user, bureau=bureau, department=bureau.departments.get(name=department), role=role
+    )
+    return user
+
+
+@pytest.fixture
+def drafter(bureau):
+    return make_member(bureau, "drafter", Membership.Role.DRAFTER)
+
+
+@pytest.fixture
+def leader(bureau):
+    return make_member(bureau, "leader", Membership.Role.LEADER)
+
+
+@pytest.fixture
+def admin_user(bureau):
+    return make_member(bureau, "admin", Membership.Role.ADMIN)
+
+
+@pytest.fixture
+def outsider(other_bureau):
+    return make_member(other_bureau, "outsider", Membership.Role.DRAFTER)
+
+
+@pytest.fixture
+def report(drafter, kinds):
+    return services.report_create(user=drafter, kind=kinds["duty"], year=2025, subject="局长 王建国")

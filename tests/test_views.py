@@ -1,0 +1,245 @@
+"""Every view: anonymous → login, outsider → 404, wrong method → 405, and its happy path (page and
+htmx fragment). The table is checked against the URL configuration, so a new view without a rule
+fails here."""
+
+from __future__ import annotations
+
+import zipfile
+from io import BytesIO
+from urllib.parse import unquote
+
+import pytest
+from django.urls import reverse
+
+from reports import services
+from reports.models import Block, Export, Report
+from reports.urls import urlpatterns
+
+HX = {"HTTP_HX_REQUEST": "true"}
+
+
+@pytest.fixture
+def objects(report, drafter):
+    section = report.blocks.get(parent=None, position=0)
+    point = services.block_add(report=report, type="point", parent=section)
+    export = services.export_request(report=report, user=drafter)
+    return {"report": report, "block": point, "section": section, "export": export}
+
+
+# name → (method, which object's pk is in the URL)
+RULES = {
+    "report_list": ("GET", None),
+    "report_create": ("GET", None),
+    "report_edit": ("GET", "report"),
+    "report_outline": ("GET", "report"),
+    "report_fields_save": ("POST", "report"),
+    "report_preview": ("GET", "report"),
+    "block_add": ("POST", "report"),
+    "export_create": ("POST", "report"),
+    "block_save": ("POST", "block"),
+    "block_delete": ("POST", "block"),
+    "block_move": ("POST", "block"),
+    "export_status": ("GET", "export"),
+    "export_retry": ("POST", "export"),
+    "export_download": ("GET", "export"),
+}
+
+
+def url_for(name, objects):
+    _method, key = RULES[name]
+    return reverse(name, args=[objects[key].pk]) if key else reverse(name)
+
+
+def test_every_view_has_a_rule():
+    assert {p.name for p in urlpatterns} == set(RULES)
+
+
+@pytest.mark.parametrize("name", sorted(RULES))
+def test_anonymous_is_sent_to_login(client, objects, name):
+    method, _ = RULES[name]
+    url = url_for(name, objects)
+    response = client.generic(method, url)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("name", sorted(name for name, (_, key) in RULES.items() if key))
+def test_another_bureau_gets_404(client, objects, outsider, name):
+    client.force_login(outsider)
+    method, _ = RULES[name]
+    before = (Block.objects.count(), Export.objects.count(), Report.objects.get(pk=objects["report"].pk).version)
+    response = client.generic(method, url_for(name, objects), **HX)
+    assert response.status_code == 404
+    assert objects["report"].title.encode() not in response.content
+    after = (Block.objects.count(), Export.objects.count(), Report.objects.get(pk=objects["report"].pk).version)
+    assert after == before
+
+
+@pytest.mark.parametrize("name", sorted(n for n in RULES if n != "report_create"))
+def test_wrong_method_is_405(client, objects, drafter, name):
+    client.force_login(drafter)
+    method, _ = RULES[name]
+    wrong = "PUT" if method == "POST" else "POST"
+    if method == "GET":
+        wrong = "DELETE"
+    assert client.generic(wrong, url_for(name, objects)).status_code == 405
+
+
+def test_the_report_list_shows_only_the_bureaus_reports(client, objects, drafter, outsider, kinds):
+    theirs = services.report_create(user=outsider, kind=kinds["work_plan"], year=2026, subject="邻县财政局")
+    client.force_login(drafter)
+    page = client.get(reverse("report_list")).content.decode()
+    assert objects["report"].title in page
+    assert theirs.title not in page
+
+
+def test_create_a_report_from_a_kind(client, drafter, kinds):
+    client.force_login(drafter)
+    assert "新建报告" in client.get(reverse("report_create")).content.decode()
+    response = client.post(reverse("report_create"), {"kind": kinds["annual_summary"].pk, "year": "2025", "subject": "测试市财政局"})
+    report = Report.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("report_edit", args=[report.pk])
+    assert report.title == "测试市财政局2025年度工作总结"
+    assert report.signature == "测试市财政局" and report.sign_date.startswith("20")
+    assert report.blocks.filter(parent=None).count() == 3
+
+
+def test_create_with_a_bad_year_reenders_the_form_in_chinese(client, drafter, kinds):
+    client.force_login(drafter)
+    response = client.post(reverse("report_create"), {"kind": kinds["duty"].pk, "year": "二〇二五"}, **HX)
+    assert response.status_code == 200
+    assert "请输入四位数字年度" in response.content.decode()
+    assert "<html" not in response.content.decode()
+    assert not Report.objects.exists()
+
+
+def test_the_editor_page_and_its_fragments(client, objects, drafter, django_assert_max_num_queries):
+    client.force_login(drafter)
+    report = objects["report"]
+    with django_assert_max_num_queries(12):
+        page = client.get(reverse("report_edit", args=[report.pk])).content.decode()
+    assert "<html" in page and "写作要点" in page and "一、" in page and "一是" in page
+    fragment = client.get(reverse("report_edit", args=[report.pk]), **HX).content.decode()
+    assert fragment.lstrip().startswith('<div id="document"') and "<html" not in fragment
+    outline = client.get(reverse("report_outline", args=[report.pk]), **HX).content.decode()
+    assert outline.lstrip().startswith('<nav id="outline"')
+
+
+def test_editor_queries_do_not_grow_with_blocks(client, objects, drafter, django_assert_max_num_queries):
+    report = objects["report"]
+    for section in report.blocks.filter(parent=None):
+        for _ in range(10):
+            services.block_add(report=report, type="point", parent=section)
+    client.force_login(drafter)
+    with django_assert_max_num_queries(12):
+        client.get(reverse("report_edit", args=[report.pk]))
+
+
+def test_block_save_autosaves_and_returns_the_new_version(client, objects, drafter):
+    client.force_login(drafter)
+    block = objects["block"]
+    response = client.post(reverse("block_save", args=[block.pk]), {"version": "1", "title": "坚定政治立场", "text": "正文"}, **HX)
+    assert response.status_code == 200
+    assert 'name="version" value="2"' in response.content.decode()
+    assert "report-changed" in response["HX-Trigger"]
+    block.refresh_from_db()
+    assert (block.title, block.text, block.version) == ("坚定政治立场", "正文", 2)
+
+
+def test_a_stale_save_gets_409_with_both_texts(client, objects, drafter):
+    client.force_login(drafter)
+    block = objects["block"]
+    client.post(reverse("block_save", args=[block.pk]), {"version": "1", "text": "他人的文字"}, **HX)
+    response = client.post(reverse("block_save", args=[block.pk]), {"version": "1", "text": "我的文字"}, **HX)
+    assert response.status_code == 409
+    body = response.content.decode()
+    assert "他人的文字" in body and "保留我的版本" in body and 'name="version" value="1"' in body
+    block.refresh_from_db()
+    assert block.text == "他人的文字"
+
+
+def test_a_refused_save_says_why_in_chinese(client, objects, drafter):
+    client.force_login(drafter)
+    block = objects["block"]
+    response = client.post(reverse("block_save", args=[block.pk]), {"version": "1", "text": "长" * 25_000}, **HX)
+    assert response.status_code == 422
+    assert "内容过长" in response.content.decode()
+
+
+def test_report_fields_save(client, objects, drafter):
+    client.force_login(drafter)
+    report = objects["report"]
+    response = client.post(reverse("report_fields_save", args=[report.pk]), {"opening": "导语\x00文字"}, **HX)
+    assert response.status_code == 200 and "已保存" in response.content.decode()
+    report.refresh_from_db()
+    assert report.opening == "导语文字"
+    response = client.post(reverse("report_fields_save", args=[report.pk]), {"title": "  "}, **HX)
+    assert response.status_code == 422 and "标题不能为空" in response.content.decode()
+
+
+def test_structure_ops_return_the_renumbered_document(client, objects, drafter):
+    client.force_login(drafter)
+    report, section, first = objects["report"], objects["section"], objects["block"]
+    response = client.post(reverse("block_add", args=[report.pk]), {"type": "point", "parent": section.pk}, **HX)
+    assert response.status_code == 200 and '<span class="number">二是</span>' in response.content.decode()
+    second = section.children.order_by("position").last()
+    response = client.post(reverse("block_move", args=[second.pk]), {"direction": "up"}, **HX)
+    assert response.status_code == 200
+    assert list(section.children.order_by("position").values_list("pk", flat=True)) == [second.pk, first.pk]
+    response = client.post(reverse("block_delete", args=[second.pk]), **HX)
+    assert response.status_code == 200 and '<span class="number">二是</span>' not in response.content.decode()
+
+
+def test_block_add_refuses_a_parent_from_another_report(client, objects, drafter, kinds):
+    client.force_login(drafter)
+    other = services.report_create(user=drafter, kind=kinds["work_plan"], year=2026)
+    foreign = other.blocks.first()
+    response = client.post(reverse("block_add", args=[objects["report"].pk]), {"type": "point", "parent": foreign.pk}, **HX)
+    assert response.status_code == 422 and "位置无效" in response.content.decode()
+    assert not foreign.children.exists()
+
+
+def test_preview_looks_like_the_printed_report(client, objects, drafter):
+    client.force_login(drafter)
+    page = client.get(reverse("report_preview", args=[objects["report"].pk])).content.decode()
+    assert "gw-title" in page and "2025年度述职报告" in page and "gw-h1" in page
+
+
+def test_export_flow_and_chinese_file_name(client, objects, drafter, django_capture_on_commit_callbacks):
+    client.force_login(drafter)
+    report = objects["report"]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("export_create", args=[report.pk]), **HX)
+    assert response.status_code == 200
+    assert response.status_code == 200 and 'id="export-panel"' in response.content.decode()
+    export = Export.objects.filter(report=report).first()
+    assert export.status == Export.Status.DONE, export.error
+    status = client.get(reverse("export_status", args=[export.pk]), **HX).content.decode()
+    assert "下载" in status and "hx-trigger" not in status  # finished: no more polling
+    download = client.get(reverse("export_download", args=[export.pk]))
+    assert download.status_code == 200
+    disposition = download["Content-Disposition"]
+    assert "filename*=utf-8''" in disposition.lower()
+    assert unquote(disposition.split("''", 1)[1]) == "2025年度述职报告（局长 王建国）.docx"
+    content = b"".join(download.streaming_content)
+    assert "word/document.xml" in zipfile.ZipFile(BytesIO(content)).namelist()
+
+
+def test_a_queued_export_polls_and_cannot_be_downloaded(client, objects, drafter):
+    client.force_login(drafter)
+    export = Export.objects.create(report=objects["report"], requested_by=drafter)
+    status = client.get(reverse("export_status", args=[export.pk]), **HX).content.decode()
+    assert "排队中" in status and "hx-trigger" in status and "<progress" in status
+    assert client.get(reverse("export_download", args=[export.pk])).status_code == 409
+
+
+def test_a_failed_export_can_be_retried(client, objects, drafter, django_capture_on_commit_callbacks):
+    client.force_login(drafter)
+    export = Export.objects.create(report=objects["report"], requested_by=drafter, status=Export.Status.FAILED, error="测试失败")
+    assert "重试" in client.get(reverse("export_status", args=[export.pk]), **HX).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("export_retry", args=[export.pk]), **HX)
+    assert response.status_code == 200
+    retried = Export.objects.filter(report=objects["report"]).first()
+    assert retried.pk != export.pk and retried.status == Export.Status.DONE
+    assert Export.objects.get(pk=export.pk).status == Export.Status.FAILED
