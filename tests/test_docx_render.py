@@ -28,13 +28,85 @@ def w(tag: str) -> str:
 
 
 # Schema order (ECMA-376 Part 1 §17.3.1.26 CT_PPr, §17.3.2.28 CT_RPr), written independently of the renderer.
-PPR_SEQUENCE = """pStyle keepNext keepLines pageBreakBefore framePr widowControl numPr suppressLineNumbers pBdr shd
-tabs suppressAutoHyphens kinsoku wordWrap overflowPunct topLinePunct autoSpaceDE autoSpaceDN bidi adjustRightInd
-snapToGrid spacing ind contextualSpacing mirrorIndents suppressOverlap jc textDirection textAlignment
-textboxTightWrap outlineLvl divId cnfStyle rPr sectPr pPrChange""".split()
-RPR_SEQUENCE = """rStyle rFonts b bCs i iCs caps smallCaps strike dstrike outline shadow emboss imprint noProof
-snapToGrid vanish webHidden color spacing w kern position sz szCs highlight u effect bdr shd fitText vertAlign rtl
-cs em lang eastAsianLayout specVanish oMath""".split()
+PPR_SEQUENCE = [
+    "pStyle",
+    "keepNext",
+    "keepLines",
+    "pageBreakBefore",
+    "framePr",
+    "widowControl",
+    "numPr",
+    "suppressLineNumbers",
+    "pBdr",
+    "shd",
+    "tabs",
+    "suppressAutoHyphens",
+    "kinsoku",
+    "wordWrap",
+    "overflowPunct",
+    "topLinePunct",
+    "autoSpaceDE",
+    "autoSpaceDN",
+    "bidi",
+    "adjustRightInd",
+    "snapToGrid",
+    "spacing",
+    "ind",
+    "contextualSpacing",
+    "mirrorIndents",
+    "suppressOverlap",
+    "jc",
+    "textDirection",
+    "textAlignment",
+    "textboxTightWrap",
+    "outlineLvl",
+    "divId",
+    "cnfStyle",
+    "rPr",
+    "sectPr",
+    "pPrChange",
+]
+RPR_SEQUENCE = [
+    "rStyle",
+    "rFonts",
+    "b",
+    "bCs",
+    "i",
+    "iCs",
+    "caps",
+    "smallCaps",
+    "strike",
+    "dstrike",
+    "outline",
+    "shadow",
+    "emboss",
+    "imprint",
+    "noProof",
+    "snapToGrid",
+    "vanish",
+    "webHidden",
+    "color",
+    "spacing",
+    "w",
+    "kern",
+    "position",
+    "sz",
+    "szCs",
+    "highlight",
+    "u",
+    "effect",
+    "bdr",
+    "shd",
+    "fitText",
+    "vertAlign",
+    "rtl",
+    "cs",
+    "em",
+    "lang",
+    "eastAsianLayout",
+    "specVanish",
+    "oMath",
+]
 
 # GBT9704.md §2 and D11: (eastAsia font, size pt) per paragraph style and run-in character style.
 STYLE_FONTS = {
@@ -153,7 +225,9 @@ class Package:
             if rstyle is not None:
                 levels += [s.find("w:rPr", NS) for s in self.style_chain(rstyle.get(w("val")))]
         ps = p.find("w:pPr/w:pStyle", NS) if p is not None else None
-        levels += [s.find("w:rPr", NS) for s in self.style_chain(ps.get(w("val")) if ps is not None else "Normal")]
+        levels += [
+            s.find("w:rPr", NS) for s in self.style_chain(ps.get(w("val")) if ps is not None else "Normal")
+        ]
         levels.append(self.default_rpr)
         return [lv for lv in levels if lv is not None]
 
@@ -330,13 +404,17 @@ def test_it_sets_every_style_type_correctly(pkg):
         assert pkg.by_name[name].get(w("type")) == "character"
 
 
-@pytest.mark.parametrize("name", ["GW H1", "GW H2", "GW H3", "GW H4", "GW H1 Char", "GW H2 Char", "GW H3 Char"])
+@pytest.mark.parametrize(
+    "name", ["GW H1", "GW H2", "GW H3", "GW H4", "GW H1 Char", "GW H2 Char", "GW H3 Char"]
+)
 def test_it_does_not_bold_headings_by_default(pkg, name):  # D11
     b = pkg.by_name[name].find("w:rPr/w:b", NS)
     assert b is None or not on(b)
 
 
-@pytest.mark.parametrize(("option", "names"), [("h2_bold", ["GW H2", "GW H2 Char"]), ("h3_bold", ["GW H3", "GW H3 Char"])])
+@pytest.mark.parametrize(
+    ("option", "names"), [("h2_bold", ["GW H2", "GW H2 Char"]), ("h3_bold", ["GW H3", "GW H3 Char"])]
+)
 def test_it_bolds_level_2_or_3_on_request(option, names):  # D11, GBT9704.md §10.2
     bolded = Package(render_docx(SNAPSHOT, {option: True}))
     for name in names:

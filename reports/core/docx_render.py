@@ -57,6 +57,8 @@ RPR_ORDER = (
 # tab/LF/CR themselves (inside a paragraph they would be layout by whitespace, GBT9704.md D18) and
 # DEL/C1 controls (legal XML but "discouraged", invisible, and never meant in a report).
 _NOT_TEXT = re.compile("[^\u0020-\u007e\u00a0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# The same set minus LF, which separates paragraphs in multi-line snapshot fields.
+_NOT_TEXT_OR_LF = re.compile("[^\n\u0020-\u007e\u00a0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _LEADING_SPACE = " \u3000\u00a0"
 
 
@@ -544,12 +546,27 @@ def zip_parts(parts: Iterable[tuple[str, bytes]]) -> bytes:
     return buf.getvalue()
 
 
+def _sanitize(value: Any) -> Any:
+    """A copy of a snapshot with characters XML cannot hold removed from every string.
+
+    Done before layout so that title splitting and signature arithmetic measure the text that will
+    actually be printed. CR and CRLF become LF (the paragraph separator).
+    """
+    if isinstance(value, str):
+        return _NOT_TEXT_OR_LF.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
+    if isinstance(value, Mapping):
+        return {key: _sanitize(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_sanitize(item) for item in value]
+    return value
+
+
 def render_parts(
     snapshot: Mapping[str, Any], options: Mapping[str, Any] | None = None
 ) -> list[tuple[str, bytes]]:
     """The package parts of a render, in zip order (used by render_docx and the benchmark)."""
     pkg = _base_package(_option_key(options))
-    body = document_xml(layout_paragraphs(snapshot), pkg).encode("utf-8")
+    body = document_xml(layout_paragraphs(_sanitize(snapshot)), pkg).encode("utf-8")
     return [(name, body if data is None else data) for name, data in pkg.parts]
 
 

@@ -1,0 +1,127 @@
+"""The drafting loop in headless Chromium: log in as the demo drafter, create a report, write a
+point and see it saved after reload, move a point and see 一是/二是 renumber, export and download."""
+
+from __future__ import annotations
+
+import io
+import os
+import zipfile
+
+import pytest
+from django.core.management import call_command
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # live_server + sync Playwright
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server, kinds):
+    call_command("seed_demo", stdout=io.StringIO())
+    context = browser.new_context(base_url=live_server.url, accept_downloads=True, locale="zh-CN")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+def login(page, username="drafter", password="drafter-demo-2025"):
+    page.goto("/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/")
+
+
+def section_points(page, index=0):
+    section = page.locator("#document > .block-heading").nth(index)
+    return section, section.locator(":scope > .children > .block-point")
+
+
+def test_the_drafting_loop(page):
+    from playwright.sync_api import expect
+
+    login(page)
+    expect(page.locator("h1")).to_contain_text("示范市财政局")
+
+    page.click("text=新建报告")
+    page.select_option("select[name=kind]", label="述职报告")
+    page.fill("input[name=year]", "2026")
+    page.fill("input[name=subject]", "副局长 陈明")
+    page.click("#create-form button[type=submit]")
+    page.wait_for_url("**/reports/*/")
+    expect(page.locator("#document > .block-heading")).to_have_count(6)
+    expect(page.locator(".guidance").first).to_contain_text("写作要点")
+
+    section, points = section_points(page)
+    section.locator(":scope > .children > .add-row button", has_text="要点").click()
+    expect(points).to_have_count(1)
+    section.locator(":scope > .children > .add-row button", has_text="要点").click()
+    expect(points).to_have_count(2)
+
+    first, second = points.nth(0), points.nth(1)
+    first.locator("input[name=title]").fill("坚定政治立场")
+    first.locator("textarea[name=text]").fill("始终坚持把党的领导作为最重大的政治原则。")
+    expect(first.locator(".save-state")).to_contain_text("已保存")
+    second.locator("input[name=title]").fill("压实政治责任")
+    second.locator("textarea[name=text]").press_sequentially("分解细化工作任务。")
+    expect(second.locator(".save-state")).to_contain_text("已保存")
+
+    page.reload()
+    section, points = section_points(page)
+    expect(points.nth(0).locator(".number")).to_have_text("一是")
+    expect(points.nth(0).locator("input[name=title]")).to_have_value("坚定政治立场")
+    expect(points.nth(1).locator("textarea[name=text]")).to_have_value("分解细化工作任务。")
+    expect(page.locator("#outline")).to_contain_text("字")
+
+    points.nth(0).locator(":scope > .block-tools button", has_text="下移").click()
+    expect(points.nth(0).locator("input[name=title]")).to_have_value("压实政治责任")
+    expect(points.nth(0).locator(".number")).to_have_text("一是")
+    expect(points.nth(1).locator(".number")).to_have_text("二是")
+    expect(points.nth(1).locator("input[name=title]")).to_have_value("坚定政治立场")
+
+    page.click("button:has-text('导出 Word')")
+    link = page.locator("#export-panel a.download")
+    expect(link).to_be_visible()
+    with page.expect_download() as info:
+        link.click()
+    download = info.value
+    assert download.suggested_filename == "2026年度述职报告（副局长 陈明）.docx"
+    with zipfile.ZipFile(download.path()) as package:
+        document = package.read("word/document.xml").decode()
+    assert document.index("一是压实政治责任") < document.index("二是坚定政治立场")
+
+
+def test_a_failed_save_keeps_the_text_and_retries(page, live_server):
+    """The server refuses while offline: the text stays in the page and is saved once it is back."""
+    from playwright.sync_api import expect
+
+    login(page)
+    page.click("text=年度工作总结")
+    section = page.locator("#document > .block-heading").first
+    title = section.locator(":scope > .block-form input[name=title]")
+    page.route("**/blocks/*/save/", lambda route: route.abort())
+    title.fill("2025年工作成效和亮点")
+    expect(section.locator(":scope > .block-form .save-state")).to_contain_text("保存失败")
+    expect(title).to_have_value("2025年工作成效和亮点")
+    page.unroute("**/blocks/*/save/")
+    expect(section.locator(":scope > .block-form .save-state")).to_contain_text("已保存", timeout=15_000)
+    page.reload()
+    expect(page.locator("#document > .block-heading").first.locator(":scope > .block-form input[name=title]")).to_have_value(
+        "2025年工作成效和亮点"
+    )
