@@ -129,6 +129,9 @@ CELERY_TASK_SOFT_TIME_LIMIT = 120
 CELERY_TASK_TIME_LIMIT = 180
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 600}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_TIMEOUT = 3
+# A request that queues an export must not hang on a dead Redis: give up quickly and say so.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "bureau")
 
 # Layout options for the Word renderer (GBT9704.md §10 decisions).
@@ -136,6 +139,10 @@ DOCX_LAYOUT = {
     "h2_bold": env_bool("DOCX_H2_BOLD"),
     "h3_bold": env_bool("DOCX_H3_BOLD"),
 }
+
+# Behind an HTTPS reverse proxy that sets X-Forwarded-Proto.
+if env_bool("BEHIND_HTTPS_PROXY"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
