@@ -1,0 +1,66 @@
+"""seed_demo is idempotent and writes full reports; render_report writes valid .docx files."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import CommandError, call_command
+
+from reports import selectors
+from reports.core.document import layout_paragraphs
+from reports.core.text import count_han
+from reports.models import Block, Bureau, Report
+
+
+def seed() -> str:
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    return out.getvalue()
+
+
+@pytest.mark.django_db
+def test_seed_demo_is_idempotent_and_prints_passwords():
+    first = seed()
+    counts = (Report.objects.count(), Block.objects.count(), Bureau.objects.count())
+    second = seed()
+    assert (Report.objects.count(), Block.objects.count(), Bureau.objects.count()) == counts
+    assert "新建报告 4 份" in first and "新建报告 0 份" in second
+    for username, password in [("drafter", "drafter-demo-2025"), ("leader", "leader-demo-2025"), ("admin", "admin-demo-2025")]:
+        assert f"{username} / {password}" in second
+        assert authenticate(username=username, password=password) is not None
+
+
+@pytest.mark.django_db
+def test_each_demo_report_is_a_full_report_of_its_kind():
+    seed()
+    reports = Report.objects.filter(bureau__name="示范市财政局").select_related("kind")
+    assert sorted(r.kind.code for r in reports) == ["annual_summary", "duty", "party_duty", "work_plan"]
+    for report in reports:
+        paragraphs = layout_paragraphs(selectors.report_snapshot(report))
+        assert count_han("".join(p.text for p in paragraphs)) > 2500, report.title
+        assert any(p.role == "h1" for p in paragraphs)
+    plan = reports.get(kind__code="work_plan")
+    assert any(p.text.startswith("一要") for p in layout_paragraphs(selectors.report_snapshot(plan)))
+
+
+@pytest.mark.django_db
+def test_render_report_writes_each_demo_report(tmp_path):
+    seed()
+    ids = list(Report.objects.values_list("pk", flat=True))
+    out = io.StringIO()
+    call_command("render_report", *map(str, ids), "--out", str(tmp_path), stdout=out)
+    files = sorted(tmp_path.glob("*.docx"))
+    assert len(files) == len(ids) == 4
+    assert any(f.name == "2025年度述职报告（示范市财政局党组书记、局长 王建国）.docx" for f in files)
+    for path in files:
+        with zipfile.ZipFile(path) as package:
+            assert "word/document.xml" in package.namelist()
+
+
+@pytest.mark.django_db
+def test_render_report_names_missing_ids():
+    with pytest.raises(CommandError, match="报告不存在：999"):
+        call_command("render_report", "999", "--out", "/tmp/unused")
