@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,7 +31,10 @@ from reports.core.document import Para, layout_paragraphs
 from reports.core.docx_render import render_docx
 from reports.core.pdf import docx_to_pdf
 
-pytestmark = pytest.mark.layout
+pytestmark = [
+    pytest.mark.layout,
+    pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed"),
+]
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO_DIR = ROOT / "reports" / "demo"
@@ -115,7 +119,9 @@ def seed_snapshot(seed_dir: Path = SEED_DIR) -> dict[str, Any]:
 
 def report_snapshots() -> dict[str, dict[str, Any]]:
     """Snapshots to measure: every demo report (if present) and the seed report (if present)."""
-    out = {path.stem: json.loads(path.read_text(encoding="utf-8")) for path in sorted(DEMO_DIR.glob("*.json"))}
+    out = {
+        path.stem: json.loads(path.read_text(encoding="utf-8")) for path in sorted(DEMO_DIR.glob("*.json"))
+    }
     if SEED_DIR.is_dir() and any(SEED_DIR.glob("*.txt")):
         out["seeds"] = seed_snapshot()
     return out
@@ -179,7 +185,9 @@ def _rows_of(page: pymupdf.Page, number: int) -> Iterator[Row]:
             for span in line["spans"]:
                 for ch in span["chars"]:
                     x0, _, x1, _ = ch["bbox"]
-                    chars.append((ch["origin"][1] / MM, x0 / MM, x1 / MM, ch["c"], span["size"], span["font"]))
+                    chars.append(
+                        (ch["origin"][1] / MM, x0 / MM, x1 / MM, ch["c"], span["size"], span["font"])
+                    )
     chars.sort()
     group: list[tuple] = []
     for ch in chars:
