@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,12 +28,9 @@ import pytest
 
 from reports.core.document import Para, layout_paragraphs
 from reports.core.docx_render import render_docx
-from reports.core.pdf import docx_to_pdf
+from reports.core.pdf import PdfConversionError, docx_to_pdf
 
-pytestmark = [
-    pytest.mark.layout,
-    pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed"),
-]
+pytestmark = [pytest.mark.layout]  # needs soffice: scripts/test.sh installs it; a missing one fails
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO_DIR = ROOT / "reports" / "demo"
@@ -379,8 +375,9 @@ def test_it_loses_no_text_except_r6_hanging_marks(rendered):  # V9 (the check it
 
 def test_it_never_leaves_the_date_alone_on_a_page(rendered):  # V10, GB 7.3.5.5
     dates = [row for row in rendered.rows if row.role == "date"]
-    if not dates:
-        pytest.skip(f"{rendered.name} has no date line")
+    if not dates:  # 述职 reports carry the name under the title and no date line
+        assert not any(p.role == "date" for p in rendered.paras)
+        return
     page = dates[0].page
     assert any(row.role in BODY_ROLES for row in rendered.page_rows(page))
     signature = [row for row in rendered.rows if row.role == "signature"]
@@ -404,3 +401,18 @@ def test_it_centres_the_title_in_22_pt(rendered):  # V12
         assert row.page == 1
         assert abs(row.size - 22) < 0.1
         assert abs((row.x0 + row.x1) / 2 - 106) < 1, row.text
+
+
+# --- the conversion helper ------------------------------------------------------------------------
+
+
+def test_pdf_conversion_times_out_with_a_clear_error(tmp_path):
+    with pytest.raises(PdfConversionError, match="did not finish within"):
+        docx_to_pdf(render_docx({"title": "超时"}), workdir=tmp_path, timeout=0.01)
+    assert [p.name for p in tmp_path.iterdir()] == ["lo-profile"]  # scratch files removed
+
+
+def test_pdf_conversion_reports_a_failing_soffice(monkeypatch):
+    monkeypatch.setenv("SOFFICE", "/bin/false")
+    with pytest.raises(PdfConversionError, match="conversion failed"):
+        docx_to_pdf(render_docx({"title": "失败"}))

@@ -119,3 +119,15 @@ def test_split_title_never_breaks_a_book_title_or_a_number(title):
 def test_split_title_returns_nothing_for_an_empty_title():
     assert split_title("") == []
     assert split_title("   ") == []
+
+
+@pytest.mark.parametrize(
+    ("title", "lines"),
+    [
+        ("某某市2023年预算执行情况和2024年预算草案的报告", ["某某市2023年预算执行情况和", "2024年预算草案的报告"]),
+        ("关于2024年度全面从严治党主体责任落实情况的报告", ["关于2024年度全面从严治党", "主体责任落实情况的报告"]),
+        ("某某市财政局关于《预算法实施条例》贯彻落实情况的报告", ["某某市财政局关于《预算法实施条例》", "贯彻落实情况的报告"]),
+    ],
+)
+def test_split_title_breaks_between_words_longer_line_first(title, lines):
+    assert split_title(title) == lines

@@ -9,10 +9,22 @@ from .text import display_width
 MAX_TITLE_WIDTH = 20.0
 
 # Spans that must never be broken: book titles, runs of digits (with 年/月/日 units), quoted phrases.
-_UNBREAKABLE = re.compile(r"《[^》]*》|“[^”]*”|（[^）]*）|\d[\d.，,]*\s*(?:年度|年|月|日|号)?|[A-Za-z]+")
+# Domain words that a break must not cut (no dictionary segmenter is shipped; these cover titles of
+# the kinds we render). Longest first so the regex prefers them.
+_WORDS = sorted(
+    """财政局 财政厅 党组书记 局长 副局长 同志 年度 工作总结 工作计划 工作要点 述职报告 述职述廉报告 抓基层党建
+    基层党建 党风廉政 全面从严治党 从严治党 工作责任制 责任制 落实情况 贯彻落实 执行情况 预算执行 决算 预算
+    一般公共预算 政府性基金 国有资本经营 社会保险基金 主题教育 意识形态 履职情况 述职 报告 总结 计划 情况 工作
+    高质量发展 财政改革 改革 管理 建设 发展 党建""".split(),
+    key=len,
+    reverse=True,
+)
+_UNBREAKABLE = re.compile(
+    r"《[^》]*》|“[^”]*”|（[^）]*）|\d[\d.，,]*\s*(?:年度|年|月|日|号)?|[A-Za-z]+|" + "|".join(_WORDS)
+)
 # Preferred break points: before 关于, before 的 + document kind, after an organ name.
 _GOOD_BEFORE = ("关于", "在", "抓基层", "落实", "工作", "情况", "述职", "年度", "党组书记")
-_GOOD_AFTER = ("局", "委", "厅", "办", "部", "年度", "、", "同志", "关于")
+_GOOD_AFTER = ("局", "委", "厅", "办", "部", "年度", "、", "同志", "和", "及", "与")
 
 
 def _tokens(title: str) -> list[str]:
@@ -33,14 +45,14 @@ def _score(lines: list[str], title: str, cuts: list[int]) -> float:
     score = len(lines) * 100.0
     score += max(widths) - min(widths)
     if len(lines) == 2 and widths[0] < widths[1]:
-        score += 3  # trapezoid: the longer line on top
+        score += 6  # trapezoid: the longer line on top
     if len(lines) == 3 and not (widths[1] <= widths[0] and widths[1] <= widths[2]):
         score += 3  # diamond: long-short-long
     for cut in cuts:
         rest, before = title[cut:], title[:cut]
         if any(rest.startswith(w) for w in _GOOD_BEFORE) or any(before.endswith(w) for w in _GOOD_AFTER):
             score -= 8
-        if rest[:1] in "，、。；：）》”的和与及长":
+        if rest[:1] in "，、。；：）》”的和与及长" or before.endswith("关于"):
             score += 20  # never start a line with punctuation or a particle
     return score
 
