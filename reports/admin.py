@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
 
 from .models import Bureau, Department, Export, Membership, Report, ReportKind
 
@@ -47,3 +49,20 @@ class ExportAdmin(admin.ModelAdmin):
     exclude = ["content", "snapshot"]
     readonly_fields = ["report", "requested_by", "status", "progress", "error", "file_name", "attempts",
                        "started_at", "finished_at"]
+
+
+class MembershipInline(admin.StackedInline):
+    model = Membership
+    can_delete = False
+    filter_horizontal = ["supervises"]
+    verbose_name = verbose_name_plural = "所属财政局、科室与角色"
+
+
+class BureauUserAdmin(UserAdmin):
+    inlines = [MembershipInline]
+    list_display = ["username", "first_name", "membership__bureau", "membership__role", "is_active"]
+
+
+User = get_user_model()
+admin.site.unregister(User)
+admin.site.register(User, BureauUserAdmin)
