@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 
-from .models import Bureau, Department, Export, Membership, Report, ReportKind
+from .models import Bureau, Department, Export, Membership, Metric, Report, ReportKind, SensitiveTerm
 
 
 class DepartmentInline(admin.TabularInline):
@@ -66,3 +66,17 @@ class BureauUserAdmin(UserAdmin):
 User = get_user_model()
 admin.site.unregister(User)
 admin.site.register(User, BureauUserAdmin)
+
+
+@admin.register(SensitiveTerm)
+class SensitiveTermAdmin(admin.ModelAdmin):
+    list_display = ["term", "bureau"]
+    list_filter = ["bureau"]
+    search_fields = ["term"]
+
+
+@admin.register(Metric)
+class MetricAdmin(admin.ModelAdmin):
+    list_display = ["name", "bureau", "year", "period", "value", "unit", "status", "updated_at"]
+    list_filter = ["bureau", "year", "status"]
+    search_fields = ["name"]

@@ -19,3 +19,15 @@ class BlockConflict(DomainError):
 
 class InvalidInput(DomainError):
     pass
+
+
+class LeakFound(DomainError):
+    """A masked copy still contains a figure it must hide; the export is refused."""
+
+    def __init__(self, leaks):
+        first = leaks[0]
+        super().__init__(
+            f"脱敏检查未通过：文件中仍含有应脱敏的数字“{first.secret}”（位置：{first.part}），已停止生成，未提供下载。"
+            "请检查该处是否手工录入了指标数字，或在导出时勾选“所有数字一律脱敏”。"
+        )
+        self.leaks = leaks

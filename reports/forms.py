@@ -1,10 +1,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django import forms
 
-from .models import Department, ReportKind
+from .core.metrics import UNITS
+from .core.text import clean_text
+from .models import Department, Metric, ReportKind
+
+MAX_IMPORT_BYTES = 2 * 1024 * 1024
 
 
 class ReportCreateForm(forms.Form):
@@ -37,3 +42,43 @@ class ReportCreateForm(forms.Form):
         if bureau is not None:
             self.fields["department"].queryset = bureau.departments.all()
             self.fields["subject"].initial = bureau.name
+
+
+NAME_RE = re.compile(r"^[^\W\d]\w*$")
+
+
+class MetricForm(forms.ModelForm):
+    class Meta:
+        model = Metric
+        fields = ["name", "value", "unit", "decimals", "prior_value", "budget_value", "source", "status"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"] = forms.ChoiceField(label="单位", choices=[(u, u) for u in UNITS], required=False)
+        self.fields["decimals"].widget.attrs.update(min=0, max=6)
+        for name in ("value", "prior_value", "budget_value"):
+            self.fields[name].localize = False
+            self.fields[name].widget = forms.TextInput(attrs={"inputmode": "decimal"})
+            self.fields[name].error_messages["invalid"] = "请输入数字，如 186.4 或 -3.2（不要带单位或“约”字）。"
+
+    def clean_name(self) -> str:
+        name = clean_text(self.cleaned_data["name"], multiline=False)
+        if not NAME_RE.match(name):
+            raise forms.ValidationError("指标名称只能由汉字、字母、数字和下划线组成，且不能以数字开头（不能含空格或标点）。")
+        return name
+
+    def clean_decimals(self) -> int:
+        decimals = self.cleaned_data["decimals"]
+        if decimals is None or not 0 <= decimals <= 6:
+            raise forms.ValidationError("小数位应为0～6。")
+        return decimals
+
+
+class MetricImportForm(forms.Form):
+    file = forms.FileField(label="指标文件（.xlsx 或 .csv）", error_messages={"required": "请选择要导入的文件。"})
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_IMPORT_BYTES:
+            raise forms.ValidationError(f"文件过大（{upload.size // 1024} KB），指标文件最大 {MAX_IMPORT_BYTES // 1024 // 1024} MB。")
+        return upload

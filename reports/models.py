@@ -165,6 +165,7 @@ class Export(models.Model):
     progress = models.PositiveSmallIntegerField(default=0)
     error = models.TextField(blank=True)
     masked = models.BooleanField(default=False)
+    options = models.JSONField(default=dict, blank=True, help_text="masking options: mask_years, mask_all_numbers")
     snapshot = models.JSONField(default=dict)
     file_name = models.CharField(max_length=255, blank=True)
     content = models.BinaryField(null=True, blank=True, editable=False)
@@ -182,3 +183,52 @@ class Export(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+
+class Metric(models.Model):
+    """One figure of a bureau's 指标库 for a year and period, referenced from prose as {{name}}."""
+
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", "已确认"
+        PROVISIONAL = "provisional", "预计"
+
+    bureau = models.ForeignKey(Bureau, on_delete=models.CASCADE, related_name="metrics", verbose_name="财政局")
+    year = models.PositiveSmallIntegerField("年度")
+    period = models.CharField("期间", max_length=20, blank=True)
+    name = models.CharField("指标名称", max_length=100)
+    value = models.DecimalField("数值", max_digits=24, decimal_places=6, null=True, blank=True)
+    unit = models.CharField("单位", max_length=20, blank=True)
+    decimals = models.PositiveSmallIntegerField("小数位", default=1)
+    prior_value = models.DecimalField("上年同期", max_digits=24, decimal_places=6, null=True, blank=True)
+    budget_value = models.DecimalField("年初预算", max_digits=24, decimal_places=6, null=True, blank=True)
+    source = models.CharField("来源", max_length=100, blank=True)
+    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.PROVISIONAL)
+    version = models.PositiveIntegerField(default=1)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "指标"
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["bureau", "year", "period", "name"], name="metric_unique_name"),
+            models.CheckConstraint(condition=Q(decimals__lte=6), name="metric_decimals_range"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SensitiveTerm(models.Model):
+    """A place or project name that a masked copy replaces with **."""
+
+    bureau = models.ForeignKey(Bureau, on_delete=models.CASCADE, related_name="sensitive_terms", verbose_name="财政局")
+    term = models.CharField("敏感词", max_length=100)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "敏感词"
+        ordering = ["term"]
+        constraints = [models.UniqueConstraint(fields=["bureau", "term"], name="sensitive_term_unique")]
+
+    def __str__(self) -> str:
+        return self.term

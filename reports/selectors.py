@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet
 from django.http import Http404
 
+from .core.metrics import MetricValue, ResolveReport, resolve_snapshot
 from .core.numbering import numbering_for, sibling_numbers
+from .core.preview import Segment, has_placeholders, preview_segments
 from .core.text import count_chars
-from .models import Block, Export, Membership, Report
+from .models import Block, Export, Membership, Metric, Report, SensitiveTerm
 
 
 def membership_for(user) -> Membership | None:
@@ -75,6 +79,7 @@ class Node:
     level: int
     number: str
     children: list[Node] = field(default_factory=list)
+    preview: list[Segment] | None = None  # placeholders evaluated, when the block has any
 
     @property
     def chars(self) -> int:
@@ -173,3 +178,126 @@ def section_stats(tree: list[Node]) -> list[SectionStat]:
         for node in tree
         if node.block.type == Block.Type.HEADING
     ]
+
+
+# --- metrics -------------------------------------------------------------------------------------
+
+
+def metrics_for(*, bureau_id: int, year: int, period: str = "") -> QuerySet[Metric]:
+    return Metric.objects.filter(bureau_id=bureau_id, year=year, period=period).order_by("name")
+
+
+def metric_get_for_user(*, user, pk: int) -> Metric:
+    membership = membership_for(user)
+    metric = Metric.objects.filter(pk=pk, bureau_id=getattr(membership, "bureau_id", None)).first()
+    if membership is None or metric is None:
+        raise Http404("指标不存在")
+    return metric
+
+
+def metric_value(metric: Metric) -> MetricValue:
+    return MetricValue(
+        name=metric.name,
+        value=metric.value,
+        unit=metric.unit,
+        decimals=metric.decimals,
+        prior=metric.prior_value,
+        budget=metric.budget_value,
+    )
+
+
+def metric_values_for_report(report: Report) -> dict[str, MetricValue]:
+    """The metrics a report's placeholders resolve against: its bureau, year and period (one query)."""
+    return {m.name: metric_value(m) for m in metrics_for(bureau_id=report.bureau_id, year=report.year, period=report.period)}
+
+
+def sensitive_terms_for(*, bureau_id: int) -> list[str]:
+    return list(SensitiveTerm.objects.filter(bureau_id=bureau_id).values_list("term", flat=True))
+
+
+_PLACEHOLDER = re.compile(r"\{\{(.*?)\}\}", re.S)
+_NAME = re.compile(r"(?<![.|\w])[^\W\d]\w*")
+
+
+def placeholder_names(text: str) -> list[set[str]]:
+    """For each {{…}} in the text, the metric names it mentions (attributes and filters excluded)."""
+    return [set(_NAME.findall(m.group(1))) for m in _PLACEHOLDER.finditer(text or "")]
+
+
+def _report_texts(report: Report, blocks) -> list[str]:
+    texts = [report.title, report.subject, report.opening, report.closing, report.signature, report.sign_date]
+    for block in blocks:
+        texts.extend((block.title, block.text))
+    return texts
+
+
+def metric_usage(metric: Metric) -> list[Report]:
+    """Reports of the metric's bureau and year whose placeholders refer to it."""
+    candidates = Report.objects.filter(bureau_id=metric.bureau_id, year=metric.year, period=metric.period)
+    using = []
+    for report in candidates.prefetch_related("blocks"):
+        for text in _report_texts(report, report.blocks.all()):
+            if metric.name in text and any(metric.name in names for names in placeholder_names(text)):
+                using.append(report)
+                break
+    return using
+
+
+def block_preview(block: Block, metrics: dict[str, MetricValue]) -> list[Segment] | None:
+    text = f"{block.title}。{block.text}" if block.title and block.text else block.title or block.text
+    return preview_segments(text, metrics) if has_placeholders(text) else None
+
+
+def annotate_previews(tree: list[Node], metrics: dict[str, MetricValue]) -> None:
+    """Attach an evaluated preview to every node whose text has placeholders."""
+    for node in tree:
+        node.preview = block_preview(node.block, metrics)
+        annotate_previews(node.children, metrics)
+
+
+def report_check(report: Report, tree: list[Node], metrics: dict[str, MetricValue]) -> ResolveReport:
+    """Placeholder errors, missing values and hand-typed figures of a report, for the check panel."""
+    _resolved, check = resolve_snapshot(report_snapshot(report, tree), metrics)
+    return check
+
+
+def metrics_latest_year(*, bureau_id: int) -> int | None:
+    return Metric.objects.filter(bureau_id=bureau_id).order_by("-year").values_list("year", flat=True).first()
+
+
+def metric_as_import_dict(metric: Metric) -> dict[str, Any]:
+    """An existing metric in the shape plan_import compares against."""
+    return {
+        "value": metric.value,
+        "unit": metric.unit,
+        "decimals": metric.decimals,
+        "prior": metric.prior_value,
+        "budget": metric.budget_value,
+        "source": metric.source,
+        "confirmed": metric.status == Metric.Status.CONFIRMED,
+    }
+
+
+def _dec(value) -> str | None:
+    return None if value is None else str(value)
+
+
+def import_row_dict(row) -> dict[str, Any]:
+    """A parsed import row as JSON-able data (kept in the session until the user confirms)."""
+    return {
+        "name": row.name,
+        "value": _dec(row.value),
+        "unit": row.unit,
+        "decimals": row.decimals,
+        "prior_value": _dec(row.prior),
+        "budget_value": _dec(row.budget),
+        "source": row.source,
+        "status": Metric.Status.CONFIRMED if row.confirmed else Metric.Status.PROVISIONAL,
+    }
+
+
+def import_row_from_dict(data: dict[str, Any]) -> dict[str, Any]:
+    out = dict(data)
+    for key in ("value", "prior_value", "budget_value"):
+        out[key] = None if data[key] is None else Decimal(data[key])
+    return out

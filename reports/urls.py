@@ -17,4 +17,11 @@ urlpatterns = [
     path("exports/<int:pk>/", views.export_status, name="export_status"),
     path("exports/<int:pk>/retry/", views.export_retry, name="export_retry"),
     path("exports/<int:pk>/download/", views.export_download, name="export_download"),
+    path("reports/<int:pk>/metric-picker/", views.metric_picker, name="metric_picker"),
+    path("metrics/", views.metric_list, name="metric_list"),
+    path("metrics/new/", views.metric_create, name="metric_create"),
+    path("metrics/import/", views.metric_import, name="metric_import"),
+    path("metrics/import/confirm/", views.metric_import_confirm, name="metric_import_confirm"),
+    path("metrics/<int:pk>/", views.metric_update, name="metric_update"),
+    path("metrics/<int:pk>/delete/", views.metric_delete, name="metric_delete"),
 ]

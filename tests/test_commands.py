@@ -12,7 +12,7 @@ from django.core.management import CommandError, call_command
 from reports import selectors
 from reports.core.document import layout_paragraphs
 from reports.core.text import count_han
-from reports.models import Block, Bureau, Report
+from reports.models import Block, Bureau, Metric, Report
 
 
 def seed() -> str:
@@ -28,6 +28,7 @@ def test_seed_demo_is_idempotent_and_prints_passwords():
     second = seed()
     assert (Report.objects.count(), Block.objects.count(), Bureau.objects.count()) == counts
     assert "新建报告 4 份" in first and "新建报告 0 份" in second
+    assert Metric.objects.filter(bureau__name="示范市财政局").count() >= 15
     for username, password in [("drafter", "drafter-demo-2025"), ("leader", "leader-demo-2025"), ("admin", "admin-demo-2025")]:
         assert f"{username} / {password}" in second
         assert authenticate(username=username, password=password) is not None
@@ -64,3 +65,28 @@ def test_render_report_writes_each_demo_report(tmp_path):
 def test_render_report_names_missing_ids():
     with pytest.raises(CommandError, match="报告不存在：999"):
         call_command("render_report", "999", "--out", "/tmp/unused")
+
+
+@pytest.mark.django_db
+def test_every_demo_report_masks_without_leaking_and_exact_shows_every_value():
+    from reports import services
+    from reports.core.leakscan import scan_docx
+    from reports.core.metrics import resolve_snapshot
+
+    seed()
+    for report in Report.objects.filter(bureau__name="示范市财政局"):
+        metrics = selectors.metric_values_for_report(report)
+        _resolved, check = resolve_snapshot(selectors.report_snapshot(report), metrics)
+        assert not check.errors, (report.title, check.errors)
+        name, exact = services.report_render(report=report)
+        exact_text = document_text(exact)
+        assert all(secret in exact_text for secret in check.secrets), report.title
+        name, masked = services.report_render(report=report, masked=True, mask_years=True)  # raises on a leak
+        assert scan_docx(masked, check.secrets, name) == []
+        if check.secrets:
+            assert "*" in document_text(masked)
+
+
+def document_text(content: bytes) -> str:
+    with zipfile.ZipFile(io.BytesIO(content)) as package:
+        return package.read("word/document.xml").decode()

@@ -28,6 +28,8 @@ import pytest
 
 from reports.core.document import Para, layout_paragraphs
 from reports.core.docx_render import render_docx
+from reports.core.kinds import load_kinds
+from reports.core.metrics import MetricValue, resolve_snapshot
 from reports.core.pdf import PdfConversionError, docx_to_pdf
 
 pytestmark = [pytest.mark.layout]  # needs soffice: scripts/test.sh installs it; a missing one fails
@@ -113,11 +115,26 @@ def seed_snapshot(seed_dir: Path = SEED_DIR) -> dict[str, Any]:
     }
 
 
+def demo_snapshots() -> dict[str, dict[str, Any]]:
+    """The demo reports as the exporter renders them: kind numbering applied, placeholders resolved."""
+    kinds = load_kinds()
+    library = json.loads((DEMO_DIR / "metrics.json").read_text(encoding="utf-8"))
+    metrics = {m["name"]: MetricValue.from_dict(m) for m in library["metrics"]}
+    out = {}
+    for path in sorted(DEMO_DIR.glob("*.json")):
+        if path.name == "metrics.json":
+            continue
+        content = json.loads(path.read_text(encoding="utf-8"))
+        content["numbering"] = kinds[content["kind"]]["numbering"]
+        resolved, check = resolve_snapshot(content, metrics)
+        assert not check.errors, check.errors
+        out[path.stem] = resolved
+    return out
+
+
 def report_snapshots() -> dict[str, dict[str, Any]]:
     """Snapshots to measure: every demo report (if present) and the seed report (if present)."""
-    out = {
-        path.stem: json.loads(path.read_text(encoding="utf-8")) for path in sorted(DEMO_DIR.glob("*.json"))
-    }
+    out = demo_snapshots()
     if SEED_DIR.is_dir() and any(SEED_DIR.glob("*.txt")):
         out["seeds"] = seed_snapshot()
     return out

@@ -5,6 +5,7 @@ fails here."""
 from __future__ import annotations
 
 import zipfile
+from decimal import Decimal
 from io import BytesIO
 from urllib.parse import unquote
 
@@ -12,7 +13,7 @@ import pytest
 from django.urls import reverse
 
 from reports import services
-from reports.models import Block, Export, Report
+from reports.models import Block, Export, Metric, Report
 from reports.urls import urlpatterns
 
 HX = {"HTTP_HX_REQUEST": "true"}
@@ -23,7 +24,8 @@ def objects(report, drafter):
     section = report.blocks.get(parent=None, position=0)
     point = services.block_add(report=report, type="point", parent=section)
     export = services.export_request(report=report, user=drafter)
-    return {"report": report, "block": point, "section": section, "export": export}
+    metric = Metric.objects.create(bureau=report.bureau, year=report.year, name="一般公共预算收入", value=Decimal("186.4"), unit="亿元")
+    return {"report": report, "block": point, "section": section, "export": export, "metric": metric}
 
 
 # name → (method, which object's pk is in the URL)
@@ -42,6 +44,13 @@ RULES = {
     "export_status": ("GET", "export"),
     "export_retry": ("POST", "export"),
     "export_download": ("GET", "export"),
+    "metric_picker": ("GET", "report"),
+    "metric_list": ("GET", None),
+    "metric_create": ("POST", None),
+    "metric_import": ("POST", None),
+    "metric_import_confirm": ("POST", None),
+    "metric_update": ("POST", "metric"),
+    "metric_delete": ("GET", "metric"),
 }
 
 

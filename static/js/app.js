@@ -131,3 +131,37 @@
     if (e.detail.elt && e.detail.elt.id === "document") restore(e.detail.elt);
   });
 })();
+
+// Metric picker: remember the last focused text field of a block; insert {{name}} at its cursor.
+(function () {
+  "use strict";
+  var lastField = null;
+  document.addEventListener("focusin", function (e) {
+    if (e.target.matches && e.target.matches("form[data-key] textarea, form[data-key] input[name=title], form[data-key] textarea[name=opening], form[data-key] textarea[name=closing]")) {
+      lastField = e.target;
+    }
+  });
+  document.addEventListener("click", function (e) {
+    var opener = e.target.closest && e.target.closest("[data-picker-for]");
+    if (opener) {
+      var block = document.getElementById("block-" + opener.dataset.pickerFor);
+      var field = block && block.querySelector(":scope > form textarea[name=text]");
+      if (field && (!lastField || !block.contains(lastField))) lastField = field;
+      return;
+    }
+    if (e.target.closest && e.target.closest("[data-picker-close]")) {
+      document.getElementById("metric-picker").hidden = true;
+      return;
+    }
+    var pick = e.target.closest && e.target.closest(".pick[data-insert]");
+    if (!pick) return;
+    if (!lastField) { alert("请先点击要插入指标的文本框。"); return; }
+    var token = "{{" + pick.dataset.insert + "}}";
+    var start = lastField.selectionStart != null ? lastField.selectionStart : lastField.value.length;
+    var end = lastField.selectionEnd != null ? lastField.selectionEnd : start;
+    lastField.value = lastField.value.slice(0, start) + token + lastField.value.slice(end);
+    lastField.focus();
+    lastField.setSelectionRange(start + token.length, start + token.length);
+    lastField.dispatchEvent(new Event("input", { bubbles: true }));
+  });
+})();

@@ -1,26 +1,28 @@
-"""python manage.py render_report ID… --out DIR [--format docx|pdf]"""
+"""python manage.py render_report ID… --out DIR [--masked] [--mask-years] [--format docx|pdf]"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from reports.core.docx_render import render_docx
+from reports.errors import DomainError
 from reports.models import Report
-from reports.selectors import report_file_name, report_snapshot
+from reports.services import report_render
 
 
 class Command(BaseCommand):
-    help = "将报告渲染为 GB/T 9704 版式的 Word（或经 LibreOffice 转成 PDF）文件。"
+    help = "将报告渲染为 GB/T 9704 版式的 Word（或经 LibreOffice 转成 PDF）文件，可输出脱敏稿。"
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("ids", nargs="+", type=int, help="报告编号")
         parser.add_argument("--out", required=True, help="输出目录")
         parser.add_argument("--format", choices=["docx", "pdf"], default="docx")
+        parser.add_argument("--masked", action="store_true", help="输出脱敏稿（指标数字替换为 *）")
+        parser.add_argument("--mask-years", action="store_true", help="脱敏稿中四位年份也替换为 ****")
+        parser.add_argument("--mask-all-numbers", action="store_true", help="脱敏稿中手工录入的数字也一律脱敏")
 
-    def handle(self, *args, ids: list[int], out: str, format: str, **options) -> None:
+    def handle(self, *args, ids: list[int], out: str, format: str, masked: bool, **options) -> None:
         out_dir = Path(out)
         out_dir.mkdir(parents=True, exist_ok=True)
         reports = {r.pk: r for r in Report.objects.select_related("kind").filter(pk__in=ids)}
@@ -28,9 +30,15 @@ class Command(BaseCommand):
         if missing:
             raise CommandError(f"报告不存在：{', '.join(map(str, missing))}")
         for pk in ids:
-            report = reports[pk]
-            content = render_docx(report_snapshot(report), settings.DOCX_LAYOUT)
-            name = report_file_name(report)
+            try:
+                name, content = report_render(
+                    report=reports[pk],
+                    masked=masked,
+                    mask_years=options["mask_years"],
+                    mask_all_numbers=options["mask_all_numbers"],
+                )
+            except DomainError as error:
+                raise CommandError(f"报告{pk}：{error}") from error
             if format == "pdf":
                 from reports.core.pdf import docx_to_pdf
 

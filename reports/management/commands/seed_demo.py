@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
@@ -10,7 +11,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from reports import services
-from reports.models import Bureau, Department, Membership, Report, ReportKind
+from reports.models import Bureau, Department, Membership, Metric, Report, ReportKind, SensitiveTerm
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
 BUREAU = "示范市财政局"
@@ -26,7 +27,41 @@ OUTSIDER = ("outsider", "周强", Membership.Role.DRAFTER, "办公室", "outside
 
 
 def demo_contents() -> list[dict]:
-    return [json.loads(p.read_text(encoding="utf-8")) for p in sorted(DEMO_DIR.glob("*.json"))]
+    return [
+        json.loads(p.read_text(encoding="utf-8")) for p in sorted(DEMO_DIR.glob("*.json")) if p.name != "metrics.json"
+    ]
+
+
+def seed_metrics(bureau: Bureau, user) -> int:
+    """The demo 指标库 from reports/demo/metrics.json (values reset on every run)."""
+    path = DEMO_DIR / "metrics.json"
+    if not path.exists():
+        return 0
+    data = json.loads(path.read_text(encoding="utf-8"))
+    for item in data["metrics"]:
+        Metric.objects.update_or_create(
+            bureau=bureau,
+            year=data["year"],
+            period=data.get("period", ""),
+            name=item["name"],
+            defaults={
+                "value": _decimal(item.get("value")),
+                "unit": item.get("unit", ""),
+                "decimals": item.get("decimals", 1),
+                "prior_value": _decimal(item.get("prior")),
+                "budget_value": _decimal(item.get("budget")),
+                "source": item.get("source", ""),
+                "status": Metric.Status.CONFIRMED if item.get("confirmed") else Metric.Status.PROVISIONAL,
+                "updated_by": user,
+            },
+        )
+    for term in data.get("sensitive_terms", []):
+        SensitiveTerm.objects.get_or_create(bureau=bureau, term=term)
+    return len(data["metrics"])
+
+
+def _decimal(value) -> Decimal | None:
+    return None if value in (None, "") else Decimal(str(value))
 
 
 def _user(bureau: Bureau, spec: tuple) -> object:
@@ -61,6 +96,7 @@ class Command(BaseCommand):
         users = {spec[0]: _user(bureau, spec) for spec in USERS}
         _user(outsider_bureau, OUTSIDER)
 
+        metric_count = seed_metrics(bureau, users["admin"])
         created = 0
         for content in demo_contents():
             kind = ReportKind.objects.get(code=content["kind"])
@@ -69,7 +105,7 @@ class Command(BaseCommand):
             services.report_create_from_content(user=users["drafter"], bureau=bureau, kind=kind, content=content)
             created += 1
 
-        self.stdout.write(f"演示数据就绪：{BUREAU}，新建报告 {created} 份（已有的不重复创建）。")
+        self.stdout.write(f"演示数据就绪：{BUREAU}，新建报告 {created} 份（已有的不重复创建），指标 {metric_count} 项。")
         self.stdout.write("演示账号（用户名 / 密码 / 角色）：")
         for username, full_name, role, _dept, password in [*USERS, OUTSIDER]:
             self.stdout.write(f"  {username} / {password} / {Membership.Role(role).label}（{full_name}）")
