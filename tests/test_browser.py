@@ -4,6 +4,7 @@ point and see it saved after reload, move a point and see 一是/二是 renumber
 from __future__ import annotations
 
 import io
+import re
 import os
 import zipfile
 
@@ -125,3 +126,41 @@ def test_a_failed_save_keeps_the_text_and_retries(page, live_server):
     expect(page.locator("#document > .block-heading").first.locator(":scope > .block-form input[name=title]")).to_have_value(
         "2025年工作成效和亮点"
     )
+
+
+def test_insert_a_metric_then_change_it_in_the_library(page):
+    from playwright.sync_api import expect
+
+    login(page)
+    page.click("text=2025年度述职报告")
+    section, points = section_points(page, 2)
+    point = points.nth(0)
+    textarea = point.locator(":scope > form textarea[name=text]")
+    textarea.click()
+    textarea.press("Control+End")
+    point.locator(":scope > .block-tools button", has_text="插入指标").click()
+    picker = page.locator("#metric-picker")
+    expect(picker.locator("button.pick").first).to_be_visible()
+    page.wait_for_timeout(200)  # htmx binds the search box's trigger as the swap settles
+    with page.expect_response(re.compile(r"metric-picker/\?q=")):
+        picker.locator("input[name=q]").fill("不存在的指标")
+    expect(picker.locator("li.empty")).to_be_visible()
+    with page.expect_response(re.compile(r"metric-picker/\?q=")):
+        picker.locator("input[name=q]").fill("一般公共预算收入")
+    picker.locator("button.pick[data-insert='一般公共预算收入']").click()
+    expect(textarea).to_have_value(re.compile(r"\{\{一般公共预算收入\}\}$"))
+    expect(point.locator(".save-state")).to_contain_text("已保存")
+    preview = point.locator(".resolved mark.ph").last
+    expect(preview).to_have_text("186.4")
+    report_url = page.url
+
+    page.goto("/metrics/?year=2025")
+    row = page.locator("tr", has=page.locator("input[name=name][value='一般公共预算收入']"))
+    value = row.locator("input[name=value]")
+    value.fill("200.5")
+    value.dispatch_event("change")
+    expect(row.locator(".save-state")).to_contain_text("已保存")
+
+    page.goto(report_url)
+    section, points = section_points(page, 2)
+    expect(points.nth(0).locator(".resolved mark.ph").last).to_have_text("200.5")

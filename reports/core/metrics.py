@@ -308,7 +308,7 @@ def _scale_filter(target: str) -> Any:
             decimals = max(q.decimals, 1)
         else:  # to a smaller unit: drop the decimals the factor makes meaningless
             decimals = max(q.decimals - (len(str(from_factor // to_factor)) - 1), 0)
-        value = None
+        value: Decimal | None = None
         if q.value is not None:
             with localcontext(Context(prec=60)):
                 value = q.value * from_factor / to_factor
