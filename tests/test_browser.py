@@ -4,8 +4,8 @@ point and see it saved after reload, move a point and see 一是/二是 renumber
 from __future__ import annotations
 
 import io
-import re
 import os
+import re
 import zipfile
 
 import pytest
