@@ -187,3 +187,15 @@ def test_an_export_freezes_the_metric_values_it_used(report, placeholder_block, 
     export.refresh_from_db()
     assert "186.4亿元" in read_text(bytes(export.content))
     assert selectors.metric_values_for_report(report)["一般公共预算收入"].value == Decimal("1.0")
+
+
+def test_text_and_values_are_escaped_for_html_and_word(client, drafter, report, income):
+    section = report.blocks.get(parent=None, position=0)
+    block = services.block_add(report=report, type="paragraph", parent=section)
+    services.block_save(block=block, version=1, data={"text": "R&D <w:p> 投入{{一般公共预算收入}}亿元"})
+    client.force_login(drafter)
+    page = client.get(reverse("report_edit", args=[report.pk])).content.decode()
+    assert "R&amp;D &lt;w:p&gt; 投入" in page and "<w:p>" not in page
+    _name, content = services.report_render(report=report)
+    xml = read_text(content)
+    assert "R&amp;D &lt;w:p&gt; 投入186.4亿元" in xml
