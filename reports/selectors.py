@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -10,7 +9,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import Http404
 
-from .core.metrics import MetricValue, ResolveReport, resolve_snapshot
+from .core.metrics import MetricValue, ResolveReport, resolve_snapshot, resolve_text
 from .core.numbering import numbering_for, sibling_numbers
 from .core.preview import Segment, has_placeholders, preview_segments
 from .core.text import count_chars
@@ -215,15 +214,6 @@ def sensitive_terms_for(*, bureau_id: int) -> list[str]:
     return list(SensitiveTerm.objects.filter(bureau_id=bureau_id).values_list("term", flat=True))
 
 
-_PLACEHOLDER = re.compile(r"\{\{(.*?)\}\}", re.S)
-_NAME = re.compile(r"(?<![.|\w])[^\W\d]\w*")
-
-
-def placeholder_names(text: str) -> list[set[str]]:
-    """For each {{…}} in the text, the metric names it mentions (attributes and filters excluded)."""
-    return [set(_NAME.findall(m.group(1))) for m in _PLACEHOLDER.finditer(text or "")]
-
-
 def _report_texts(report: Report, blocks) -> list[str]:
     texts = [report.title, report.subject, report.opening, report.closing, report.signature, report.sign_date]
     for block in blocks:
@@ -234,12 +224,12 @@ def _report_texts(report: Report, blocks) -> list[str]:
 def metric_usage(metric: Metric) -> list[Report]:
     """Reports of the metric's bureau and year whose placeholders refer to it."""
     candidates = Report.objects.filter(bureau_id=metric.bureau_id, year=metric.year, period=metric.period)
+    known = {metric.name: metric_value(metric)}
     using = []
     for report in candidates.prefetch_related("blocks"):
-        for text in _report_texts(report, report.blocks.all()):
-            if metric.name in text and any(metric.name in names for names in placeholder_names(text)):
-                using.append(report)
-                break
+        texts = [t for t in _report_texts(report, report.blocks.all()) if metric.name in t and "{{" in t]
+        if any(metric.name in ph.metrics for t in texts for ph in resolve_text(t, known).placeholders):
+            using.append(report)
     return using
 
 
