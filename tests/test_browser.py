@@ -155,7 +155,7 @@ def test_insert_a_metric_then_change_it_in_the_library(page):
     report_url = page.url
 
     page.goto("/metrics/?year=2025")
-    row = page.locator("tr", has=page.locator("input[name=name][value='一般公共预算收入']"))
+    row = page.locator(".metric-item", has=page.locator("input[name=name][value='一般公共预算收入']"))
     value = row.locator("input[name=value]")
     value.fill("200.5")
     value.dispatch_event("change")

@@ -37,7 +37,7 @@ def placeholder_block(report, income):
 def test_the_metric_list_and_inline_update(client, drafter, income):
     client.force_login(drafter)
     page = client.get(reverse("metric_list") + "?year=2025").content.decode()
-    assert "一般公共预算收入" in page and "186.4" in page
+    assert "一般公共预算收入" in page and "186.4" in page and "metric-head" in page
     data = {"name": "一般公共预算收入", "value": "190.25", "unit": "亿元", "decimals": "2", "prior_value": "175.5",
             "budget_value": "", "source": "国库科", "status": "confirmed"}
     response = client.post(reverse("metric_update", args=[income.pk]), data, **HX)

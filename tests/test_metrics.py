@@ -554,7 +554,8 @@ def test_resolve_snapshot_exact():
 
     assert report.errors == ["{{未知}}：未找到指标“未知”"] and not report.ok
     assert "指标“待填”尚无数值" in report.warnings
-    assert any("“12”：这里的数字不是指标" in w for w in report.warnings)
+    assert not any("这里的数字不是指标" in w for w in report.warnings)  # listed in hand_numbers instead
+    assert [n.text for n in report.hand_numbers] == ["12"]
     assert [(n.text, n.field) for n in report.hand_numbers] == [("12", "blocks.0.children.0.text")]
     assert {n.field for n in report.years} == {"title", "blocks.0.title", "closing", "date"}
     assert report.secrets == {"400.6", "7.5", "76.6"}
