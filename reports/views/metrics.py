@@ -1,0 +1,146 @@
+"""The 指标库 pages: list, inline edit, add, delete, import with preview, and the editor's picker."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from .. import selectors, services
+from ..core.metric_import import SpreadsheetError, parse_metrics_file, plan_import
+from ..core.metrics import UNITS
+from ..core.text import clean_text
+from ..errors import DomainError
+from ..forms import MetricForm, MetricImportForm
+from ..models import Metric
+from .editor import _int
+
+# --- metrics library (指标库) ---------------------------------------------------------------------
+
+
+def _metric_scope(request: HttpRequest) -> tuple:
+    membership = selectors.membership_for(request.user)
+    if membership is None:
+        raise Http404("您的账号未加入任何财政局")
+    source = request.POST if request.method == "POST" else request.GET
+    year = _int(source.get("year", ""))
+    if not 2000 <= year <= 2100:
+        year = selectors.metrics_latest_year(bureau_id=membership.bureau_id) or timezone.localdate().year
+    period = clean_text(source.get("period", ""), multiline=False)[:20]
+    return membership.bureau, year, period
+
+
+def _metric_table(request: HttpRequest, bureau, year: int, period: str, **extra) -> HttpResponse:
+    context = {
+        "metrics": selectors.metrics_for(bureau_id=bureau.pk, year=year, period=period),
+        "year": year,
+        "period": period,
+        "form": MetricForm(),
+        "units": UNITS,
+        **extra,
+    }
+    template = "reports/metric_list.html#metric-table" if request.htmx else "reports/metric_list.html"
+    return render(request, template, context, status=422 if extra.get("form_errors") else 200)
+
+
+@require_GET
+@login_required
+def metric_list(request: HttpRequest) -> HttpResponse:
+    bureau, year, period = _metric_scope(request)
+    return _metric_table(request, bureau, year, period)
+
+
+@require_POST
+@login_required
+def metric_create(request: HttpRequest) -> HttpResponse:
+    bureau, year, period = _metric_scope(request)
+    form = MetricForm(request.POST)
+    if form.is_valid():
+        try:
+            services.metric_save(bureau=bureau, year=year, period=period, data=form.cleaned_data, user=request.user)
+        except DomainError as error:
+            form.add_error("name", str(error))
+    if form.errors:
+        return _metric_table(request, bureau, year, period, form=form, form_errors=True)
+    return _metric_table(request, bureau, year, period)
+
+
+@require_POST
+@login_required
+def metric_update(request: HttpRequest, pk: int) -> HttpResponse:
+    metric = selectors.metric_get_for_user(user=request.user, pk=pk)
+    form = MetricForm(request.POST, instance=Metric(pk=metric.pk, bureau_id=metric.bureau_id))
+    saved = False
+    if form.is_valid():
+        try:
+            metric = services.metric_save(
+                bureau=metric.bureau, year=metric.year, period=metric.period, data=form.cleaned_data,
+                user=request.user, metric=metric,
+            )
+            saved = True
+        except DomainError as error:
+            form.add_error("name", str(error))
+    context = {"metric": metric, "row_form": form, "saved": saved, "units": UNITS}
+    return render(request, "reports/metric_list.html#metric-row", context, status=200 if saved else 422)
+
+
+@login_required
+def metric_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    metric = selectors.metric_get_for_user(user=request.user, pk=pk)
+    if request.method == "POST":
+        bureau, year, period = metric.bureau, metric.year, metric.period
+        services.metric_delete(metric=metric)
+        return _metric_table(request, bureau, year, period, message=f"已删除指标“{metric.name}”。")
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET", "POST"])
+    usage = selectors.metric_usage(metric)
+    return render(request, "reports/metric_list.html#metric-delete", {"metric": metric, "usage": usage})
+
+
+@require_POST
+@login_required
+def metric_import(request: HttpRequest) -> HttpResponse:
+    bureau, year, period = _metric_scope(request)
+    form = MetricImportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return render(request, "reports/metric_list.html#import-preview", {"error": " ".join(form.errors.get("file", ["上传失败。"]))}, status=422)
+    upload = form.cleaned_data["file"]
+    try:
+        result = parse_metrics_file(upload.read(), upload.name)
+    except SpreadsheetError as error:
+        return render(request, "reports/metric_list.html#import-preview", {"error": str(error)}, status=422)
+    existing = {m.name: m for m in selectors.metrics_for(bureau_id=bureau.pk, year=year, period=period)}
+    plan = plan_import(result, {name: selectors.metric_as_import_dict(m) for name, m in existing.items()})
+    request.session["metric_import"] = {
+        "year": year,
+        "period": period,
+        "rows": [selectors.import_row_dict(row) for row in [*plan.added, *(row for row, _diff in plan.changed)]],
+    }
+    context = {"plan": plan, "year": year, "period": period, "warnings": result.warnings}
+    return render(request, "reports/metric_list.html#import-preview", context)
+
+
+@require_POST
+@login_required
+def metric_import_confirm(request: HttpRequest) -> HttpResponse:
+    bureau, _year, _period = _metric_scope(request)
+    pending = request.session.pop("metric_import", None)
+    if not pending:
+        return render(request, "reports/metric_list.html#import-preview", {"error": "没有待导入的数据，请重新上传文件。"}, status=422)
+    year, period = pending["year"], pending["period"]
+    rows = [selectors.import_row_from_dict(row) for row in pending["rows"]]
+    added, changed = services.metrics_import_apply(bureau=bureau, year=year, period=period, rows=rows, user=request.user)
+    return _metric_table(request, bureau, year, period, message=f"导入完成：新增{added}项，更新{changed}项。")
+
+
+@require_GET
+@login_required
+def metric_picker(request: HttpRequest, pk: int) -> HttpResponse:
+    report = selectors.report_get_for_user(user=request.user, pk=pk)
+    metrics = selectors.metrics_for(bureau_id=report.bureau_id, year=report.year, period=report.period)
+    query = clean_text(request.GET.get("q", ""), multiline=False)
+    if query:
+        metrics = metrics.filter(name__contains=query)
+    return render(request, "reports/_metric_picker.html", {"report": report, "metrics": metrics[:50], "q": query})
