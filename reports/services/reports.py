@@ -1,29 +1,21 @@
-"""Writes: every change to domain rows goes through a function here."""
+"""Writes on reports and their outline (blocks)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import io
 import logging
-import zipfile
 from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from .core.kinds import fill, load_kinds
-from .core.leakscan import scan_docx
-from .core.metrics import MetricValue, mask_digits, mask_terms, mask_years, resolve_snapshot
-from .core.text import clean_text
-from .errors import BlockConflict, InvalidInput, LeakFound, NotEditable
-from .models import Block, Bureau, Department, Export, Metric, Report, ReportKind
-from .selectors import (
+from ..core.kinds import fill, load_kinds
+from ..core.text import clean_text
+from ..errors import BlockConflict, InvalidInput, NotEditable
+from ..models import Block, Bureau, Department, Report, ReportKind
+from ..selectors import (
     membership_for,
-    metric_values_for_report,
-    report_file_name,
-    report_snapshot,
-    sensitive_terms_for,
 )
 
 logger = logging.getLogger(__name__)
@@ -258,146 +250,6 @@ def block_move(*, block: Block, direction: str) -> None:
     _compact(report, parent.pk)
 
 
-# --- exports -------------------------------------------------------------------------------------
-
-
-def _export_fields(*, report: Report, masked: bool, mask_years: bool, mask_all_numbers: bool) -> dict[str, Any]:
-    """What an export freezes at request time: content, metric values, masking options, file name."""
-    snapshot = report_snapshot(report)
-    snapshot["metrics"] = {name: m.to_dict() for name, m in metric_values_for_report(report).items()}
-    options: dict[str, Any] = {"mask_years": mask_years, "mask_all_numbers": mask_all_numbers}
-    if masked:
-        options["sensitive_terms"] = sensitive_terms_for(bureau_id=report.bureau_id)
-    name = report_file_name(report)
-    return {
-        "report": report,
-        "masked": masked,
-        "options": options,
-        "snapshot": snapshot,
-        "file_name": masked_file_name(name, options) if masked else name,
-    }
-
-
-def report_render(
-    *, report: Report, masked: bool = False, mask_years: bool = False, mask_all_numbers: bool = False
-) -> tuple[str, bytes]:
-    """Render a report now, without recording an export (command line): (file name, .docx bytes)."""
-    export = Export(**_export_fields(report=report, masked=masked, mask_years=mask_years, mask_all_numbers=mask_all_numbers))
-    return export.file_name, export_render_content(export)
-
-
-def export_request(
-    *, report: Report, user, masked: bool = False, mask_years: bool = False, mask_all_numbers: bool = False
-) -> Export:
-    """Record an export of the report as it is now (content and metric values) and queue it on commit."""
-    from .tasks import export_render
-
-    fields = _export_fields(report=report, masked=masked, mask_years=mask_years, mask_all_numbers=mask_all_numbers)
-    export = Export.objects.create(requested_by=user, **fields)
-
-    def enqueue() -> None:
-        try:
-            export_render.delay(export.pk)
-        except Exception:  # broker down: say so on the export instead of failing the request
-            logger.exception("could not queue export %s", export.pk)
-            export_fail(export_id=export.pk, message="任务队列暂时不可用，请稍后点击“重试”。草稿内容不受影响。")
-
-    transaction.on_commit(enqueue)
-    return export
-
-
-def masked_file_name(name: str, options: dict[str, Any]) -> str:
-    """The masked copy's file name: years and sensitive terms masked, marked 脱敏稿.
-
-    Word and Windows refuse "*" in file names, so masks use the full-width ＊.
-    """
-    stem = name.removesuffix(".docx")
-    if options.get("mask_all_numbers"):
-        stem = mask_digits(stem)
-    elif options.get("mask_years"):
-        stem = mask_years(stem)
-    stem = mask_terms(stem, options.get("sensitive_terms", []))
-    return stem.replace("*", "＊") + "（脱敏稿）.docx"
-
-
-def export_retry(*, export: Export) -> Export:
-    """Queue a failed export again (a new row, so the failed one stays as a record)."""
-    return export_request(
-        report=export.report,
-        user=export.requested_by,
-        masked=export.masked,
-        mask_years=export.options.get("mask_years", False),
-        mask_all_numbers=export.options.get("mask_all_numbers", False),
-    )
-
-
-def _validate_docx(content: bytes) -> None:
-    with zipfile.ZipFile(io.BytesIO(content)) as package:
-        names = set(package.namelist())
-    if "word/document.xml" not in names or "[Content_Types].xml" not in names:
-        raise ValueError("rendered package is not a .docx")
-
-
-def export_render_content(export: Export) -> bytes:
-    """Resolve the export's placeholders (exact or masked) and render the .docx.
-
-    Raises LeakFound when a masked copy still contains a masked figure anywhere in the package.
-    """
-    from django.conf import settings
-
-    from .core.docx_render import render_docx
-
-    snapshot = dict(export.snapshot)
-    metrics = {name: MetricValue.from_dict(data) for name, data in snapshot.pop("metrics", {}).items()}
-    options = export.options or {}
-    resolved, check = resolve_snapshot(
-        snapshot,
-        metrics,
-        masked=export.masked,
-        mask_years=bool(options.get("mask_years")),
-        sensitive_terms=options.get("sensitive_terms", []) if export.masked else (),
-        mask_all_numbers=bool(options.get("mask_all_numbers")) and export.masked,
-    )
-    content = render_docx(resolved, settings.DOCX_LAYOUT)
-    _validate_docx(content)
-    if export.masked:
-        leaks = scan_docx(content, check.secrets, export.file_name)
-        if leaks:
-            raise LeakFound(leaks)
-    return content
-
-
-def export_run(*, export_id: int) -> bool:
-    """Render one export. Idempotent: returns False and does nothing if it is already done.
-
-    The finished bytes are written by a conditional UPDATE (status != done), so even two workers
-    running the same export concurrently store one file, once. A masked copy that would leak a
-    figure fails with a message naming it, and no file is stored.
-    """
-    claimed = Export.objects.filter(pk=export_id).exclude(status=Export.Status.DONE).update(
-        status=Export.Status.RUNNING, progress=10, started_at=timezone.now(), attempts=F("attempts") + 1, error=""
-    )
-    if not claimed:
-        return False
-    export = Export.objects.only("snapshot", "masked", "options", "file_name").get(pk=export_id)
-    try:
-        content = export_render_content(export)
-    except LeakFound as leak:
-        export_fail(export_id=export_id, message=str(leak))
-        return False
-    Export.objects.filter(pk=export_id, status=Export.Status.RUNNING).update(progress=80)
-    stored = Export.objects.filter(pk=export_id).exclude(status=Export.Status.DONE).update(
-        status=Export.Status.DONE, progress=100, content=content, finished_at=timezone.now()
-    )
-    return bool(stored)
-
-
-def export_fail(*, export_id: int, message: str) -> None:
-    Export.objects.filter(pk=export_id).exclude(status=Export.Status.DONE).update(
-        status=Export.Status.FAILED, error=message, finished_at=timezone.now()
-    )
-
-
 # --- content from a snapshot (demo data, later: import) -------------------------------------------
 
 
@@ -456,50 +308,3 @@ def report_create_from_content(*, user, bureau: Bureau, kind: ReportKind, conten
     return report
 
 
-# --- metrics -------------------------------------------------------------------------------------
-
-METRIC_FIELDS = ("name", "value", "unit", "decimals", "prior_value", "budget_value", "source", "status")
-
-
-def metric_save(*, bureau: Bureau, year: int, period: str, data: dict[str, Any], user, metric: Metric | None = None) -> Metric:
-    """Create or update one metric from validated form data (reports show the new value at once)."""
-    name = data["name"]
-    clash = Metric.objects.filter(bureau=bureau, year=year, period=period, name=name)
-    if metric is not None:
-        clash = clash.exclude(pk=metric.pk)
-    if clash.exists():
-        raise InvalidInput(f"指标“{name}”已存在。")
-    if metric is None:
-        metric = Metric(bureau=bureau, year=year, period=period)
-    else:
-        metric.version += 1
-    for field in METRIC_FIELDS:
-        if field in data:
-            setattr(metric, field, data[field])
-    metric.updated_by = user
-    metric.save()
-    return metric
-
-
-def metric_delete(*, metric: Metric) -> None:
-    metric.delete()
-
-
-@transaction.atomic
-def metrics_import_apply(*, bureau: Bureau, year: int, period: str, rows: list[dict[str, Any]], user) -> tuple[int, int]:
-    """Apply confirmed import rows (added or changed); returns (added, changed)."""
-    existing = {m.name: m for m in Metric.objects.select_for_update().filter(bureau=bureau, year=year, period=period)}
-    added = changed = 0
-    for row in rows:
-        metric = existing.get(row["name"])
-        if metric is None:
-            metric = Metric(bureau=bureau, year=year, period=period, name=row["name"])
-            added += 1
-        else:
-            metric.version += 1
-            changed += 1
-        for field in METRIC_FIELDS[1:]:
-            setattr(metric, field, row[field])
-        metric.updated_by = user
-        metric.save()
-    return added, changed
