@@ -31,3 +31,11 @@ class LeakFound(DomainError):
             "请检查该处是否手工录入了指标数字，或在导出时勾选“所有数字一律脱敏”。"
         )
         self.leaks = leaks
+
+
+class Forbidden(DomainError):
+    """The user may see the report but not do this (shown with HTTP 403)."""
+
+
+class WrongState(DomainError):
+    """A workflow transition whose source state does not hold (any more)."""

@@ -7,7 +7,7 @@ from django import forms
 
 from .core.metrics import UNITS
 from .core.text import clean_text
-from .models import Department, Metric, ReportKind
+from .models import Metric, ReportKind
 
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
 
@@ -34,13 +34,11 @@ class ReportCreateForm(forms.Form):
         help_text="述职报告填写述职人（如“局长 王建国”）；总结、计划填写单位名称。",
         error_messages={"max_length": "主体最多100字。"},
     )
-    department = forms.ModelChoiceField(label="牵头科室", queryset=Department.objects.none(), required=False)
 
     def __init__(self, *args, bureau=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["year"].initial = dt.date.today().year
         if bureau is not None:
-            self.fields["department"].queryset = bureau.departments.all()
             self.fields["subject"].initial = bureau.name
 
 

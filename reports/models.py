@@ -91,6 +91,10 @@ class Report(models.Model):
     signature = models.CharField("落款", max_length=100, blank=True)
     sign_date = models.CharField("日期", max_length=20, blank=True)
     status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.DRAFT)
+    approved_revision = models.ForeignKey(
+        "Revision", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="审定版本"
+    )
+    return_reason = models.TextField("退回理由", blank=True)
     version = models.PositiveIntegerField(default=1)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name="创建人"
@@ -136,6 +140,11 @@ class Block(models.Model):
     guidance = models.TextField(blank=True)
     target_chars = models.PositiveIntegerField(default=0)
     required = models.BooleanField(default=False)
+    assigned_department = models.ForeignKey(
+        Department, on_delete=models.SET_NULL, null=True, blank=True, related_name="assigned_blocks",
+        verbose_name="承办科室",
+    )
+    done = models.BooleanField("本节已完成", default=False)
     version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -232,3 +241,91 @@ class SensitiveTerm(models.Model):
 
     def __str__(self) -> str:
         return self.term
+
+
+class Revision(models.Model):
+    """An immutable copy of a report as submitted: the whole content plus the metric values it used."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    snapshot = models.JSONField()
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [models.UniqueConstraint(fields=["report", "number"], name="revision_unique_number")]
+
+    def __str__(self) -> str:
+        return f"第{self.number}次提交"
+
+
+class Comment(models.Model):
+    """A reviewer's or drafter's remark on one block (or the whole report), with threaded replies."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="comments")
+    revision = models.ForeignKey(Revision, on_delete=models.SET_NULL, null=True, blank=True, related_name="comments")
+    block = models.ForeignKey(Block, on_delete=models.SET_NULL, null=True, blank=True, related_name="comments")
+    block_label = models.CharField(max_length=200, blank=True, help_text="where the block was, kept if it is deleted")
+    parent = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    text = models.TextField()
+    resolved = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+
+class AuditLog(models.Model):
+    """Who did what, when, from where. Written by services only; read-only everywhere."""
+
+    bureau = models.ForeignKey(Bureau, on_delete=models.CASCADE, related_name="audit_logs", verbose_name="财政局")
+    report = models.ForeignKey(Report, on_delete=models.SET_NULL, null=True, blank=True, related_name="audit_logs", verbose_name="报告")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name="操作人")
+    action = models.CharField("操作", max_length=40)
+    summary = models.CharField("摘要", max_length=300)
+    detail = models.JSONField("详情", default=dict, blank=True)
+    ip = models.GenericIPAddressField("来源地址", null=True, blank=True)
+    created_at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "操作记录"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["bureau", "action", "created_at"])]
+
+
+class Notification(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    text = models.CharField(max_length=300)
+    url = models.CharField(max_length=300, blank=True)
+    read = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "read"])]
+
+
+class Deadline(models.Model):
+    """When a kind of report is due, per bureau and year (set by the bureau's admin)."""
+
+    bureau = models.ForeignKey(Bureau, on_delete=models.CASCADE, related_name="deadlines", verbose_name="财政局")
+    kind = models.ForeignKey(ReportKind, on_delete=models.CASCADE, related_name="deadlines", verbose_name="报告类型")
+    year = models.PositiveSmallIntegerField("年度")
+    due_date = models.DateField("截止日期")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "截止日期"
+        constraints = [models.UniqueConstraint(fields=["bureau", "kind", "year"], name="deadline_unique")]
+
+
+class Presence(models.Model):
+    """Who has a report open in the editor (refreshed by the page while it is open)."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="presences")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    last_seen = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["report", "user"], name="presence_unique")]

@@ -6,14 +6,28 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from .core.metrics import MetricValue, ResolveReport, resolve_snapshot, resolve_text
 from .core.numbering import numbering_for, sibling_numbers
 from .core.preview import Segment, has_placeholders, preview_segments
 from .core.text import count_chars
-from .models import Block, Export, Membership, Metric, Report, SensitiveTerm
+from .models import (
+    AuditLog,
+    Block,
+    Comment,
+    Deadline,
+    Export,
+    Membership,
+    Metric,
+    Notification,
+    Presence,
+    Report,
+    Revision,
+    SensitiveTerm,
+)
+from .permissions import visible_reports_q
 
 
 def membership_for(user) -> Membership | None:
@@ -26,42 +40,32 @@ def membership_for(user) -> Membership | None:
 
 
 def reports_for_user(*, user) -> QuerySet[Report]:
-    """Reports the user may open: those of the user's bureau."""
+    """Reports the user may open (permissions.visible_reports_q): never another bureau's."""
     membership = membership_for(user)
     if membership is None:
         return Report.objects.none()
-    return Report.objects.filter(bureau_id=membership.bureau_id).select_related("kind", "department")
+    return Report.objects.filter(visible_reports_q(membership)).select_related("kind", "department")
 
 
 def report_get_for_user(*, user, pk: int) -> Report:
-    """The report if the user may open it, else Http404 (another bureau's ids do not exist for them)."""
-    report = reports_for_user(user=user).filter(pk=pk).first()
+    """The report if the user may open it, else Http404 (others' ids do not exist for them)."""
+    report = reports_for_user(user=user).filter(pk=pk).select_related("approved_revision").first()
     if report is None:
         raise Http404("报告不存在")
     return report
 
 
 def block_get_for_user(*, user, pk: int) -> Block:
-    membership = membership_for(user)
-    block = (
-        Block.objects.select_related("report", "report__kind")
-        .filter(pk=pk, report__bureau_id=getattr(membership, "bureau_id", None))
-        .first()
-    )
-    if membership is None or block is None:
+    """A block of a report the user may open, else Http404."""
+    block = Block.objects.select_related("report", "report__kind").filter(pk=pk).first()
+    if block is None or not reports_for_user(user=user).filter(pk=block.report_id).exists():
         raise Http404("内容不存在")
     return block
 
 
 def export_get_for_user(*, user, pk: int) -> Export:
-    membership = membership_for(user)
-    export = (
-        Export.objects.select_related("report")
-        .defer("content")
-        .filter(pk=pk, report__bureau_id=getattr(membership, "bureau_id", None))
-        .first()
-    )
-    if membership is None or export is None:
+    export = Export.objects.select_related("report").defer("content").filter(pk=pk).first()
+    if export is None or not reports_for_user(user=user).filter(pk=export.report_id).exists():
         raise Http404("导出记录不存在")
     return export
 
@@ -79,6 +83,8 @@ class Node:
     number: str
     children: list[Node] = field(default_factory=list)
     preview: list[Segment] | None = None  # placeholders evaluated, when the block has any
+    editable: bool = False  # may the current user change this block (set by annotate_access)
+    comments: list = field(default_factory=list)  # open comments on this block
 
     @property
     def chars(self) -> int:
@@ -109,6 +115,7 @@ def _node_to_dict(node: Node) -> dict[str, Any]:
     b = node.block
     if b.type == Block.Type.HEADING:
         return {
+            "id": b.pk,
             "type": "heading",
             "title": b.title,
             "text": b.text,
@@ -117,8 +124,8 @@ def _node_to_dict(node: Node) -> dict[str, Any]:
             "children": [_node_to_dict(c) for c in node.children],
         }
     if b.type == Block.Type.POINT:
-        return {"type": "point", "lead": b.title, "text": b.text, "inline": b.inline}
-    return {"type": "paragraph", "text": b.text, "inline": b.inline}
+        return {"id": b.pk, "type": "point", "lead": b.title, "text": b.text, "inline": b.inline}
+    return {"id": b.pk, "type": "paragraph", "text": b.text, "inline": b.inline}
 
 
 def report_subtitle(report: Report) -> str:
@@ -245,6 +252,22 @@ def annotate_previews(tree: list[Node], metrics: dict[str, MetricValue]) -> None
         annotate_previews(node.children, metrics)
 
 
+def annotate_access(tree: list[Node], membership, report: Report, comments: dict | None = None) -> None:
+    """Mark each node editable for this member (by its section's assignment) and attach its comments."""
+    from .permissions import can_edit_section
+
+    comments = comments or {}
+
+    def walk(nodes: list[Node], section_department_id: int | None) -> None:
+        for node in nodes:
+            department_id = node.block.assigned_department_id if node.level == 1 and node.block.parent_id is None else section_department_id
+            node.editable = can_edit_section(membership, report, department_id)
+            node.comments = comments.get(node.block.pk, [])
+            walk(node.children, department_id)
+
+    walk(tree, None)
+
+
 def report_check(report: Report, tree: list[Node], metrics: dict[str, MetricValue]) -> ResolveReport:
     """Placeholder errors, missing values and hand-typed figures of a report, for the check panel."""
     _resolved, check = resolve_snapshot(report_snapshot(report, tree), metrics)
@@ -291,3 +314,146 @@ def import_row_from_dict(data: dict[str, Any]) -> dict[str, Any]:
     for key in ("value", "prior_value", "budget_value"):
         out[key] = None if data[key] is None else Decimal(data[key])
     return out
+
+
+def report_content_with_metrics(report: Report) -> dict[str, Any]:
+    """The live content plus the metric values it uses: what a revision or an export freezes."""
+    snapshot = report_snapshot(report)
+    snapshot["metrics"] = {name: m.to_dict() for name, m in metric_values_for_report(report).items()}
+    return snapshot
+
+
+def report_export_snapshot(report: Report) -> dict[str, Any]:
+    """What an export renders: the approved revision of an approved report, else the live content."""
+    if report.status == Report.Status.APPROVED and report.approved_revision_id:
+        return dict(report.approved_revision.snapshot)
+    return report_content_with_metrics(report)
+
+
+
+# --- review --------------------------------------------------------------------------------------
+
+
+def revision_get_for_user(*, user, pk: int) -> Revision:
+    revision = Revision.objects.select_related("report").filter(pk=pk).first()
+    if revision is None or not reports_for_user(user=user).filter(pk=revision.report_id).exists():
+        raise Http404("版本不存在")
+    return revision
+
+
+def comment_get_for_user(*, user, pk: int) -> Comment:
+    comment = Comment.objects.select_related("report", "block").filter(pk=pk).first()
+    if comment is None or not reports_for_user(user=user).filter(pk=comment.report_id).exists():
+        raise Http404("批注不存在")
+    return comment
+
+
+def report_comments(report: Report) -> list[Comment]:
+    """Top-level comments with their replies (two queries), oldest first."""
+    comments = list(report.comments.select_related("author").order_by("created_at", "id"))
+    by_parent: dict[int, list[Comment]] = {}
+    for c in comments:
+        if c.parent_id:
+            by_parent.setdefault(c.parent_id, []).append(c)
+    for c in comments:
+        c.thread = by_parent.get(c.pk, [])
+    return [c for c in comments if not c.parent_id]
+
+
+def comments_by_block(comments: list[Comment]) -> dict[int | None, list[Comment]]:
+    out: dict[int | None, list[Comment]] = {}
+    for c in comments:
+        out.setdefault(c.block_id, []).append(c)
+    return out
+
+
+def metrics_changed_since_approval(report: Report, current: dict[str, MetricValue] | None = None) -> list[str]:
+    """Names of metrics the approved revision used whose values have changed since (数据已变更)."""
+    revision = report.approved_revision
+    if report.status != Report.Status.APPROVED or revision is None:
+        return []
+    frozen = revision.snapshot.get("metrics", {})
+    _resolved, check = resolve_snapshot(revision.snapshot, {n: MetricValue.from_dict(d) for n, d in frozen.items()})
+    current = metric_values_for_report(report) if current is None else current
+    changed = []
+    for name in sorted(check.metrics_used):
+        now = current.get(name)
+        if now is None or now.to_dict() != MetricValue.from_dict(frozen[name]).to_dict():
+            changed.append(name)
+    return changed
+
+
+@dataclass
+class DashboardRow:
+    report: Report
+    deadline: object
+    overdue: bool
+    open_comments: int
+    changed_metrics: list[str]
+
+
+def dashboard_rows(*, user, status: str = "", department_id: int | None = None) -> list[DashboardRow]:
+    """Every report the leader or admin may see, with deadline, overdue mark, open comments, 数据已变更."""
+    from django.db.models import Count, Q
+    from django.utils import timezone
+
+    reports = reports_for_user(user=user).select_related("approved_revision", "created_by").annotate(
+        open_comments=Count("comments", filter=Q(comments__resolved=False, comments__parent=None))
+    )
+    if status:
+        reports = reports.filter(status=status)
+    if department_id:
+        reports = reports.filter(department_id=department_id)
+    reports = list(reports.order_by("status", "-updated_at"))
+    membership = membership_for(user)
+    deadlines = {
+        (d.kind_id, d.year): d.due_date for d in Deadline.objects.filter(bureau_id=getattr(membership, "bureau_id", None))
+    }
+    metrics_cache: dict[tuple[int, str], dict[str, MetricValue]] = {}
+    today = timezone.localdate()
+    rows = []
+    for report in reports:
+        due = deadlines.get((report.kind_id, report.year))
+        changed: list[str] = []
+        if report.status == Report.Status.APPROVED and report.approved_revision_id:
+            key = (report.year, report.period)
+            if key not in metrics_cache:
+                metrics_cache[key] = metric_values_for_report(report)
+            changed = metrics_changed_since_approval(report, metrics_cache[key])
+        overdue = due is not None and due < today and report.status != Report.Status.APPROVED
+        rows.append(DashboardRow(report, due, overdue, report.open_comments, changed))
+    return rows
+
+
+def audit_entries(*, user, action: str = "", report_id: int | None = None, actor_id: int | None = None) -> QuerySet[AuditLog]:
+    membership = membership_for(user)
+    entries = AuditLog.objects.filter(bureau_id=getattr(membership, "bureau_id", None)).select_related("actor", "report")
+    if membership is not None and membership.role == Membership.Role.LEADER:
+        entries = entries.filter(Q(report__isnull=True) | Q(report__in=reports_for_user(user=user)))
+    if action:
+        entries = entries.filter(action=action)
+    if report_id:
+        entries = entries.filter(report_id=report_id)
+    if actor_id:
+        entries = entries.filter(actor_id=actor_id)
+    return entries
+
+
+def notifications_for(*, user, limit: int = 50) -> list[Notification]:
+    return list(Notification.objects.filter(user=user)[:limit])
+
+
+def unread_count(*, user) -> int:
+    return Notification.objects.filter(user=user, read=False).count() if user.is_authenticated else 0
+
+
+def presence_others(*, report: Report, user) -> list:
+    from django.utils import timezone
+
+    from .services.workflow import PRESENCE_WINDOW
+
+    since = timezone.now() - PRESENCE_WINDOW
+    return [
+        p.user
+        for p in Presence.objects.filter(report=report, last_seen__gte=since).exclude(user=user).select_related("user")
+    ]

@@ -164,3 +164,69 @@ def test_insert_a_metric_then_change_it_in_the_library(page):
     page.goto(report_url)
     section, points = section_points(page, 2)
     expect(points.nth(0).locator(".resolved mark.ph").last).to_have_text("200.5")
+
+
+def test_submit_comment_return_fix_resubmit_diff_approve_export(browser, live_server, kinds):
+    from playwright.sync_api import expect
+
+    from reports.models import Report
+
+    call_command("seed_demo", stdout=io.StringIO())
+    report = Report.objects.get(title="2025年度述职报告")
+
+    def open_as(username, password):
+        context = browser.new_context(base_url=live_server.url, accept_downloads=True, locale="zh-CN")
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        page.on("dialog", lambda dialog: dialog.accept())
+        login(page, username, password)
+        return context, page
+
+    drafter_ctx, drafter = open_as("drafter", "drafter-demo-2025")
+    drafter.goto(f"/reports/{report.pk}/")
+    first_point = drafter.locator("#document .block-point").first
+    text = first_point.locator(":scope > form textarea[name=text]")
+    text.press("Control+End")
+    text.press_sequentially("坚持问题导向。")
+    expect(first_point.locator(".save-state")).to_contain_text("已保存")
+    drafter.click("button:has-text('提交审核')")
+    expect(drafter.locator(".paper-head .state")).to_have_text("已提交")
+    expect(drafter.locator("#document .block-point textarea").first).to_be_disabled()
+
+    leader_ctx, leader = open_as("leader", "leader-demo-2025")
+    leader.goto(f"/reports/{report.pk}/review/")
+    paragraph = leader.locator(".rb", has_text="坚持问题导向。").first
+    paragraph.hover()
+    paragraph.locator("input[name=text]").fill("请补充具体数据。")
+    paragraph.locator("button:has-text('批注')").click()
+    expect(leader.locator("#comments")).to_contain_text("请补充具体数据。")
+    leader.fill("input[name=reason]", "数据不够具体，请修改后再报。")
+    leader.click("button:has-text('退回修改')")
+    expect(leader.locator(".paper-head .state")).to_have_text("退回修改")
+
+    drafter.reload()
+    expect(drafter.locator(".flash.warn")).to_contain_text("数据不够具体")
+    expect(drafter.locator("#document .inline-comment").first).to_contain_text("请补充具体数据。")
+    text = drafter.locator("#document .block-point").first.locator(":scope > form textarea[name=text]")
+    text.press("Control+End")
+    text.press_sequentially("全年走访企业47户。")
+    expect(drafter.locator("#document .block-point").first.locator(".save-state")).to_contain_text("已保存")
+    drafter.click("button:has-text('提交审核')")
+    expect(drafter.locator(".paper-head .state")).to_have_text("已提交")
+
+    leader.goto(f"/reports/{report.pk}/review/?view=previous")
+    expect(leader.locator(".diff-row ins").first).to_have_text("全年走访企业47户。")
+    leader.click("button:has-text('审定')")
+    expect(leader.locator(".paper-head .state")).to_have_text("已审定")
+
+    drafter.goto(f"/reports/{report.pk}/")
+    drafter.click("button:has-text('导出 Word')")
+    link = drafter.locator("#export-panel a.download")
+    expect(link).to_be_visible()
+    with drafter.expect_download() as info:
+        link.click()
+    with zipfile.ZipFile(info.value.path()) as package:
+        document = package.read("word/document.xml").decode()
+    assert "坚持问题导向。全年走访企业47户。" in document
+    drafter_ctx.close()
+    leader_ctx.close()

@@ -25,13 +25,13 @@ def income(report):
 
 
 @pytest.fixture
-def placeholder_block(report, income):
+def placeholder_block(report, income, drafter):
     section = report.blocks.get(parent=None, position=2)
-    block = services.block_add(report=report, type="point", parent=section)
+    block = services.block_add(report=report, type="point", parent=section, user=drafter)
     return services.block_save(block=block, version=1, data={
         "title": "挖潜增收",
         "text": "全年一般公共预算收入完成{{一般公共预算收入}}亿元，同比{{一般公共预算收入.增减}}，完成年初预算的{{一般公共预算收入.完成预算}}%。",
-    })
+    }, user=drafter)
 
 
 def test_the_metric_list_and_inline_update(client, drafter, income):
@@ -129,7 +129,7 @@ def test_a_missing_value_shows_a_mask_and_a_warning(client, drafter, report, pla
 def test_a_hostile_placeholder_is_an_error_on_the_block_not_a_server_error(client, drafter, report):
     client.force_login(drafter)
     section = report.blocks.get(parent=None, position=0)
-    block = services.block_add(report=report, type="paragraph", parent=section)
+    block = services.block_add(report=report, type="paragraph", parent=section, user=drafter)
     response = client.post(reverse("block_save", args=[block.pk]), {"version": "1", "text": "{{ ''.__class__.__mro__ }}"}, **HX)
     assert response.status_code == 200
     assert 'class="ph error"' in response.content.decode()
@@ -140,8 +140,8 @@ def test_a_hostile_placeholder_is_an_error_on_the_block_not_a_server_error(clien
 def test_editor_and_render_queries_do_not_grow_with_placeholders(client, drafter, report, income, django_assert_max_num_queries):
     section = report.blocks.get(parent=None, position=0)
     for _ in range(30):
-        block = services.block_add(report=report, type="paragraph", parent=section)
-        services.block_save(block=block, version=1, data={"text": "{{一般公共预算收入}}亿元，同比{{一般公共预算收入.增减}}"})
+        block = services.block_add(report=report, type="paragraph", parent=section, user=drafter)
+        services.block_save(block=block, version=1, data={"text": "{{一般公共预算收入}}亿元，同比{{一般公共预算收入.增减}}"}, user=drafter)
     client.force_login(drafter)
     with django_assert_max_num_queries(14):
         client.get(reverse("report_edit", args=[report.pk]))
@@ -154,9 +154,9 @@ def read_text(content: bytes) -> str:
         return package.read("word/document.xml").decode()
 
 
-def test_exact_and_masked_renders(report, placeholder_block, income):
+def test_exact_and_masked_renders(report, placeholder_block, income, drafter):
     SensitiveTerm.objects.create(bureau=report.bureau, term="东湖新区")
-    services.report_update_fields(report=report, data={"opening": "2025年，东湖新区财政工作稳步推进。"})
+    services.report_update_fields(report=report, data={"opening": "2025年，东湖新区财政工作稳步推进。"}, user=drafter)
     name, exact = services.report_render(report=report)
     assert "186.4亿元" in read_text(exact) and "增长6.2%" in read_text(exact) and "102.3%" in read_text(exact)
     name, masked = services.report_render(report=report, masked=True, mask_years=True)
@@ -167,7 +167,7 @@ def test_exact_and_masked_renders(report, placeholder_block, income):
 
 
 def test_a_masked_export_refuses_to_leak_a_hand_typed_metric_figure(report, placeholder_block, income, drafter, django_capture_on_commit_callbacks):
-    services.report_update_fields(report=report, data={"closing": "收入186.4亿元的成绩来之不易。"})
+    services.report_update_fields(report=report, data={"closing": "收入186.4亿元的成绩来之不易。"}, user=drafter)
     with django_capture_on_commit_callbacks(execute=True):
         export = services.export_request(report=report, user=drafter, masked=True)
     export.refresh_from_db()
@@ -191,8 +191,8 @@ def test_an_export_freezes_the_metric_values_it_used(report, placeholder_block, 
 
 def test_text_and_values_are_escaped_for_html_and_word(client, drafter, report, income):
     section = report.blocks.get(parent=None, position=0)
-    block = services.block_add(report=report, type="paragraph", parent=section)
-    services.block_save(block=block, version=1, data={"text": "R&D <w:p> 投入{{一般公共预算收入}}亿元"})
+    block = services.block_add(report=report, type="paragraph", parent=section, user=drafter)
+    services.block_save(block=block, version=1, data={"text": "R&D <w:p> 投入{{一般公共预算收入}}亿元"}, user=drafter)
     client.force_login(drafter)
     page = client.get(reverse("report_edit", args=[report.pk])).content.decode()
     assert "R&amp;D &lt;w:p&gt; 投入" in page and "<w:p>" not in page

@@ -21,12 +21,12 @@ def numbers(report) -> list[str]:
     return out
 
 
-def add_point(report, parent, lead):
-    block = services.block_add(report=report, type="point", parent=parent)
-    return services.block_save(block=block, version=block.version, data={"title": lead, "text": lead + "正文"})
+def add_point(report, parent, lead, drafter):
+    block = services.block_add(report=report, type="point", parent=parent, user=drafter)
+    return services.block_save(block=block, version=block.version, data={"title": lead, "text": lead + "正文"}, user=drafter)
 
 
-def test_it_creates_the_kind_outline(report, kinds):
+def test_it_creates_the_kind_outline(report, drafter, kinds):
     sections = kinds["duty"].definition["sections"]
     tree = selectors.report_tree(report)
     assert [n.number for n in tree] == ["一、", "二、", "三、", "四、", "五、", "六、"][: len(sections)]
@@ -35,101 +35,101 @@ def test_it_creates_the_kind_outline(report, kinds):
     assert report.title == "2025年度述职报告"
 
 
-def test_it_numbers_points_and_renumbers_on_move_and_delete(report):
+def test_it_numbers_points_and_renumbers_on_move_and_delete(report, drafter):
     section = report.blocks.get(parent=None, position=0)
-    a = add_point(report, section, "甲")
-    b = add_point(report, section, "乙")
-    c = add_point(report, section, "丙")
+    a = add_point(report, section, "甲", drafter)
+    b = add_point(report, section, "乙", drafter)
+    c = add_point(report, section, "丙", drafter)
     assert numbers(report)[1:4] == ["一是甲", "二是乙", "三是丙"]
 
-    services.block_move(block=Block.objects.get(pk=c.pk), direction="up")
+    services.block_move(block=Block.objects.get(pk=c.pk), direction="up", user=drafter)
     assert numbers(report)[1:4] == ["一是甲", "二是丙", "三是乙"]
 
-    services.block_delete(block=Block.objects.get(pk=a.pk))
+    services.block_delete(block=Block.objects.get(pk=a.pk), user=drafter)
     assert numbers(report)[1:3] == ["一是丙", "二是乙"]
     assert list(section.children.order_by("position").values_list("position", flat=True)) == [0, 1]
     assert b.pk in section.children.values_list("pk", flat=True)
 
 
-def test_it_moves_a_point_into_the_neighbouring_section_at_the_edge(report):
+def test_it_moves_a_point_into_the_neighbouring_section_at_the_edge(report, drafter):
     first, second = report.blocks.filter(parent=None).order_by("position")[:2]
-    p = add_point(report, first, "甲")
-    add_point(report, second, "乙")
-    services.block_move(block=Block.objects.get(pk=p.pk), direction="down")
+    p = add_point(report, first, "甲", drafter)
+    add_point(report, second, "乙", drafter)
+    services.block_move(block=Block.objects.get(pk=p.pk), direction="down", user=drafter)
     moved = Block.objects.get(pk=p.pk)
     assert moved.parent_id == second.pk and moved.position == 0
     tree = selectors.report_tree(report)
     assert [(c.number, c.block.title) for c in tree[1].children] == [("一是", "甲"), ("二是", "乙")]
 
 
-def test_it_numbers_headings_by_depth_and_restarts_under_each_parent(report):
+def test_it_numbers_headings_by_depth_and_restarts_under_each_parent(report, drafter):
     first, second = report.blocks.filter(parent=None).order_by("position")[:2]
     for parent in (first, second):
         for _ in range(2):
-            h2 = services.block_add(report=report, type="heading", parent=parent)
-        services.block_add(report=report, type="heading", parent=h2)
+            h2 = services.block_add(report=report, type="heading", parent=parent, user=drafter)
+        services.block_add(report=report, type="heading", parent=h2, user=drafter)
     tree = selectors.report_tree(report)
     assert [c.number for c in tree[0].children] == ["（一）", "（二）"]
     assert [c.number for c in tree[1].children] == ["（一）", "（二）"]
     assert tree[1].children[1].children[0].number == "1."
     with pytest.raises(InvalidInput):
-        services.block_add(report=report, type="heading", parent=tree[1].children[1].children[0].block)
+        services.block_add(report=report, type="heading", parent=tree[1].children[1].children[0].block, user=drafter)
 
 
-def test_it_inserts_after_a_sibling(report):
+def test_it_inserts_after_a_sibling(report, drafter):
     section = report.blocks.get(parent=None, position=0)
-    a = add_point(report, section, "甲")
-    add_point(report, section, "丙")
-    b = services.block_add(report=report, type="point", after=a)
-    services.block_save(block=b, version=b.version, data={"title": "乙", "text": ""})
+    a = add_point(report, section, "甲", drafter)
+    add_point(report, section, "丙", drafter)
+    b = services.block_add(report=report, type="point", after=a, user=drafter)
+    services.block_save(block=b, version=b.version, data={"title": "乙", "text": ""}, user=drafter)
     assert numbers(report)[1:4] == ["一是甲", "二是乙", "三是丙"]
 
 
-def test_a_stale_save_is_refused_and_keeps_the_stored_text(report):
+def test_a_stale_save_is_refused_and_keeps_the_stored_text(report, drafter):
     section = report.blocks.get(parent=None, position=0)
-    block = services.block_add(report=report, type="paragraph", parent=section)
-    services.block_save(block=block, version=1, data={"text": "第一人"})
+    block = services.block_add(report=report, type="paragraph", parent=section, user=drafter)
+    services.block_save(block=block, version=1, data={"text": "第一人"}, user=drafter)
     with pytest.raises(BlockConflict) as conflict:
-        services.block_save(block=Block.objects.get(pk=block.pk), version=1, data={"text": "第二人"})
+        services.block_save(block=Block.objects.get(pk=block.pk), version=1, data={"text": "第二人"}, user=drafter)
     assert conflict.value.current.text == "第一人"
     assert Block.objects.get(pk=block.pk).version == 2
 
 
-def test_saving_cleans_text_once(report):
+def test_saving_cleans_text_once(report, drafter):
     section = report.blocks.get(parent=None, position=0)
-    block = services.block_add(report=report, type="paragraph", parent=section)
+    block = services.block_add(report=report, type="paragraph", parent=section, user=drafter)
     dirty = "甲\x00乙\x0b丙\ud800丁\r\n\u3000\u3000戊"
-    saved = services.block_save(block=block, version=1, data={"text": dirty})
+    saved = services.block_save(block=block, version=1, data={"text": dirty}, user=drafter)
     assert saved.text == "甲乙\n丙丁\n戊"
     assert Block.objects.get(pk=block.pk).text == "甲乙\n丙丁\n戊"
 
 
-def test_frozen_reports_refuse_changes(report):
+def test_frozen_reports_refuse_changes(report, drafter):
     Report.objects.filter(pk=report.pk).update(status=Report.Status.APPROVED)
     report.refresh_from_db()
     section = report.blocks.get(parent=None, position=0)
     with pytest.raises(NotEditable):
-        services.block_add(report=report, type="point", parent=section)
+        services.block_add(report=report, type="point", parent=section, user=drafter)
     with pytest.raises(NotEditable):
-        services.report_update_fields(report=report, data={"opening": "改"})
+        services.report_update_fields(report=report, data={"opening": "改"}, user=drafter)
 
 
-def test_over_long_text_is_refused_with_a_chinese_message(report):
+def test_over_long_text_is_refused_with_a_chinese_message(report, drafter):
     section = report.blocks.get(parent=None, position=0)
-    block = services.block_add(report=report, type="paragraph", parent=section)
+    block = services.block_add(report=report, type="paragraph", parent=section, user=drafter)
     with pytest.raises(InvalidInput, match="内容过长"):
-        services.block_save(block=block, version=1, data={"text": "字" * 30_000})
+        services.block_save(block=block, version=1, data={"text": "字" * 30_000}, user=drafter)
     assert Block.objects.get(pk=block.pk).version == 1
 
 
-def test_the_snapshot_holds_the_seed_002_shapes(report):
+def test_the_snapshot_holds_the_seed_002_shapes(report, drafter):
     """一、 → run-in （一） → inline 一是 points, as seed 002 writes them."""
     section = report.blocks.get(parent=None, position=0)
-    h2 = services.block_add(report=report, type="heading", parent=section)
-    services.block_save(block=h2, version=1, data={"title": "抓民生、保障人民幸福", "text": "", "run_in": True})
+    h2 = services.block_add(report=report, type="heading", parent=section, user=drafter)
+    services.block_save(block=h2, version=1, data={"title": "抓民生、保障人民幸福", "text": "", "run_in": True}, user=drafter)
     for lead in ("甲", "乙"):
-        p = services.block_add(report=report, type="point", parent=h2)
-        services.block_save(block=p, version=1, data={"title": lead, "text": lead + "文", "inline": True})
+        p = services.block_add(report=report, type="point", parent=h2, user=drafter)
+        services.block_save(block=p, version=1, data={"title": lead, "text": lead + "文", "inline": True}, user=drafter)
     from reports.core.document import layout_paragraphs
 
     paras = layout_paragraphs(selectors.report_snapshot(report))
@@ -139,9 +139,9 @@ def test_the_snapshot_holds_the_seed_002_shapes(report):
     assert run_in.role == "body" and run_in.runs[0].style == "h2"
 
 
-def test_section_stats_count_the_subtree(report):
+def test_section_stats_count_the_subtree(report, drafter):
     section = report.blocks.get(parent=None, position=0)
-    add_point(report, section, "甲乙")  # 2 + 4 chars
+    add_point(report, section, "甲乙", drafter)  # 2 + 4 chars
     stats = selectors.section_stats(selectors.report_tree(report))
     assert stats[0].chars == len(section.title) + 6
     assert stats[0].target == section.target_chars

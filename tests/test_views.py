@@ -22,10 +22,11 @@ HX = {"HTTP_HX_REQUEST": "true"}
 @pytest.fixture
 def objects(report, drafter):
     section = report.blocks.get(parent=None, position=0)
-    point = services.block_add(report=report, type="point", parent=section)
+    point = services.block_add(report=report, type="point", parent=section, user=drafter)
     export = services.export_request(report=report, user=drafter)
     metric = Metric.objects.create(bureau=report.bureau, year=report.year, name="一般公共预算收入", value=Decimal("186.4"), unit="亿元")
-    return {"report": report, "block": point, "section": section, "export": export, "metric": metric}
+    comment = services.comment_add(report=report, user=drafter, text="请补充数据", block=point)
+    return {"report": report, "block": point, "section": section, "export": export, "metric": metric, "comment": comment}
 
 
 # name → (method, which object's pk is in the URL)
@@ -51,6 +52,20 @@ RULES = {
     "metric_import_confirm": ("POST", None),
     "metric_update": ("POST", "metric"),
     "metric_delete": ("GET", "metric"),
+    "report_submit": ("POST", "report"),
+    "report_withdraw": ("POST", "report"),
+    "report_redraft": ("POST", "report"),
+    "report_approve": ("POST", "report"),
+    "report_return": ("POST", "report"),
+    "report_review": ("GET", "report"),
+    "comment_add": ("POST", "report"),
+    "report_presence": ("GET", "report"),
+    "comment_resolve": ("POST", "comment"),
+    "section_assign": ("POST", "section"),
+    "section_done": ("POST", "section"),
+    "dashboard": ("GET", None),
+    "audit_log": ("GET", None),
+    "notifications": ("GET", None),
 }
 
 
@@ -138,7 +153,7 @@ def test_editor_queries_do_not_grow_with_blocks(client, objects, drafter, django
     report = objects["report"]
     for section in report.blocks.filter(parent=None):
         for _ in range(10):
-            services.block_add(report=report, type="point", parent=section)
+            services.block_add(report=report, type="point", parent=section, user=drafter)
     client.force_login(drafter)
     with django_assert_max_num_queries(12):
         client.get(reverse("report_edit", args=[report.pk]))

@@ -53,6 +53,7 @@ class Para:
     runs: list[Run] = field(default_factory=list)
     keep_next: bool = False
     keep_lines: bool = False
+    block_ids: list[int] = field(default_factory=list)  # the blocks whose text is in this paragraph
 
     @property
     def text(self) -> str:
@@ -75,6 +76,7 @@ def point_text(block: Mapping[str, Any]) -> str:
 def _flatten(blocks: Iterable[Mapping[str, Any]], out: list[Para]) -> None:
     for block in blocks:
         kind = block["type"]
+        ids = [block["id"]] if block.get("id") is not None else []
         joinable = bool(out) and out[-1].role == "body"
         if kind == "heading":
             role = f"h{min(block['level'], 4)}"
@@ -84,23 +86,25 @@ def _flatten(blocks: Iterable[Mapping[str, Any]], out: list[Para]) -> None:
                 runs = [Run(_join_title(label), role)]
                 if text:
                     runs.append(Run(text))
-                out.append(Para("body", runs))
+                out.append(Para("body", runs, block_ids=ids))
             else:
-                out.append(Para(role, [Run(label)], keep_next=True))
+                out.append(Para(role, [Run(label)], keep_next=True, block_ids=ids))
                 for line in split_paragraphs(text):
-                    out.append(Para("body", [Run(line)]))
+                    out.append(Para("body", [Run(line)], block_ids=ids))
             _flatten(block.get("children", ()), out)
         elif kind == "point":
             text = point_text(block)
             if block.get("inline") and joinable:
                 out[-1].runs.append(Run(text))
+                out[-1].block_ids.extend(ids)
             else:
-                out.append(Para("body", [Run(text)]))
+                out.append(Para("body", [Run(text)], block_ids=ids))
         else:
             lines = split_paragraphs(block.get("text", ""))
             if lines and block.get("inline") and joinable:
                 out[-1].runs.append(Run(lines.pop(0)))
-            out.extend(Para("body", [Run(line)]) for line in lines)
+                out[-1].block_ids.extend(ids)
+            out.extend(Para("body", [Run(line)], block_ids=ids) for line in lines)
 
 
 def layout_paragraphs(snapshot: Mapping[str, Any]) -> list[Para]:

@@ -7,8 +7,9 @@ problems with single rows are reported as `RejectedRow`s and never raise.
 
 The untrusted upload is bounded before anything expensive happens: size first, then for .xlsx the
 zip directory (entry count, declared uncompressed size, compression ratio, entry names) is checked
-before openpyxl opens it. zipfile enforces the declared sizes while reading (it stops at file_size
-and checks the CRC), so the declared numbers are safe to trust. XML entity bombs are handled by
+before openpyxl opens it, by reports.core.safezip (shared with the report importer). zipfile
+enforces the declared sizes while reading (it stops at file_size and checks the CRC), so the
+declared numbers are safe to trust. XML entity bombs are handled by
 openpyxl itself (lxml with resolve_entities=False, expat ≥ 2.4 amplification limits).
 """
 
@@ -20,7 +21,6 @@ import math
 import re
 import unicodedata
 import warnings
-import zipfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -29,6 +29,7 @@ from typing import Any
 
 import openpyxl
 
+from reports.core.safezip import OLE2_MAGIC, ZIP_MAGIC, UnsafeZip, ZipLimits, check_zip
 from reports.core.text import clean_text
 
 try:
@@ -97,8 +98,8 @@ _NUMBER = re.compile(r"[+-]?(?:(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+)")
 _INTEGER = re.compile(r"\d+(?:\.0*)?")
 _WHITESPACE = re.compile(r"\s+")
 
-_ZIP_MAGIC = b"PK\x03\x04"
-_OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls, and password-protected .xlsx
+_ZIP_MAGIC = ZIP_MAGIC
+_OLE2_MAGIC = OLE2_MAGIC  # legacy .xls, and password-protected .xlsx
 
 
 class SpreadsheetError(Exception):
@@ -190,39 +191,37 @@ def parse_metrics_file(data: bytes, filename: str) -> ParseResult:
 # --- .xlsx ---------------------------------------------------------------------------------------
 
 
+_XLSX_LIMITS = ZipLimits(
+    max_entries=MAX_ZIP_ENTRIES,
+    max_total_bytes=MAX_UNCOMPRESSED_BYTES,
+    max_ratio=MAX_COMPRESSION_RATIO,
+    ratio_min_bytes=RATIO_CHECK_MIN_BYTES,
+)
+
+
 def check_xlsx_container(data: bytes) -> None:
     """Refuse anything that is not a small, sane zip, without decompressing a byte of it."""
-    if data.startswith(_OLE2_MAGIC):
-        raise SpreadsheetError(
-            "文件不是有效的 Excel（.xlsx）文件：这是旧版 .xls 文件或设置了打开密码的文件，"
-            "请在 Excel 中取消密码并另存为 .xlsx"
-        )
-    if not data.startswith(_ZIP_MAGIC):
-        raise SpreadsheetError("文件不是有效的 Excel（.xlsx）文件")
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            infos = archive.infolist()
-    except Exception as exc:
-        raise SpreadsheetError("文件不是有效的 Excel（.xlsx）文件") from exc
-    if len(infos) > MAX_ZIP_ENTRIES:
-        raise SpreadsheetError(
-            f"文件不是有效的 Excel（.xlsx）文件：内部文件过多（{len(infos)} 个，上限 {MAX_ZIP_ENTRIES} 个）"
-        )
-    total = 0
-    for info in infos:
-        name = info.filename.replace("\\", "/")
-        if name.startswith("/") or re.match(r"[A-Za-z]:", name) or ".." in name.split("/"):
-            raise SpreadsheetError("文件不是有效的 Excel（.xlsx）文件：包含不安全的内部路径")
-        if info.flag_bits & 0x1:
-            raise SpreadsheetError("文件不是有效的 Excel（.xlsx）文件：内容已加密")
-        total += info.file_size
-        ratio = info.file_size / max(info.compress_size, 1)
-        if info.file_size > RATIO_CHECK_MIN_BYTES and ratio > MAX_COMPRESSION_RATIO:
-            raise SpreadsheetError("文件不是有效的 Excel（.xlsx）文件：压缩比异常，疑似压缩炸弹，已拒绝")
-    if total > MAX_UNCOMPRESSED_BYTES:
-        raise SpreadsheetError(
-            f"文件不是有效的 Excel（.xlsx）文件：解压后超过 {MAX_UNCOMPRESSED_BYTES // 1024 // 1024} MB，已拒绝"
-        )
+        check_zip(data, _XLSX_LIMITS).close()
+    except UnsafeZip as exc:
+        raise SpreadsheetError(_xlsx_refusal(exc)) from exc
+
+
+def _xlsx_refusal(exc: UnsafeZip) -> str:
+    invalid = "文件不是有效的 Excel（.xlsx）文件"
+    if exc.reason == "ole2":
+        return f"{invalid}：这是旧版 .xls 文件或设置了打开密码的文件，请在 Excel 中取消密码并另存为 .xlsx"
+    if exc.reason == "too_many":
+        return f"{invalid}：内部文件过多（{exc.count} 个，上限 {exc.limit} 个）"
+    if exc.reason == "unsafe_name":
+        return f"{invalid}：包含不安全的内部路径"
+    if exc.reason == "encrypted":
+        return f"{invalid}：内容已加密"
+    if exc.reason == "ratio":
+        return f"{invalid}：压缩比异常，疑似压缩炸弹，已拒绝"
+    if exc.reason == "too_big":
+        return f"{invalid}：解压后超过 {exc.limit // 1024 // 1024} MB，已拒绝"
+    return invalid
 
 
 def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list[Cell]]]:

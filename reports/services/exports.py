@@ -16,11 +16,11 @@ from ..core.metrics import MetricValue, mask_digits, mask_terms, mask_years, res
 from ..errors import LeakFound
 from ..models import Export, Report
 from ..selectors import (
-    metric_values_for_report,
+    report_export_snapshot,
     report_file_name,
-    report_snapshot,
     sensitive_terms_for,
 )
+from .audit import audit
 
 logger = logging.getLogger(__name__)
 
@@ -30,8 +30,7 @@ logger = logging.getLogger(__name__)
 
 def _export_fields(*, report: Report, masked: bool, mask_years: bool, mask_all_numbers: bool) -> dict[str, Any]:
     """What an export freezes at request time: content, metric values, masking options, file name."""
-    snapshot = report_snapshot(report)
-    snapshot["metrics"] = {name: m.to_dict() for name, m in metric_values_for_report(report).items()}
+    snapshot = report_export_snapshot(report)
     options: dict[str, Any] = {"mask_years": mask_years, "mask_all_numbers": mask_all_numbers}
     if masked:
         options["sensitive_terms"] = sensitive_terms_for(bureau_id=report.bureau_id)
@@ -61,6 +60,8 @@ def export_request(
 
     fields = _export_fields(report=report, masked=masked, mask_years=mask_years, mask_all_numbers=mask_all_numbers)
     export = Export.objects.create(requested_by=user, **fields)
+    audit(bureau_id=report.bureau_id, actor=user, action="export", report=report,
+          summary=f"导出{'脱敏稿' if masked else 'Word'}：{export.file_name}", detail={"export": export.pk})
 
     def enqueue() -> None:
         try:

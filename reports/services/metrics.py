@@ -9,6 +9,7 @@ from django.db import transaction
 
 from ..errors import InvalidInput
 from ..models import Bureau, Metric
+from .audit import audit
 
 logger = logging.getLogger(__name__)
 
@@ -36,10 +37,14 @@ def metric_save(*, bureau: Bureau, year: int, period: str, data: dict[str, Any],
             setattr(metric, field, data[field])
     metric.updated_by = user
     metric.save()
+    audit(bureau_id=bureau.pk, actor=user, action="metric", summary=f"指标“{metric.name}”= {metric.value}{metric.unit}",
+          detail={"metric": metric.pk, "value": None if metric.value is None else str(metric.value)})
     return metric
 
 
-def metric_delete(*, metric: Metric) -> None:
+def metric_delete(*, metric: Metric, user) -> None:
+    audit(bureau_id=metric.bureau_id, actor=user, action="metric", summary=f"删除指标“{metric.name}”",
+          detail={"metric": metric.pk})
     metric.delete()
 
 
@@ -60,4 +65,6 @@ def metrics_import_apply(*, bureau: Bureau, year: int, period: str, rows: list[d
             setattr(metric, field, row[field])
         metric.updated_by = user
         metric.save()
+    audit(bureau_id=bureau.pk, actor=user, action="metric", summary=f"导入指标：新增{added}项，更新{changed}项",
+          detail={"names": [row["name"] for row in rows]})
     return added, changed

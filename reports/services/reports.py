@@ -10,13 +10,15 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from .. import permissions
 from ..core.kinds import fill, load_kinds
 from ..core.text import clean_text
-from ..errors import BlockConflict, InvalidInput, NotEditable
-from ..models import Block, Bureau, Department, Report, ReportKind
+from ..errors import BlockConflict, Forbidden, InvalidInput, NotEditable
+from ..models import Block, Bureau, Report, ReportKind
 from ..selectors import (
     membership_for,
 )
+from .audit import audit
 
 logger = logging.getLogger(__name__)
 
@@ -51,12 +53,14 @@ def cn_date(day: dt.date) -> str:
 
 @transaction.atomic
 def report_create(
-    *, user, kind: ReportKind, year: int, subject: str = "", period: str = "", department: Department | None = None
+    *, user, kind: ReportKind, year: int, subject: str = "", period: str = ""
 ) -> Report:
-    """Create a report for the user's bureau with the kind's default outline (level-1 headings)."""
+    """Create a report owned by the drafter's department, with the kind's default outline."""
     membership = membership_for(user)
     if membership is None:
         raise InvalidInput("您的账号未加入任何财政局，无法新建报告。")
+    if membership.role != membership.Role.DRAFTER or membership.department_id is None:
+        raise Forbidden("只有各科室的起草人可以新建报告。")
     if not 2000 <= year <= 2100:
         raise InvalidInput("年度应在2000至2100之间。")
     definition = kind.definition
@@ -66,7 +70,7 @@ def report_create(
     end_signature = definition.get("signature") == "end"
     report = Report.objects.create(
         bureau=bureau,
-        department=department or membership.department,
+        department=membership.department,
         kind=kind,
         year=year,
         period=clean_text(period, multiline=False)[:20],
@@ -96,6 +100,42 @@ def _check_editable(report: Report) -> None:
         raise NotEditable(f"报告当前状态为“{report.get_status_display()}”，不能修改。")
 
 
+def _lock_status(report_id: int) -> str:
+    """The report's status, read under a share lock (PostgreSQL) held to the end of the transaction.
+
+    A submission's conditional UPDATE on the report row waits for every write holding this lock,
+    so the revision it snapshots contains every save that got in before it, and no save after it.
+    """
+    lock = " FOR SHARE" if connection.vendor == "postgresql" else ""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT status FROM reports_report WHERE id = %s{lock}", [report_id])
+        row = cursor.fetchone()
+    if row is None:
+        raise InvalidInput("报告已不存在。")
+    return row[0]
+
+
+def section_department_id(block: Block | None) -> int | None:
+    """The department assigned to the top-level section that holds `block`."""
+    while block is not None and block.parent_id is not None:
+        block = block.parent
+    return None if block is None else block.assigned_department_id
+
+
+def _guard_edit(*, report: Report, user, section: Block | None = None, whole: bool = False) -> None:
+    """Inside a transaction: refuse unless the report is editable now and the user may edit this part."""
+    report.status = _lock_status(report.pk)
+    _check_editable(report)
+    membership = membership_for(user)
+    allowed = (
+        permissions.can_edit_report(membership, report)
+        if whole
+        else permissions.can_edit_section(membership, report, section_department_id(section))
+    )
+    if not allowed:
+        raise Forbidden("您没有修改这一部分的权限：报告由牵头科室起草，其他科室只能修改分配给本科室的章节。")
+
+
 def _clean_field(name: str, value: str) -> str:
     value = clean_text(value, multiline=name not in SINGLE_LINE_FIELDS)
     if len(value) > MAX_TEXT:
@@ -103,9 +143,10 @@ def _clean_field(name: str, value: str) -> str:
     return value
 
 
-def report_update_fields(*, report: Report, data: dict[str, str]) -> Report:
+@transaction.atomic
+def report_update_fields(*, report: Report, data: dict[str, str], user) -> Report:
     """Save any of the report's own fields (title, opening, …); text is cleaned here, once."""
-    _check_editable(report)
+    _guard_edit(report=report, user=user, whole=True)
     changes: dict[str, Any] = {}
     for name in REPORT_FIELDS:
         if name in data:
@@ -145,14 +186,17 @@ def _compact(report: Report, parent_id: int | None) -> None:
     Block.objects.bulk_update(changed, ["position"])
 
 
-def block_save(*, block: Block, version: int, data: dict[str, Any]) -> Block:
+@transaction.atomic
+def block_save(*, block: Block, version: int, data: dict[str, Any], user) -> Block:
     """Save a block's text with an optimistic version check.
 
-    The check is one conditional UPDATE on the block's own row, so two concurrent saves from the
-    same version cannot both succeed. Raises BlockConflict (with the stored block) when `version`
-    is stale, NotEditable when the report is frozen, InvalidInput for over-long text.
+    The check is one conditional UPDATE on the block's own row (`WHERE id = %s AND version = %s`),
+    so two concurrent saves from the same version cannot both succeed. Raises BlockConflict (with
+    the stored block) when `version` is stale, NotEditable when the report is not a draft,
+    Forbidden when the user may not edit this section, InvalidInput for over-long text.
+    Each successful save writes one audit row.
     """
-    _check_editable(block.report)
+    _guard_edit(report=block.report, user=user, section=block)
     title = _clean_field("title" if block.type == Block.Type.HEADING else "lead", data.get("title", block.title))
     if block.type == Block.Type.HEADING:
         title = clean_text(title, multiline=False)
@@ -175,17 +219,21 @@ def block_save(*, block: Block, version: int, data: dict[str, Any]) -> Block:
     Report.objects.filter(pk=block.report_id).update(updated_at=now)
     block.title, block.text, block.run_in, block.inline = title, text, run_in, inline
     block.version = version + 1
+    audit(
+        bureau_id=block.report.bureau_id, actor=user, action="block_save", report=block.report,
+        summary=f"修改{block.get_type_display()}（第{block.version}版）", detail={"block": block.pk, "version": block.version},
+    )
     return block
 
 
 @transaction.atomic
-def block_add(*, report: Report, type: str, parent: Block | None = None, after: Block | None = None) -> Block:
+def block_add(*, report: Report, type: str, user, parent: Block | None = None, after: Block | None = None) -> Block:
     """Insert an empty block under `parent` (None = top level), after `after` or at the end."""
-    _check_editable(report)
     if type not in Block.Type.values:
         raise InvalidInput("未知的内容类型。")
     if after is not None:
         parent = after.parent
+    _guard_edit(report=report, user=user, section=parent, whole=parent is None)
     if parent is not None and parent.type != Block.Type.HEADING:
         raise InvalidInput("只能在标题下添加内容。")
     if type == Block.Type.HEADING and _depth(parent) >= MAX_DEPTH:
@@ -201,25 +249,25 @@ def block_add(*, report: Report, type: str, parent: Block | None = None, after: 
 
 
 @transaction.atomic
-def block_delete(*, block: Block) -> None:
+def block_delete(*, block: Block, user) -> None:
     """Delete a block with everything under it; the remaining siblings close the gap."""
-    _check_editable(block.report)
+    _guard_edit(report=block.report, user=user, section=block, whole=block.parent_id is None)
     report, parent_id = block.report, block.parent_id
     block.delete()
     _compact(report, parent_id)
 
 
 @transaction.atomic
-def block_move(*, block: Block, direction: str) -> None:
+def block_move(*, block: Block, direction: str, user) -> None:
     """Move a block one place up or down among its siblings.
 
     At the edge of its section, a point or paragraph moves into the neighbouring section of the
     same level (to its end when moving up, to its start when moving down); a heading stays put.
     """
-    _check_editable(block.report)
     if direction not in ("up", "down"):
         raise InvalidInput("未知的移动方向。")
     report = block.report
+    _guard_edit(report=report, user=user, section=block, whole=block.parent_id is None)
     siblings = list(Block.objects.filter(report=report, parent_id=block.parent_id).order_by("position", "id"))
     index = next(i for i, b in enumerate(siblings) if b.pk == block.pk)
     target = index - 1 if direction == "up" else index + 1
@@ -239,6 +287,7 @@ def block_move(*, block: Block, direction: str) -> None:
     if not 0 <= neighbour_index < len(parents):
         return
     neighbour = parents[neighbour_index]
+    _guard_edit(report=report, user=user, section=neighbour)  # the destination section too
     if direction == "up":
         last = neighbour.children.order_by("-position").first()
         block.position = last.position + 1 if last else 0

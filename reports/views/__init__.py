@@ -2,3 +2,4 @@
 
 from .editor import *  # noqa: F403
 from .metrics import *  # noqa: F403
+from .review import *  # noqa: F403

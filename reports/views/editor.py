@@ -16,17 +16,21 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import trigger_client_event
 
-from .. import selectors, services
+from .. import permissions, selectors, services
 from ..core.document import layout_paragraphs
-from ..errors import BlockConflict, DomainError
+from ..errors import BlockConflict, DomainError, Forbidden
 from ..forms import ReportCreateForm
 from ..models import Export
 
 
-def _editor_context(report) -> dict:
+def _editor_context(report, user) -> dict:
+    membership = selectors.membership_for(user)
     tree = selectors.report_tree(report)
     metrics = selectors.metric_values_for_report(report)
     selectors.annotate_previews(tree, metrics)
+    comments = selectors.report_comments(report)
+    open_by_block = selectors.comments_by_block([c for c in comments if not c.resolved])
+    selectors.annotate_access(tree, membership, report, open_by_block)
     stats = selectors.section_stats(tree)
     return {
         "report": report,
@@ -35,7 +39,17 @@ def _editor_context(report) -> dict:
         "total_chars": sum(s.chars for s in stats),
         "check": selectors.report_check(report, tree, metrics),
         "export": selectors.export_latest(report=report),
+        "membership": membership,
+        "can_edit_report": permissions.can_edit_report(membership, report),
+        "can_submit": permissions.can_submit(membership, report),
+        "can_review": permissions.can_review(membership, report),
+        "report_comments": open_by_block.get(None, []),
+        "departments": report.bureau.departments.all() if permissions.can_edit_report(membership, report) else [],
     }
+
+
+def _domain_error_status(error: DomainError) -> int:
+    return 403 if isinstance(error, Forbidden) else 422
 
 
 @require_GET
@@ -67,14 +81,14 @@ def report_create(request: HttpRequest) -> HttpResponse:
 def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
     report = selectors.report_get_for_user(user=request.user, pk=pk)
     template = "reports/report_edit.html#document" if request.htmx else "reports/report_edit.html"
-    return render(request, template, _editor_context(report))
+    return render(request, template, _editor_context(report, request.user))
 
 
 @require_GET
 @login_required
 def report_outline(request: HttpRequest, pk: int) -> HttpResponse:
     report = selectors.report_get_for_user(user=request.user, pk=pk)
-    return render(request, "reports/report_edit.html#outline", _editor_context(report))
+    return render(request, "reports/report_edit.html#outline", _editor_context(report, request.user))
 
 
 @require_POST
@@ -83,9 +97,9 @@ def report_fields_save(request: HttpRequest, pk: int) -> HttpResponse:
     report = selectors.report_get_for_user(user=request.user, pk=pk)
     data = {name: request.POST[name] for name in services.REPORT_FIELDS if name in request.POST}
     try:
-        services.report_update_fields(report=report, data=data)
+        services.report_update_fields(report=report, data=data, user=request.user)
     except DomainError as error:
-        return render(request, "reports/_save_state.html", {"error": str(error)}, status=422)
+        return render(request, "reports/_save_state.html", {"error": str(error)}, status=_domain_error_status(error))
     response = render(request, "reports/_save_state.html", {"saved": True})
     return trigger_client_event(response, "report-changed")
 
@@ -98,9 +112,10 @@ def report_preview(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "reports/report_preview.html", {"report": report, "paragraphs": paragraphs})
 
 
-def _document_response(request: HttpRequest, report, error: str = "") -> HttpResponse:
-    context = _editor_context(report) | {"error": error}
-    response = render(request, "reports/report_edit.html#document", context, status=422 if error else 200)
+def _document_response(request: HttpRequest, report, error: DomainError | str | None = None) -> HttpResponse:
+    context = _editor_context(report, request.user) | {"error": str(error or "")}
+    status = 200 if not error else _domain_error_status(error) if isinstance(error, DomainError) else 422
+    response = render(request, "reports/report_edit.html#document", context, status=status)
     return trigger_client_event(response, "report-changed")
 
 
@@ -116,9 +131,9 @@ def block_add(request: HttpRequest, pk: int) -> HttpResponse:
     if any(b is not None and b.report_id != report.pk for b in (parent, after)):
         return _document_response(request, report, "位置无效，请刷新页面。")
     try:
-        services.block_add(report=report, type=request.POST.get("type", ""), parent=parent, after=after)
+        services.block_add(report=report, type=request.POST.get("type", ""), parent=parent, after=after, user=request.user)
     except DomainError as error:
-        return _document_response(request, report, str(error))
+        return _document_response(request, report, error)
     return _document_response(request, report)
 
 
@@ -134,12 +149,12 @@ def block_save(request: HttpRequest, pk: int) -> HttpResponse:
         "inline": request.POST.get("inline") == "on",
     }
     try:
-        block = services.block_save(block=block, version=version, data=data)
+        block = services.block_save(block=block, version=version, data=data, user=request.user)
     except BlockConflict as conflict:
         context = {"block": conflict.current, "mine_version": version, "error": str(conflict), "conflict": True}
         return render(request, "reports/_save_state.html", context, status=409)
     except DomainError as error:
-        return render(request, "reports/_save_state.html", {"block": block, "error": str(error)}, status=422)
+        return render(request, "reports/_save_state.html", {"block": block, "error": str(error)}, status=_domain_error_status(error))
     preview = selectors.block_preview(block, selectors.metric_values_for_report(block.report))
     context = {"block": block, "saved": True, "segments": preview, "oob": True}
     response = render(request, "reports/_block_saved.html", context)
@@ -152,9 +167,9 @@ def block_delete(request: HttpRequest, pk: int) -> HttpResponse:
     block = selectors.block_get_for_user(user=request.user, pk=pk)
     report = block.report
     try:
-        services.block_delete(block=block)
+        services.block_delete(block=block, user=request.user)
     except DomainError as error:
-        return _document_response(request, report, str(error))
+        return _document_response(request, report, error)
     return _document_response(request, report)
 
 
@@ -163,9 +178,9 @@ def block_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def block_move(request: HttpRequest, pk: int) -> HttpResponse:
     block = selectors.block_get_for_user(user=request.user, pk=pk)
     try:
-        services.block_move(block=block, direction=request.POST.get("direction", ""))
+        services.block_move(block=block, direction=request.POST.get("direction", ""), user=request.user)
     except DomainError as error:
-        return _document_response(request, block.report, str(error))
+        return _document_response(request, block.report, error)
     return _document_response(request, block.report)
 
 

@@ -91,7 +91,7 @@ def metric_delete(request: HttpRequest, pk: int) -> HttpResponse:
     metric = selectors.metric_get_for_user(user=request.user, pk=pk)
     if request.method == "POST":
         bureau, year, period = metric.bureau, metric.year, metric.period
-        services.metric_delete(metric=metric)
+        services.metric_delete(metric=metric, user=request.user)
         return _metric_table(request, bureau, year, period, message=f"已删除指标“{metric.name}”。")
     if request.method != "GET":
         return HttpResponseNotAllowed(["GET", "POST"])

@@ -80,7 +80,7 @@
     if (status === 200) {
       clearBackup(form, elt._sentValues || {});
       if (JSON.stringify(values(form)) === JSON.stringify(elt._sentValues)) delete form.dataset.dirty;
-    } else if (status !== 409 && status !== 422) {
+    } else if (status !== 403 && status !== 409 && status !== 422) {
       // Network down, server error, dead worker…: keep the text, say so, try again.
       var form2 = document.querySelector("form[data-key='" + form.dataset.key + "']") || form;
       setState(form2, "is-error", "保存失败（网络或服务器暂不可用），内容仍在本页并已暂存于浏览器，5秒后自动重试。");

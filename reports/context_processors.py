@@ -1,0 +1,12 @@
+from . import permissions, selectors
+
+
+def navigation(request) -> dict:
+    """What the top bar needs on every page: role-dependent links and the unread notification count."""
+    if not request.user.is_authenticated:
+        return {}
+    membership = selectors.membership_for(request.user)
+    return {
+        "nav_can_review": permissions.can_see_dashboard(membership),
+        "nav_unread": selectors.unread_count(user=request.user),
+    }

@@ -1,0 +1,80 @@
+"""Who may do what. Decided here, in Python, from the user's membership — never by which page or
+partial a client asks for (STYLE.md rule 8).
+
+Roles: a drafter works on reports their department owns (everything) or sections assigned to their
+department (those sections); a leader reads and reviews the reports of the departments they
+supervise; an admin reads every report of the bureau and manages the bureau. Nobody sees another
+bureau's data.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, Q
+
+from .models import Block, Membership, Report
+
+Role = Membership.Role
+
+
+def visible_reports_q(membership: Membership) -> Q:
+    """A filter on Report for the reports this member may open."""
+    in_bureau = Q(bureau_id=membership.bureau_id)
+    if membership.role == Role.ADMIN:
+        return in_bureau
+    if membership.role == Role.LEADER:
+        supervised = list(membership.supervises.values_list("id", flat=True))
+        return in_bureau & (Q(department_id__in=supervised) | Q(department_id=membership.department_id))
+    assigned = Block.objects.filter(report_id=OuterRef("pk"), assigned_department_id=membership.department_id)
+    return in_bureau & (Q(department_id=membership.department_id) | Q(Exists(assigned)))
+
+
+def owns(membership: Membership | None, report: Report) -> bool:
+    """A drafter of the report's own department (the owner)."""
+    return (
+        membership is not None
+        and membership.role == Role.DRAFTER
+        and membership.bureau_id == report.bureau_id
+        and membership.department_id is not None
+        and membership.department_id == report.department_id
+    )
+
+
+def can_edit_report(membership: Membership | None, report: Report) -> bool:
+    """Report-level fields, structure anywhere, assignments: the owner, while the report is a draft."""
+    return report.is_editable and owns(membership, report)
+
+
+def can_edit_section(membership: Membership | None, report: Report, section_department_id: int | None) -> bool:
+    """Text and structure inside one section (the top-level heading's assignment decides)."""
+    if not report.is_editable or membership is None or membership.role != Role.DRAFTER:
+        return False
+    if owns(membership, report):
+        return True
+    return section_department_id is not None and section_department_id == membership.department_id
+
+
+def can_submit(membership: Membership | None, report: Report) -> bool:
+    return owns(membership, report)
+
+
+def supervises(membership: Membership | None, report: Report) -> bool:
+    return (
+        membership is not None
+        and membership.role == Role.LEADER
+        and membership.bureau_id == report.bureau_id
+        and report.department_id is not None
+        and membership.supervises.filter(pk=report.department_id).exists()
+    )
+
+
+def can_review(membership: Membership | None, report: Report) -> bool:
+    """Approve or return: a leader who supervises the owning department."""
+    return supervises(membership, report)
+
+
+def is_admin(membership: Membership | None) -> bool:
+    return membership is not None and membership.role == Role.ADMIN
+
+
+def can_see_dashboard(membership: Membership | None) -> bool:
+    return membership is not None and membership.role in (Role.LEADER, Role.ADMIN)
