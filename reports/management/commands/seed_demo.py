@@ -12,6 +12,7 @@ from django.db import transaction
 
 from reports import services
 from reports.models import Bureau, Department, Membership, Metric, Report, ReportKind, SensitiveTerm
+from reports.services.audit import membership_sync_staff
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
 BUREAU = "示范市财政局"
@@ -69,8 +70,7 @@ def _user(bureau: Bureau, spec: tuple) -> object:
     User = get_user_model()
     user, _ = User.objects.get_or_create(username=username)
     user.first_name = full_name
-    user.is_staff = role == Membership.Role.ADMIN
-    user.is_superuser = role == Membership.Role.ADMIN
+    user.is_superuser = False
     user.set_password(password)
     user.save()
     department = Department.objects.get(bureau=bureau, name=department_name)
@@ -79,6 +79,7 @@ def _user(bureau: Bureau, spec: tuple) -> object:
     )
     if role == Membership.Role.LEADER:
         membership.supervises.set(bureau.departments.all())
+    membership_sync_staff(membership)  # the admin gets the bureau-scoped Django admin
     return user
 
 
