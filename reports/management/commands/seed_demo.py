@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from decimal import Decimal
 from pathlib import Path
@@ -11,13 +12,20 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from reports import services
-from reports.models import Bureau, Department, Membership, Metric, Report, ReportKind, SensitiveTerm
+from reports.models import Bureau, Deadline, Department, Membership, Metric, Report, ReportKind, SensitiveTerm
 from reports.services.audit import membership_sync_staff
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
 BUREAU = "示范市财政局"
 DEPARTMENTS = ["办公室", "预算科", "国库科", "综合科"]
 OUTSIDER_BUREAU = "邻市财政局"
+# kind, year, due date (the 2025 ones are past due in the demo, so the dashboard shows 已逾期)
+DEADLINES = [
+    ("duty", 2025, dt.date(2026, 1, 10)),
+    ("party_duty", 2025, dt.date(2026, 1, 10)),
+    ("annual_summary", 2025, dt.date(2026, 1, 20)),
+    ("work_plan", 2026, dt.date(2026, 12, 20)),
+]
 # username, full name, role, department, password (demo only: printed, reset on every run)
 USERS = [
     ("drafter", "李文", Membership.Role.DRAFTER, "办公室", "drafter-demo-2025"),
@@ -98,6 +106,10 @@ class Command(BaseCommand):
         _user(outsider_bureau, OUTSIDER)
 
         metric_count = seed_metrics(bureau, users["admin"])
+        for code, year, due in DEADLINES:
+            Deadline.objects.get_or_create(
+                bureau=bureau, kind=ReportKind.objects.get(code=code), year=year, defaults={"due_date": due}
+            )
         created = 0
         for content in demo_contents():
             kind = ReportKind.objects.get(code=content["kind"])
