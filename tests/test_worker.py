@@ -108,8 +108,9 @@ def test_a_dead_broker_fails_the_export_clearly_and_keeps_the_draft(report, draf
         "from reports.models import Report, Block\n"
         f"r = Report.objects.get(pk={report.pk})\n"
         f"b = Block.objects.get(pk={section.pk})\n"
-        "services.block_save(block=b, version=b.version, data={'text': '断网时写的正文'}, user=drafter)\n"
-        f"services.export_request(report=r, user=get_user_model().objects.get(pk={drafter.pk}))\n"
+        f"u = get_user_model().objects.get(pk={drafter.pk})\n"
+        "services.block_save(block=b, version=b.version, data={'text': '断网时写的正文'}, user=u)\n"
+        "services.export_request(report=r, user=u)\n"
     )
     result = subprocess.run(
         [sys.executable, "manage.py", "shell", "-c", code],
