@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import import_urls, views
 
 urlpatterns = [
     path("", views.report_list, name="report_list"),
@@ -39,3 +39,5 @@ urlpatterns = [
     path("audit/", views.audit_log, name="audit_log"),
     path("notifications/", views.notifications, name="notifications"),
 ]
+
+urlpatterns += import_urls.urlpatterns

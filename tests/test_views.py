@@ -66,6 +66,10 @@ RULES = {
     "dashboard": ("GET", None),
     "audit_log": ("GET", None),
     "notifications": ("GET", None),
+    "report_import": ("GET", None),
+    "report_import_preview": ("POST", None),
+    "report_import_create": ("POST", None),
+    "report_carry_forward": ("POST", "report"),
 }
 
 

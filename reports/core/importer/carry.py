@@ -1,0 +1,147 @@
+"""Carry a report forward: last year's content -> this year's draft (pure).
+
+- Years in the title and in headings move on by one (2022年工作成效 -> 2023年工作成效, and the
+  2023年工作计划 heading of a 2022 summary -> 2024年工作计划). Years in the prose stay.
+- Figures in the prose become placeholders ({{名称}}, 同比{{名称.增减}}, {{名称.完成预算}}%) when
+  their name was read confidently, and are cleared to * otherwise; placeholders already in the text
+  stay. The new year's metrics do not exist yet, so the draft shows ** until they are filled.
+- The points (or sub-headings) of last year's 计划/打算 section are added to the guidance of this
+  year's 成效 section as "去年计划：…" lines, shown beside it in the editor.
+- Date cleared; everything else (structure, guidance, target lengths, assignments) kept.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from ..metrics import mask_digits
+from .figures import find_figures
+from .markers import STOP
+from .model import HEADING, PARAGRAPH, POINT, Item, ParsedReport
+
+_YEAR = re.compile(r"(?<![0-9])(19[0-9]{2}|20[0-9]{2})(?![0-9])")
+_PLAN = re.compile(r"计划|打算|安排|思路|下步|下一步|展望")
+_RESULTS = re.compile(r"成效|成绩|完成情况|工作情况|主要工作|履职情况|主责主业|工作总结")
+MAX_PROMPTS = 15
+PROMPT_CHARS = 60
+
+
+@dataclass
+class CarryResult:
+    content: dict[str, Any]
+    metrics: dict[str, tuple[str, Decimal | None, int]] = field(default_factory=dict)  # name -> (unit, last value, decimals)
+    prompts: list[str] = field(default_factory=list)
+
+
+def shift_years(text: str, year: int) -> str:
+    """Move the report's year and the year after it on by one (other years stay)."""
+    return _YEAR.sub(lambda m: str(int(m.group()) + 1) if int(m.group()) in (year, year + 1) else m.group(), text)
+
+
+def _flatten(blocks: list[dict[str, Any]], level: int, out: list[tuple[dict[str, Any], int]]) -> None:
+    for block in blocks:
+        out.append((block, level))
+        if block.get("type") == HEADING:
+            _flatten(block.get("children", []), level + 1, out)
+
+
+def _item(block: dict[str, Any], level: int) -> Item:
+    kind = block.get("type")
+    if kind == HEADING:
+        return Item(HEADING, level=min(level, 3), title=block.get("title", ""), text=block.get("text", ""), run_in=bool(block.get("run_in")))
+    if kind == POINT:
+        return Item(POINT, lead=block.get("lead", ""), text=block.get("text", ""), inline=bool(block.get("inline")))
+    return Item(PARAGRAPH, text=block.get("text", ""), inline=bool(block.get("inline")))
+
+
+def _prompt(block: dict[str, Any]) -> str:
+    if block.get("type") == HEADING:
+        text = block.get("title", "")
+    elif block.get("type") == POINT and block.get("lead"):
+        text = block["lead"]
+    else:
+        raw = block.get("text", "")
+        stop = STOP.search(raw)
+        text = raw[: stop.start()] if stop else raw
+    text = text.strip()
+    return text if len(text) <= PROMPT_CHARS else text[: PROMPT_CHARS - 1] + "…"
+
+
+def carry_forward(content: dict[str, Any], *, year: int) -> CarryResult:
+    """`content`: last year's snapshot-shaped dict (blocks may carry extra keys such as guidance,
+    target_chars, required, assigned_department_id, which are kept). `year`: last year's year."""
+    new = copy.deepcopy(content)
+    new["year"] = year + 1
+    new["title"] = shift_years(new.get("title", ""), year)
+    new["date"] = ""
+    pairs: list[tuple[dict[str, Any], int]] = []
+    _flatten(new.get("blocks", []), 1, pairs)
+    for block, _level in pairs:
+        if block.get("type") == HEADING:
+            block["title"] = shift_years(block.get("title", ""), year)
+
+    parsed = ParsedReport(
+        opening=new.get("opening", ""),
+        closing=new.get("closing", ""),
+        items=[_item(block, level) for block, level in pairs],
+    )
+    result = CarryResult(new)
+    edits: dict[str, list[tuple[int, int, str]]] = {}
+    for figure in find_figures(parsed):
+        if figure.role == "base":
+            if figure.confident:
+                edits.setdefault(figure.field, []).append((figure.start, figure.end, "{{" + figure.name + "}}"))
+                result.metrics.setdefault(figure.name, (figure.unit, figure.value, figure.decimals))
+            else:
+                edits.setdefault(figure.field, []).append((figure.start, figure.end, mask_digits(figure.number)))
+            for companion in figure.companions:
+                if not figure.confident:
+                    edits.setdefault(companion.field, []).append((companion.start, companion.end, mask_digits(companion.number)))
+                elif companion.role == "yoy" and companion.repl_start != companion.start:
+                    edits.setdefault(companion.field, []).append((companion.repl_start, companion.repl_end, "{{" + figure.name + ".增减}}"))
+                elif companion.role == "budget":
+                    edits.setdefault(companion.field, []).append((companion.start, companion.end, "{{" + figure.name + ".完成预算}}"))
+                else:
+                    edits.setdefault(companion.field, []).append((companion.start, companion.end, mask_digits(companion.number)))
+        elif figure.role == "other":
+            edits.setdefault(figure.field, []).append((figure.start, figure.end, mask_digits(figure.number)))
+
+    def apply(text: str, spans: list[tuple[int, int, str]]) -> str:
+        end = len(text) + 1
+        for start, stop, replacement in sorted(spans, reverse=True):
+            if stop <= end:
+                text = text[:start] + replacement + text[stop:]
+                end = start
+        return text
+
+    for field_name, spans in edits.items():
+        if field_name in ("opening", "closing"):
+            new[field_name] = apply(new.get(field_name, ""), spans)
+        else:
+            index = int(field_name.split(".")[1])
+            pairs[index][0]["text"] = apply(pairs[index][0].get("text", ""), spans)
+
+    _add_prompts(new.get("blocks", []), result)
+    return result
+
+
+def _add_prompts(blocks: list[dict[str, Any]], result: CarryResult) -> None:
+    headings = [b for b in blocks if b.get("type") == HEADING]
+    plan = next((b for b in reversed(headings) if _PLAN.search(b.get("title", ""))), None)
+    if plan is None:
+        return
+    prompts = [p for p in (_prompt(child) for child in plan.get("children", [])) if p][:MAX_PROMPTS]
+    if not prompts:
+        return
+    target = next((b for b in headings if b is not plan and _RESULTS.search(b.get("title", ""))), None)
+    target = target or next((b for b in headings if b is not plan), None)
+    if target is None:
+        return
+    lines = [f"去年计划：{p}" for p in prompts]
+    guidance = target.get("guidance", "")
+    target["guidance"] = "\n".join([guidance, *lines] if guidance else lines)
+    result.prompts = prompts

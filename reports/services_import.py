@@ -1,0 +1,270 @@
+"""Writes for importing a report (from a parsed preview) and carrying a report forward.
+
+Both create the report through services.report_create_from_content, so an imported report is an
+ordinary draft of the importing drafter's department.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+
+from .core.importer import (
+    ImportRefused,
+    MetricDraft,
+    ParsedReport,
+    apply_plan,
+    find_figures,
+    plan_figures,
+)
+from .core.importer.carry import carry_forward
+from .core.importer.model import match_sections
+from .core.kinds import fill
+from .core.metrics import resolve_snapshot
+from .core.text import clean_text
+from .errors import Forbidden, InvalidInput
+from .models import Block, Membership, Metric, Report, ReportKind
+from .selectors import membership_for, metric_values_for_report
+from .selectors_import import existing_metric_names, metrics_by_name, report_outline_content
+from .services import MAX_TEXT, report_create_from_content
+from .services.audit import audit
+
+# Report field lengths (models.Report) checked before anything is written.
+_LIMITS = {"title": 200, "subject": 100, "signature": 100, "date": 20}
+_LABELS = {"title": "标题", "subject": "主体", "signature": "落款", "date": "日期"}
+
+
+@dataclass
+class ImportResult:
+    report: Report
+    created: list[str] = field(default_factory=list)  # metrics created
+    existing: list[str] = field(default_factory=list)  # chosen metrics that already existed (unchanged)
+    kept: list[str] = field(default_factory=list)  # figures left as text, with the reason
+    prompts: list[str] = field(default_factory=list)  # carry forward: last year's plan items
+
+    @property
+    def message(self) -> str:
+        parts = []
+        if self.created:
+            parts.append(f"新建指标{len(self.created)}项")
+        if self.existing:
+            parts.append(f"{len(self.existing)}项指标已存在、保留原值（{'、'.join(self.existing[:5])}）")
+        if self.prompts:
+            parts.append(f"去年计划{len(self.prompts)}条已列在写作要点中")
+        return "；".join(parts)
+
+
+def _drafter(user) -> Membership:
+    membership = membership_for(user)
+    if membership is None:
+        raise InvalidInput("您的账号未加入任何财政局，无法新建报告。")
+    if membership.role != Membership.Role.DRAFTER or membership.department_id is None:
+        raise Forbidden("只有各科室的起草人可以导入或新建报告。")
+    return membership
+
+
+def _check_content(content: dict[str, Any]) -> None:
+    """Refuse (InvalidInput) what the database or the editor would refuse later."""
+    for key, limit in _LIMITS.items():
+        value = clean_text(content.get(key) or "", multiline=False)
+        if len(value) > limit:
+            raise InvalidInput(f"{_LABELS[key]}过长（{len(value)}字），最多{limit}字，请在预览中修改。")
+    for key, label in (("opening", "导语"), ("closing", "结尾")):
+        if len(content.get(key) or "") > MAX_TEXT:
+            raise InvalidInput(f"{label}过长（超过{MAX_TEXT}字），请在预览中拆分。")
+
+    def walk(blocks: list[dict[str, Any]]) -> None:
+        for block in blocks:
+            for key in ("title", "lead", "text"):
+                value = block.get(key) or ""
+                if len(value) > MAX_TEXT:
+                    raise InvalidInput(f"“{value[:15]}…”过长（超过{MAX_TEXT}字），请在预览中拆分。")
+            walk(block.get("children", []))
+
+    walk(content.get("blocks", []))
+
+
+def _section_guidance(content: dict[str, Any], kind: ReportKind, year: int) -> None:
+    """Level-1 headings get the guidance, target length and required flag of the kind's section
+    they resemble most (an imported report rarely uses the template's exact titles)."""
+    sections = kind.definition.get("sections", [])
+    values = {"year": year, "next_year": year + 1, "subject": content.get("subject", "")}
+    headings = [b for b in content["blocks"] if b["type"] == "heading"]
+    pairs = match_sections([h["title"] for h in headings], [fill(s["title"], **values) for s in sections])
+    for i, j in pairs.items():
+        section = sections[j]
+        headings[i].update(
+            guidance=section.get("guidance", ""),
+            target_chars=section.get("target_chars", 0),
+            required=section.get("required", False),
+        )
+
+
+def _metric_rows(*, membership: Membership, year: int, drafts, user, source: str) -> tuple[list[str], list[str]]:
+    names = [d.name for d in drafts]
+    existing = existing_metric_names(bureau_id=membership.bureau_id, year=year, names=names)
+    new = [
+        Metric(
+            bureau_id=membership.bureau_id,
+            year=year,
+            period="",
+            name=d.name,
+            value=d.value,
+            unit=d.unit,
+            decimals=min(d.decimals, 6),
+            prior_value=d.prior,
+            budget_value=d.budget,
+            source=source[:100],
+            status=Metric.Status.PROVISIONAL,
+            updated_by=user,
+        )
+        for d in drafts
+        if d.name not in existing
+    ]
+    # ignore_conflicts: a metric created by someone else meanwhile is theirs; ours is not written.
+    Metric.objects.bulk_create(new, ignore_conflicts=True)
+    return [m.name for m in new], sorted(existing)
+
+
+@transaction.atomic
+def report_import_create(
+    *,
+    user,
+    parsed: ParsedReport,
+    kind: ReportKind,
+    year: int,
+    chosen: Mapping[str, str] | None = None,
+    title: str | None = None,
+    subject: str | None = None,
+) -> ImportResult:
+    """Create a draft from a parsed (and possibly user-fixed) import.
+
+    `chosen` maps base figure ids (find_figures) to the metric names the user confirmed: those
+    metrics are created for the bureau and year unless one of that name exists (it is then left
+    as it is), and the figures become placeholders. Everything else stays literal text.
+    Raises InvalidInput (bad year, over-long fields, conflicting metric names) or Forbidden.
+    """
+    membership = _drafter(user)
+    if not 2000 <= year <= 2100:
+        raise InvalidInput("年度应在2000至2100之间。")
+    if not kind.is_active:
+        raise InvalidInput("该报告类型已停用。")
+    parsed = parsed.copy()
+    parsed.kind, parsed.year = kind.code, year
+    if title is not None and clean_text(title, multiline=False):
+        parsed.title = clean_text(title, multiline=False)
+    if subject is not None:
+        parsed.subject = clean_text(subject, multiline=False)
+    try:
+        plan = plan_figures(find_figures(parsed), chosen or {})
+    except ImportRefused as refused:
+        raise InvalidInput(str(refused)) from refused
+    parsed = apply_plan(parsed, plan)
+    content = parsed.to_content(year=year)
+    content["department"] = membership.department.name if membership.department else ""
+    _check_content(content)
+    _section_guidance(content, kind, year)
+    report = report_create_from_content(user=user, bureau=membership.bureau, kind=kind, content=content)
+    _restore_block_fields(report, content["blocks"])
+    created, existing = _metric_rows(
+        membership=membership, year=year, drafts=list(plan.metrics.values()), user=user, source=f"导入：{report.title}"
+    )
+    audit(
+        bureau_id=membership.bureau_id,
+        actor=user,
+        action="report_import",
+        summary=f"导入报告“{report.title}”",
+        report=report,
+        detail={"metrics_created": created, "metrics_existing": existing},
+    )
+    return ImportResult(report, created, existing, plan.kept)
+
+
+def _restore_block_fields(report: Report, blocks: list[dict[str, Any]]) -> None:
+    """Give the created blocks the guidance, target length, required flag and assignment of the
+    content they came from (report_create_from_content sets only some of them)."""
+    expected: list[dict[str, Any]] = []
+
+    def walk(items: list[dict[str, Any]]) -> None:
+        for item in items:
+            expected.append(item)
+            walk(item.get("children", []))
+
+    walk(blocks)
+    rows = list(report.blocks.order_by("position", "id"))
+    by_parent: dict[int | None, list[Block]] = {}
+    for row in rows:
+        by_parent.setdefault(row.parent_id, []).append(row)
+    ordered: list[Block] = []
+
+    def visit(parent_id: int | None) -> None:
+        for row in by_parent.get(parent_id, []):
+            ordered.append(row)
+            visit(row.pk)
+
+    visit(None)
+    has_assignment = hasattr(Block, "assigned_department_id")
+    changed = []
+    for row, data in zip(ordered, expected, strict=True):
+        row.guidance = data.get("guidance", "") or ""
+        row.target_chars = data.get("target_chars", 0) or 0
+        row.required = bool(data.get("required"))
+        if has_assignment:
+            row.assigned_department_id = data.get("assigned_department_id")
+        changed.append(row)
+    fields = ["guidance", "target_chars", "required"] + (["assigned_department"] if has_assignment else [])
+    Block.objects.bulk_update(changed, fields)
+
+
+@transaction.atomic
+def report_carry_forward(*, user, report: Report) -> ImportResult:
+    """Start next year's draft from `report` (the caller fetched it through a selector, so the user
+    may open it): same kind, subject and structure with guidance and assignments; figures become
+    placeholders (or are cleared); last year's plan items become "去年计划：…" guidance on the 成效
+    section. Metrics the placeholders name are created for the new year without a value, with last
+    year's value as 上年同期, unless they exist."""
+    membership = _drafter(user)
+    if report.bureau_id != membership.bureau_id:
+        raise Forbidden("不能以其他单位的报告为基础新建。")
+    year = report.year + 1
+    if year > 2100:
+        raise InvalidInput("年度应在2000至2100之间。")
+    result = carry_forward(report_outline_content(report), year=report.year)
+    content = result.content
+    content["department"] = membership.department.name if membership.department else ""
+    _check_content(content)
+    new = report_create_from_content(user=user, bureau=membership.bureau, kind=report.kind, content=content)
+    _restore_block_fields(new, content["blocks"])
+
+    # The new year's metrics: every name a placeholder uses, old placeholders included.
+    _resolved, check = resolve_snapshot(content, metric_values_for_report(report))
+    names = [*result.metrics, *sorted(check.metrics_used - set(result.metrics))]
+    last_year = metrics_by_name(bureau_id=report.bureau_id, year=report.year, names=names, period=report.period)
+    drafts = []
+    for name in names:
+        old = last_year.get(name)
+        unit, value, decimals = result.metrics.get(name, ("", None, 1))
+        drafts.append(
+            MetricDraft(
+                name=name,
+                value=None,
+                unit=old.unit if old else unit,
+                decimals=old.decimals if old else decimals,
+                prior=old.value if old else value,
+            )
+        )
+    created, existing = _metric_rows(
+        membership=membership, year=year, drafts=drafts, user=user, source=f"沿用{report.year}年报告"
+    )
+    audit(
+        bureau_id=membership.bureau_id,
+        actor=user,
+        action="report_carry_forward",
+        summary=f"以“{report.title}”为基础新建{year}年报告",
+        report=new,
+        detail={"from_report": report.pk, "metrics_created": created},
+    )
+    return ImportResult(new, created, existing, [], result.prompts)

@@ -1,0 +1,51 @@
+"""Import in headless Chromium: paste seed 002, preview, make one heading a level higher, create,
+and land in the editor with that structure."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import include, path
+from test_browser import browser, login, page  # noqa: F401 — the shared Chromium fixtures
+from test_importer import seed
+
+from bureau.urls import urlpatterns as site_urls
+
+urlpatterns = [path("", include("reports.import_urls")), *site_urls]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.urls(__name__)]
+
+
+def test_paste_preview_fix_a_level_and_create(page):  # noqa: F811
+    from playwright.sync_api import expect
+
+    login(page)
+    page.goto("/reports/import/")
+    page.fill("textarea[name=text]", seed("002"))
+    page.click("#import-form button[type=submit]")
+    form = page.locator("#import-create")
+    expect(form).to_be_visible()
+    expect(form.locator("select[name=kind]")).to_have_value("annual_summary")
+    expect(form.locator("input[name=year]")).to_have_value("2022")
+    form.locator("input[name=title]").fill("县财政局2022年工作总结")
+
+    row = page.locator("#import-preview li.import-heading", has_text="进一步强化机关建设")
+    expect(row).to_have_attribute("data-kind", "h2")
+    expect(row.locator(".number")).to_have_text("（六）")
+    row.locator("select").select_option("h1")
+    row = page.locator("#import-preview li.import-heading", has_text="进一步强化机关建设")
+    expect(row).to_have_attribute("data-kind", "h1")
+    expect(row.locator(".number")).to_have_text("四、")
+    expect(page.locator("#import-create input[name=title]")).to_have_value("县财政局2022年工作总结")  # kept
+
+    page.click("#import-create button[type=submit]")
+    page.wait_for_url("**/reports/*/")
+    expect(page.locator("input[name=title]").first).to_have_value("县财政局2022年工作总结")
+    sections = page.locator("#document > .block-heading")
+    expect(sections).to_have_count(4)
+    titles = [sections.nth(i).locator(":scope > .block-form input[name=title]").input_value() for i in range(4)]
+    assert titles == ["2022年工作成效", "存在问题", "2023年工作计划", "进一步强化机关建设"]
+    first = sections.nth(0).locator(":scope > .children > .block-heading")
+    expect(first).to_have_count(8)
+    expect(first.nth(0).locator(":scope > .block-form input[name=title]")).to_have_value("抓党建、强化党组统领")
+    points = first.nth(7).locator(":scope > .children > .block-point")
+    expect(points).to_have_count(5)
+    expect(points.nth(0).locator("input[name=title]")).to_have_value("抓“五型政府”建设")
