@@ -1,8 +1,9 @@
 """python manage.py import_report FILE [--kind KIND] [--dry-run] [--json] [--user USERNAME] [--year YEAR]
 
 Parse a .docx / .txt report. --json prints exactly one JSON object on stdout (the parsed
-structure: see ParsedReport.to_json) and nothing else; messages go to stderr. Without --dry-run
-the report is created as a draft of --user's department, figures kept as literal text.
+structure: see ParsedReport.to_json) and nothing else; messages go to stderr. With --user and
+without --dry-run the report is created as a draft of that user's department, figures kept as
+literal text; without --user nothing is created.
 """
 
 from __future__ import annotations
@@ -39,9 +40,11 @@ class Command(BaseCommand):
         if size > limit:  # checked before reading a byte
             raise CommandError(f"文件过大（{size / 1024 / 1024:.1f} MB），此类文件上限为 {limit // 1024 // 1024} MB")
         owner = None
+        if not dry_run and not user:
+            # Nobody to own a new report: parse and print only (so `--json` alone is always safe).
+            dry_run = True
+            self.stderr.write("未指定 --user，只解析不新建报告（新建请加 --user 起草人用户名）。")
         if not dry_run:
-            if not user:
-                raise CommandError("新建报告需要用 --user 指定起草人用户名；只查看解析结果请加 --dry-run")
             owner = get_user_model().objects.filter(username=user).first()
             if owner is None:
                 raise CommandError(f"用户不存在：{user}")
