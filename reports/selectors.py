@@ -228,9 +228,11 @@ def _report_texts(report: Report, blocks) -> list[str]:
     return texts
 
 
-def metric_usage(metric: Metric) -> list[Report]:
-    """Reports of the metric's bureau and year whose placeholders refer to it."""
-    candidates = Report.objects.filter(bureau_id=metric.bureau_id, year=metric.year, period=metric.period)
+def metric_usage(metric: Metric, candidates: QuerySet[Report] | None = None) -> list[Report]:
+    """Reports (of the metric's bureau, year and period, among `candidates`) whose placeholders use it."""
+    if candidates is None:
+        candidates = Report.objects.all()
+    candidates = candidates.filter(bureau_id=metric.bureau_id, year=metric.year, period=metric.period)
     known = {metric.name: metric_value(metric)}
     using = []
     for report in candidates.prefetch_related("blocks"):

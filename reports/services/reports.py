@@ -100,19 +100,29 @@ def _check_editable(report: Report) -> None:
         raise NotEditable(f"报告当前状态为“{report.get_status_display()}”，不能修改。")
 
 
-def _lock_status(report_id: int) -> str:
-    """The report's status, read under a share lock (PostgreSQL) held to the end of the transaction.
+def _lock_status(report_id: int, *, for_update: bool = False) -> str:
+    """The report's status, read under a row lock (PostgreSQL) held to the end of the transaction.
 
-    A submission's conditional UPDATE on the report row waits for every write holding this lock,
-    so the revision it snapshots contains every save that got in before it, and no save after it.
+    Block writes take a share lock and never write the report row in the same transaction, so
+    any number of them run side by side without deadlocking; a submission's conditional UPDATE
+    waits for them, and its revision contains every save that got in before it, none after.
+    Writes to the report row itself take FOR NO KEY UPDATE up front (no lock upgrade, so no
+    deadlock between two of them).
     """
-    lock = " FOR SHARE" if connection.vendor == "postgresql" else ""
+    lock = ""
+    if connection.vendor == "postgresql":
+        lock = " FOR NO KEY UPDATE" if for_update else " FOR SHARE"
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT status FROM reports_report WHERE id = %s{lock}", [report_id])
         row = cursor.fetchone()
     if row is None:
         raise InvalidInput("报告已不存在。")
     return row[0]
+
+
+def _touch_after_commit(report_id: int) -> None:
+    """Refresh the report's 更新时间 once the block write has committed (outside its locks)."""
+    transaction.on_commit(lambda: Report.objects.filter(pk=report_id).update(updated_at=timezone.now()))
 
 
 def section_department_id(block: Block | None) -> int | None:
@@ -122,9 +132,11 @@ def section_department_id(block: Block | None) -> int | None:
     return None if block is None else block.assigned_department_id
 
 
-def _guard_edit(*, report: Report, user, section: Block | None = None, whole: bool = False) -> None:
+def _guard_edit(
+    *, report: Report, user, section: Block | None = None, whole: bool = False, writes_report: bool = False
+) -> None:
     """Inside a transaction: refuse unless the report is editable now and the user may edit this part."""
-    report.status = _lock_status(report.pk)
+    report.status = _lock_status(report.pk, for_update=writes_report)
     _check_editable(report)
     membership = membership_for(user)
     allowed = (
@@ -146,7 +158,7 @@ def _clean_field(name: str, value: str) -> str:
 @transaction.atomic
 def report_update_fields(*, report: Report, data: dict[str, str], user) -> Report:
     """Save any of the report's own fields (title, opening, …); text is cleaned here, once."""
-    _guard_edit(report=report, user=user, whole=True)
+    _guard_edit(report=report, user=user, whole=True, writes_report=True)
     changes: dict[str, Any] = {}
     for name in REPORT_FIELDS:
         if name in data:
@@ -216,7 +228,7 @@ def block_save(*, block: Block, version: int, data: dict[str, Any], user) -> Blo
         if current is None:
             raise InvalidInput("此段已被删除，您的内容仍保留在页面中，可复制到其他位置。")
         raise BlockConflict(current)
-    Report.objects.filter(pk=block.report_id).update(updated_at=now)
+    _touch_after_commit(block.report_id)
     block.title, block.text, block.run_in, block.inline = title, text, run_in, inline
     block.version = version + 1
     audit(

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from .. import permissions
 from ..core.text import clean_text
-from ..errors import Forbidden, InvalidInput, WrongState
+from ..errors import Forbidden, InvalidInput, NotEditable, WrongState
 from ..models import Block, Comment, Department, Membership, Presence, Report, Revision
 from ..selectors import (
     membership_for,
@@ -202,6 +202,8 @@ def section_assign(*, block: Block, department: Department | None, user) -> Bloc
     report = block.report
     if block.parent_id is not None or block.type != Block.Type.HEADING:
         raise InvalidInput("只能把一级标题（章节）分配给科室。")
+    if not report.is_editable:
+        raise NotEditable(f"报告当前状态为“{report.get_status_display()}”，不能分配章节。")
     if not permissions.can_edit_report(membership_for(user), report):
         raise Forbidden("只有牵头科室的起草人可以分配章节。")
     if department is not None and department.bureau_id != report.bureau_id:
@@ -219,6 +221,8 @@ def section_set_done(*, block: Block, done: bool, user) -> Block:
     report = block.report
     if block.parent_id is not None:
         raise InvalidInput("只能标记一级标题（章节）的完成状态。")
+    if not report.is_editable:
+        raise NotEditable(f"报告当前状态为“{report.get_status_display()}”，不能修改章节状态。")
     if not permissions.can_edit_section(membership_for(user), report, block.assigned_department_id):
         raise Forbidden("您不能修改这一章节。")
     Block.objects.filter(pk=block.pk).update(done=done)

@@ -95,8 +95,10 @@ def metric_delete(request: HttpRequest, pk: int) -> HttpResponse:
         return _metric_table(request, bureau, year, period, message=f"已删除指标“{metric.name}”。")
     if request.method != "GET":
         return HttpResponseNotAllowed(["GET", "POST"])
-    usage = selectors.metric_usage(metric)
-    return render(request, "reports/metric_list.html#metric-delete", {"metric": metric, "usage": usage})
+    # Titles only of reports this user may open; the others are counted, not named.
+    usage = selectors.metric_usage(metric, selectors.reports_for_user(user=request.user))
+    hidden = len(selectors.metric_usage(metric)) - len(usage)
+    return render(request, "reports/metric_list.html#metric-delete", {"metric": metric, "usage": usage, "hidden": hidden})
 
 
 @require_POST
