@@ -115,6 +115,7 @@ LOGOUT_REDIRECT_URL = "login"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
+DATA_UPLOAD_MAX_NUMBER_FILES = 5  # every upload form takes one file; the views say so in Chinese
 
 # Celery. Export tasks are bounded: the hard limit is below Redis's visibility timeout,
 # so a task held by a dead worker is redelivered only after it certainly stopped.

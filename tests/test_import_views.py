@@ -265,8 +265,8 @@ def test_the_import_report_command(drafter, kinds, tmp_path, capsys):
 
     data = json.loads(out)
     assert data["kind"] == "duty" and len(data["blocks"]) == 5 and out.count("\n") == 1
-    with pytest.raises(CommandError, match="--user"):
-        call_command("import_report", str(path_))
+    call_command("import_report", str(path_))  # no --user: parse and print only, create nothing
+    assert "只解析不新建报告" in capsys.readouterr().err and not Report.objects.exists()
     call_command("import_report", str(path_), "--user", "drafter", "--json")
     captured = capsys.readouterr()
     assert json.loads(captured.out)["kind"] == "duty" and "已新建报告" in captured.err
