@@ -27,7 +27,27 @@ def _bureau_id(request) -> int | None:
     return membership.bureau_id if membership else None
 
 
-class BureauScoped:
+class ScopedChoices:
+    """Mixin: for non-superusers, foreign-key and many-to-many choices come from their own bureau."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if not request.user.is_superuser:
+            bureau_id = _bureau_id(request)
+            if db_field.related_model is Department:
+                kwargs["queryset"] = Department.objects.filter(bureau_id=bureau_id)
+            elif db_field.related_model is Bureau:
+                kwargs["queryset"] = Bureau.objects.filter(pk=bureau_id)
+            elif db_field.related_model is Report:
+                kwargs["queryset"] = Report.objects.filter(bureau_id=bureau_id)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if not request.user.is_superuser and db_field.related_model is Department:
+            kwargs["queryset"] = Department.objects.filter(bureau_id=_bureau_id(request))
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class BureauScoped(ScopedChoices):
     """Mixin: non-superusers see rows of their own bureau only; new rows are put in it."""
 
     bureau_path = "bureau"  # lookup from the model to Bureau's id
@@ -52,22 +72,6 @@ class BureauScoped:
         if not request.user.is_superuser and self.bureau_path == "bureau" and not change:
             obj.bureau_id = _bureau_id(request)
         super().save_model(request, obj, form, change)
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if not request.user.is_superuser:
-            bureau_id = _bureau_id(request)
-            if db_field.related_model is Department:
-                kwargs["queryset"] = Department.objects.filter(bureau_id=bureau_id)
-            elif db_field.related_model is Bureau:
-                kwargs["queryset"] = Bureau.objects.filter(pk=bureau_id)
-            elif db_field.related_model is Report:
-                kwargs["queryset"] = Report.objects.filter(bureau_id=bureau_id)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def formfield_for_manytomany(self, db_field, request, **kwargs):
-        if not request.user.is_superuser and db_field.related_model is Department:
-            kwargs["queryset"] = Department.objects.filter(bureau_id=_bureau_id(request))
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 class DepartmentInline(admin.TabularInline):
@@ -148,25 +152,11 @@ class ExportAdmin(BureauScoped, admin.ModelAdmin):
         return False
 
 
-class MembershipInline(admin.StackedInline):
+class MembershipInline(ScopedChoices, admin.StackedInline):
     model = Membership
     can_delete = False
     filter_horizontal = ["supervises"]
     verbose_name = verbose_name_plural = "所属财政局、科室与角色"
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if not request.user.is_superuser:
-            bureau_id = _bureau_id(request)
-            if db_field.related_model is Department:
-                kwargs["queryset"] = Department.objects.filter(bureau_id=bureau_id)
-            elif db_field.related_model is Bureau:
-                kwargs["queryset"] = Bureau.objects.filter(pk=bureau_id)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def formfield_for_manytomany(self, db_field, request, **kwargs):
-        if not request.user.is_superuser and db_field.related_model is Department:
-            kwargs["queryset"] = Department.objects.filter(bureau_id=_bureau_id(request))
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 def _membership_saved(request, membership: Membership) -> None:
