@@ -184,6 +184,7 @@ class Export(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = verbose_name_plural = "导出记录"
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(condition=Q(progress__lte=100), name="export_progress_range"),
