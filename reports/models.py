@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -159,6 +161,9 @@ class Block(models.Model):
         return f"{self.get_type_display()} {self.title or self.text[:20]}"
 
 
+STUCK_AFTER = dt.timedelta(minutes=5)
+
+
 class Export(models.Model):
     """One requested Word file. The bytes live in the database so web and worker share no disk."""
 
@@ -193,6 +198,13 @@ class Export(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def is_stuck(self) -> bool:
+        """Queued or running for longer than a worker would take: offer a retry (the worker may be down)."""
+        from django.utils import timezone
+
+        return not self.is_finished and self.created_at < timezone.now() - STUCK_AFTER
 
 
 class Metric(models.Model):

@@ -271,3 +271,16 @@ def test_a_failed_export_can_be_retried(client, objects, drafter, django_capture
     retried = Export.objects.filter(report=objects["report"]).first()
     assert retried.pk != export.pk and retried.status == Export.Status.DONE
     assert Export.objects.get(pk=export.pk).status == Export.Status.FAILED
+
+
+def test_a_stuck_export_offers_a_retry(client, objects, drafter):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    client.force_login(drafter)
+    export = Export.objects.create(report=objects["report"], requested_by=drafter)
+    assert "重新生成" not in client.get(reverse("export_status", args=[export.pk]), **HX).content.decode()
+    Export.objects.filter(pk=export.pk).update(created_at=timezone.now() - dt.timedelta(minutes=30))
+    body = client.get(reverse("export_status", args=[export.pk]), **HX).content.decode()
+    assert "重新生成" in body and "排队中" in body
