@@ -8,5 +8,6 @@ def navigation(request) -> dict:
     membership = selectors.membership_for(request.user)
     return {
         "nav_can_review": permissions.can_see_dashboard(membership),
+        "nav_can_draft": membership is not None and membership.role == membership.Role.DRAFTER,
         "nav_unread": selectors.unread_count(user=request.user),
     }
