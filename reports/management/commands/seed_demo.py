@@ -29,6 +29,7 @@ DEADLINES = [
 # username, full name, role, department, password (demo only: printed, reset on every run)
 USERS = [
     ("drafter", "李文", Membership.Role.DRAFTER, "办公室", "drafter-demo-2025"),
+    ("budget", "陈静", Membership.Role.DRAFTER, "预算科", "budget-demo-2025"),
     ("leader", "王建国", Membership.Role.LEADER, "办公室", "leader-demo-2025"),
     ("admin", "赵敏", Membership.Role.ADMIN, "办公室", "admin-demo-2025"),
 ]
