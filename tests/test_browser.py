@@ -230,3 +230,38 @@ def test_submit_comment_return_fix_resubmit_diff_approve_export(browser, live_se
     assert "坚持问题导向。全年走访企业47户。" in document
     drafter_ctx.close()
     leader_ctx.close()
+
+
+def test_the_owner_assigns_a_section_and_that_department_edits_only_it(browser, live_server, kinds):
+    from playwright.sync_api import expect
+
+    from reports.models import Block, Report
+
+    call_command("seed_demo", stdout=io.StringIO())
+    report = Report.objects.get(title="2025年度述职报告")
+
+    def open_as(username, password):
+        context = browser.new_context(base_url=live_server.url, locale="zh-CN")
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        login(page, username, password)
+        return context, page
+
+    owner_ctx, owner = open_as("drafter", "drafter-demo-2025")
+    owner.goto(f"/reports/{report.pk}/")
+    owner.locator("#outline select.assign").nth(2).select_option(label="预算科")
+    expect(owner.locator("#outline .owner").nth(2)).to_have_text("承办：预算科")
+
+    budget_ctx, budget = open_as("budget", "budget-demo-2025")
+    expect(budget.locator("table.list")).to_contain_text("2025年度述职报告")
+    budget.goto(f"/reports/{report.pk}/")
+    sections = budget.locator("#document > .block-heading")
+    expect(sections.nth(0).locator(":scope > form textarea[name=text]")).to_be_disabled()
+    point = sections.nth(2).locator(".block-point").first
+    text = point.locator(":scope > form textarea[name=text]")
+    text.press("Control+End")
+    text.press_sequentially("预算科补充。")
+    expect(point.locator(".save-state")).to_contain_text("已保存")
+    assert Block.objects.get(pk=point.get_attribute("data-block-id")).text.endswith("预算科补充。")
+    owner_ctx.close()
+    budget_ctx.close()
