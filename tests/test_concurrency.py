@@ -56,7 +56,7 @@ HX = {"HTTP_HX_REQUEST": "true"}
 @pytest.fixture(autouse=True)
 def _postgresql_only():
     if connection.vendor != "postgresql":
-        pytest.skip("these races are about PostgreSQL's behaviour")
+        pytest.fail("these races are about PostgreSQL's behaviour: run the suite through scripts/test.sh")
 
 
 @dataclass

@@ -378,7 +378,7 @@ def _approval_race(w: World, iterations: int) -> list[dict]:
 @pytest.mark.django_db(transaction=True)
 def test_two_concurrent_approvals_exactly_one_wins():
     if connection.vendor != "postgresql":
-        pytest.skip("the concurrency guarantees are PostgreSQL's")
+        pytest.fail("the concurrency guarantees are PostgreSQL's: run the suite through scripts/test.sh")
     w = make_world()
     for round_ in _approval_race(w, 10):
         assert len(round_["won"]) == 1 and len(round_["lost"]) == 1, round_
@@ -393,7 +393,7 @@ def test_the_approval_race_catches_a_check_then_write_transition(monkeypatch):
     """The same race against a deliberately wrong transition (status read in Python, then a plain
     UPDATE) lets both leaders win: the race above is able to see the bug it guards against."""
     if connection.vendor != "postgresql":
-        pytest.skip("the concurrency guarantees are PostgreSQL's")
+        pytest.fail("the concurrency guarantees are PostgreSQL's: run the suite through scripts/test.sh")
     import time
 
     from django.utils import timezone
@@ -419,7 +419,7 @@ def test_the_approval_race_catches_a_check_then_write_transition(monkeypatch):
 @pytest.mark.django_db(transaction=True)
 def test_approve_and_return_at_once_exactly_one_wins():
     if connection.vendor != "postgresql":
-        pytest.skip("the concurrency guarantees are PostgreSQL's")
+        pytest.fail("the concurrency guarantees are PostgreSQL's: run the suite through scripts/test.sh")
     w = make_world()
     for _ in range(10):
         revision = services.report_submit(report=w.fresh(), user=w.users["owner"])
