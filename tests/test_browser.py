@@ -265,3 +265,31 @@ def test_the_owner_assigns_a_section_and_that_department_edits_only_it(browser, 
     assert Block.objects.get(pk=point.get_attribute("data-block-id")).text.endswith("预算科补充。")
     owner_ctx.close()
     budget_ctx.close()
+
+
+def test_text_typed_before_the_browser_closed_is_restored_and_saved(page):
+    """The save never reached the server (tab closed, network gone): reopening the report restores
+    the text from the browser's storage and saves it."""
+    from playwright.sync_api import expect
+
+    from reports.models import Block
+
+    login(page)
+    page.click("text=2025年度述职报告")
+    url = page.url
+    point = page.locator("#document .block-point").first
+    block_id = point.get_attribute("data-block-id")
+    page.route("**/blocks/*/save/", lambda route: route.abort())
+    text = point.locator(":scope > form textarea[name=text]")
+    text.press("Control+End")
+    text.press_sequentially("关闭前最后一句。")
+    expect(point.locator(".save-state")).to_contain_text("保存失败")
+    assert not Block.objects.get(pk=block_id).text.endswith("关闭前最后一句。")
+    page.unroute("**/blocks/*/save/")
+    page.evaluate("window.onbeforeunload = null")
+    reopened = page.context.new_page()
+    page.close()
+    reopened.goto(url)
+    restored = reopened.locator(f"#block-{block_id} .save-state")
+    expect(restored).to_contain_text("已保存", timeout=15_000)
+    assert Block.objects.get(pk=block_id).text.endswith("关闭前最后一句。")
