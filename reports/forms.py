@@ -12,12 +12,11 @@ from .models import Metric, ReportKind
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
 
 
-class ReportCreateForm(forms.Form):
-    kind = forms.ModelChoiceField(
-        label="报告类型", queryset=ReportKind.objects.filter(is_active=True), empty_label=None
-    )
-    year = forms.IntegerField(
+def year_field(*, required: bool = True) -> forms.IntegerField:
+    """A report year (2000–2100) with Chinese messages; every form that asks for a year uses it."""
+    return forms.IntegerField(
         label="年度",
+        required=required,
         min_value=2000,
         max_value=2100,
         error_messages={
@@ -27,6 +26,13 @@ class ReportCreateForm(forms.Form):
             "required": "请填写年度。",
         },
     )
+
+
+class ReportCreateForm(forms.Form):
+    kind = forms.ModelChoiceField(
+        label="报告类型", queryset=ReportKind.objects.filter(is_active=True), empty_label=None
+    )
+    year = year_field()
     subject = forms.CharField(
         label="主体",
         max_length=100,

@@ -42,6 +42,7 @@ from ..core.importer import (
     split_item,
 )
 from ..errors import DomainError, Forbidden
+from ..forms import year_field
 
 SESSION_KEY = "report_import"
 PAGE = "reports/report_import.html"
@@ -62,13 +63,7 @@ class ImportForm(forms.Form):
         error_messages={"max_length": f"粘贴的内容过长，最多{MAX_TEXT_CHARS}字。"},
     )
     kind = forms.ChoiceField(label="报告类型", required=False)
-    year = forms.IntegerField(
-        label="年度",
-        required=False,
-        min_value=2000,
-        max_value=2100,
-        error_messages={"invalid": "请输入四位数字年度。", "min_value": "年度不能早于2000年。", "max_value": "年度不能晚于2100年。"},
-    )
+    year = year_field(required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -258,17 +253,7 @@ def _apply_fields(parsed: ParsedReport, data) -> None:
 class CreateForm(forms.Form):
     revision = forms.IntegerField()
     kind = forms.ChoiceField(label="报告类型", error_messages={"required": "请选择报告类型。", "invalid_choice": "请选择报告类型。"})
-    year = forms.IntegerField(
-        label="年度",
-        min_value=2000,
-        max_value=2100,
-        error_messages={
-            "required": "请填写年度。",
-            "invalid": "请输入四位数字年度。",
-            "min_value": "年度不能早于2000年。",
-            "max_value": "年度不能晚于2100年。",
-        },
-    )
+    year = year_field()
     title = forms.CharField(label="标题", required=False, max_length=200, error_messages={"max_length": "标题最多200字。"})
     subject = forms.CharField(label="主体", required=False, max_length=100, error_messages={"max_length": "主体最多100字。"})
 
