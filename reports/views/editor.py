@@ -21,6 +21,7 @@ from ..core.document import layout_paragraphs
 from ..errors import BlockConflict, DomainError, Forbidden
 from ..forms import ReportCreateForm
 from ..models import Export
+from .common import parse_int
 
 
 def _editor_context(report, user) -> dict:
@@ -125,9 +126,9 @@ def block_add(request: HttpRequest, pk: int) -> HttpResponse:
     report = selectors.report_get_for_user(user=request.user, pk=pk)
     parent = after = None
     if request.POST.get("parent"):
-        parent = selectors.block_get_for_user(user=request.user, pk=_int(request.POST["parent"]))
+        parent = selectors.block_get_for_user(user=request.user, pk=parse_int(request.POST["parent"]))
     if request.POST.get("after"):
-        after = selectors.block_get_for_user(user=request.user, pk=_int(request.POST["after"]))
+        after = selectors.block_get_for_user(user=request.user, pk=parse_int(request.POST["after"]))
     if any(b is not None and b.report_id != report.pk for b in (parent, after)):
         return _document_response(request, report, "位置无效，请刷新页面。")
     try:
@@ -141,7 +142,7 @@ def block_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def block_save(request: HttpRequest, pk: int) -> HttpResponse:
     block = selectors.block_get_for_user(user=request.user, pk=pk)
-    version = _int(request.POST.get("version", ""))
+    version = parse_int(request.POST.get("version", ""))
     data = {
         "title": request.POST.get("title", block.title),
         "text": request.POST.get("text", block.text),
@@ -230,10 +231,3 @@ def export_download(request: HttpRequest, pk: int) -> HttpResponse:
         filename=export.file_name,
         content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     )
-
-
-def _int(value: str) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return -1

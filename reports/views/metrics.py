@@ -15,7 +15,7 @@ from ..core.text import clean_text
 from ..errors import DomainError
 from ..forms import MetricForm, MetricImportForm
 from ..models import Metric
-from .editor import _int
+from .common import parse_int
 
 # --- metrics library (指标库) ---------------------------------------------------------------------
 
@@ -25,7 +25,7 @@ def _metric_scope(request: HttpRequest) -> tuple:
     if membership is None:
         raise Http404("您的账号未加入任何财政局")
     source = request.POST if request.method == "POST" else request.GET
-    year = _int(source.get("year", ""))
+    year = parse_int(source.get("year", ""))
     if not 2000 <= year <= 2100:
         year = selectors.metrics_latest_year(bureau_id=membership.bureau_id) or timezone.localdate().year
     period = clean_text(source.get("period", ""), multiline=False)[:20]

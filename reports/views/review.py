@@ -17,7 +17,7 @@ from ..core.document import layout_paragraphs
 from ..core.metrics import MetricValue, resolve_snapshot
 from ..errors import DomainError, Forbidden
 from ..models import AuditLog, Report
-from .editor import _int
+from .common import parse_int
 
 TRANSITION_SERVICES = {
     "submit": services.report_submit,
@@ -60,7 +60,7 @@ def report_transition(request: HttpRequest, pk: int, action: str) -> HttpRespons
 def report_approve(request: HttpRequest, pk: int) -> HttpResponse:
     report = selectors.report_get_for_user(user=request.user, pk=pk)
     try:
-        services.report_approve(report=report, user=request.user, revision_id=_int(request.POST.get("revision", "")))
+        services.report_approve(report=report, user=request.user, revision_id=parse_int(request.POST.get("revision", "")))
     except DomainError as error:
         return _error(request, error, report)
     return _back(request, reverse("report_review", args=[report.pk]))
@@ -73,7 +73,7 @@ def report_return(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.report_return(
             report=report, user=request.user, reason=request.POST.get("reason", ""),
-            revision_id=_int(request.POST.get("revision", "")),
+            revision_id=parse_int(request.POST.get("revision", "")),
         )
     except DomainError as error:
         return _error(request, error, report)
@@ -124,9 +124,9 @@ def comment_add(request: HttpRequest, pk: int) -> HttpResponse:
     report = selectors.report_get_for_user(user=request.user, pk=pk)
     block = parent = None
     if request.POST.get("block"):
-        block = selectors.block_get_for_user(user=request.user, pk=_int(request.POST["block"]))
+        block = selectors.block_get_for_user(user=request.user, pk=parse_int(request.POST["block"]))
     if request.POST.get("parent"):
-        parent = selectors.comment_get_for_user(user=request.user, pk=_int(request.POST["parent"]))
+        parent = selectors.comment_get_for_user(user=request.user, pk=parse_int(request.POST["parent"]))
     try:
         services.comment_add(report=report, user=request.user, text=request.POST.get("text", ""), block=block, parent=parent)
     except DomainError as error:
@@ -150,7 +150,7 @@ def section_assign(request: HttpRequest, pk: int) -> HttpResponse:
     block = selectors.block_get_for_user(user=request.user, pk=pk)
     department = None
     if request.POST.get("department"):
-        department = block.report.bureau.departments.filter(pk=_int(request.POST["department"])).first()
+        department = block.report.bureau.departments.filter(pk=parse_int(request.POST["department"])).first()
         if department is None:
             return render(request, "reports/_flash.html", {"error": "科室不存在。"}, status=422)
     try:
@@ -190,7 +190,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if not permissions.can_see_dashboard(membership):
         raise PermissionDenied("只有审核领导和管理员可以查看总览。")
     status = request.GET.get("status", "")
-    department = _int(request.GET.get("department", "")) if request.GET.get("department") else None
+    department = parse_int(request.GET.get("department", "")) if request.GET.get("department") else None
     rows = selectors.dashboard_rows(user=request.user, status=status if status in Report.Status.values else "", department_id=department)
     context = {
         "rows": rows, "status": status, "department": department, "statuses": Report.Status.choices,
@@ -208,7 +208,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied("只有审核领导和管理员可以查看操作记录。")
     action = request.GET.get("action", "")
     entries = selectors.audit_entries(
-        user=request.user, action=action, report_id=_int(request.GET.get("report", "")) if request.GET.get("report") else None
+        user=request.user, action=action, report_id=parse_int(request.GET.get("report", "")) if request.GET.get("report") else None
     )[:300]
     actions = AuditLog.objects.filter(bureau_id=membership.bureau_id).values_list("action", flat=True).distinct()
     context = {"entries": entries, "action": action, "actions": sorted(set(actions))}
