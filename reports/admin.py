@@ -56,7 +56,9 @@ class BureauScoped(ScopedChoices):
         qs = super().get_queryset(request)
         if request.user.is_superuser:
             return qs
-        return qs.filter(**{f"{self.bureau_path}_id" if self.bureau_path != "pk" else "pk": _bureau_id(request)})
+        return qs.filter(
+            **{f"{self.bureau_path}_id" if self.bureau_path != "pk" else "pk": _bureau_id(request)}
+        )
 
     def get_list_filter(self, request):
         filters = list(super().get_list_filter(request))
@@ -145,8 +147,17 @@ class ExportAdmin(BureauScoped, admin.ModelAdmin):
     list_display = ["id", "report", "status", "progress", "created_at", "finished_at"]
     list_filter = ["status"]
     exclude = ["content", "snapshot"]
-    readonly_fields = ["report", "requested_by", "status", "progress", "error", "file_name", "attempts",
-                       "started_at", "finished_at"]
+    readonly_fields = [
+        "report",
+        "requested_by",
+        "status",
+        "progress",
+        "error",
+        "file_name",
+        "attempts",
+        "started_at",
+        "finished_at",
+    ]
 
     def has_add_permission(self, request):
         return False
@@ -161,9 +172,13 @@ class MembershipInline(ScopedChoices, admin.StackedInline):
 
 def _membership_saved(request, membership: Membership) -> None:
     membership_sync_staff(membership)
-    audit(bureau_id=membership.bureau_id, actor=request.user, action="permission",
-          summary=f"{membership.user}：{membership.get_role_display()}，{membership.department or '无科室'}",
-          detail={"membership": membership.pk, "role": membership.role})
+    audit(
+        bureau_id=membership.bureau_id,
+        actor=request.user,
+        action="permission",
+        summary=f"{membership.user}：{membership.get_role_display()}，{membership.department or '无科室'}",
+        detail={"membership": membership.pk, "role": membership.role},
+    )
 
 
 class BureauUserAdmin(BureauScoped, UserAdmin):

@@ -63,12 +63,16 @@ class MetricForm(forms.ModelForm):
         for name in ("value", "prior_value", "budget_value"):
             self.fields[name].localize = False
             self.fields[name].widget = forms.TextInput(attrs={"inputmode": "decimal"})
-            self.fields[name].error_messages["invalid"] = "请输入数字，如 186.4 或 -3.2（不要带单位或“约”字）。"
+            self.fields[name].error_messages["invalid"] = (
+                "请输入数字，如 186.4 或 -3.2（不要带单位或“约”字）。"
+            )
 
     def clean_name(self) -> str:
         name = clean_text(self.cleaned_data["name"], multiline=False)
         if not NAME_RE.match(name):
-            raise forms.ValidationError("指标名称只能由汉字、字母、数字和下划线组成，且不能以数字开头（不能含空格或标点）。")
+            raise forms.ValidationError(
+                "指标名称只能由汉字、字母、数字和下划线组成，且不能以数字开头（不能含空格或标点）。"
+            )
         return name
 
     def clean_decimals(self) -> int:
@@ -79,10 +83,14 @@ class MetricForm(forms.ModelForm):
 
 
 class MetricImportForm(forms.Form):
-    file = forms.FileField(label="指标文件（.xlsx 或 .csv）", error_messages={"required": "请选择要导入的文件。"})
+    file = forms.FileField(
+        label="指标文件（.xlsx 或 .csv）", error_messages={"required": "请选择要导入的文件。"}
+    )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_IMPORT_BYTES:
-            raise forms.ValidationError(f"文件过大（{upload.size // 1024} KB），指标文件最大 {MAX_IMPORT_BYTES // 1024 // 1024} MB。")
+            raise forms.ValidationError(
+                f"文件过大（{upload.size // 1024} KB），指标文件最大 {MAX_IMPORT_BYTES // 1024 // 1024} MB。"
+            )
         return upload

@@ -18,7 +18,9 @@ class Bureau(models.Model):
 
 
 class Department(models.Model):
-    bureau = models.ForeignKey(Bureau, on_delete=models.CASCADE, related_name="departments", verbose_name="财政局")
+    bureau = models.ForeignKey(
+        Bureau, on_delete=models.CASCADE, related_name="departments", verbose_name="财政局"
+    )
     name = models.CharField("名称", max_length=100)
 
     class Meta:
@@ -40,9 +42,16 @@ class Membership(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership", verbose_name="用户"
     )
-    bureau = models.ForeignKey(Bureau, on_delete=models.CASCADE, related_name="members", verbose_name="财政局")
+    bureau = models.ForeignKey(
+        Bureau, on_delete=models.CASCADE, related_name="members", verbose_name="财政局"
+    )
     department = models.ForeignKey(
-        Department, on_delete=models.SET_NULL, null=True, blank=True, related_name="members", verbose_name="科室"
+        Department,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="members",
+        verbose_name="科室",
     )
     role = models.CharField("角色", max_length=16, choices=Role.choices, default=Role.DRAFTER)
     supervises = models.ManyToManyField(
@@ -79,11 +88,20 @@ class Report(models.Model):
         RETURNED = "returned", "退回修改"
         APPROVED = "approved", "已审定"
 
-    bureau = models.ForeignKey(Bureau, on_delete=models.CASCADE, related_name="reports", verbose_name="财政局")
-    department = models.ForeignKey(
-        Department, on_delete=models.SET_NULL, null=True, blank=True, related_name="reports", verbose_name="牵头科室"
+    bureau = models.ForeignKey(
+        Bureau, on_delete=models.CASCADE, related_name="reports", verbose_name="财政局"
     )
-    kind = models.ForeignKey(ReportKind, on_delete=models.PROTECT, related_name="reports", verbose_name="类型")
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reports",
+        verbose_name="牵头科室",
+    )
+    kind = models.ForeignKey(
+        ReportKind, on_delete=models.PROTECT, related_name="reports", verbose_name="类型"
+    )
     year = models.PositiveSmallIntegerField("年度")
     period = models.CharField("期间", max_length=20, blank=True)
     title = models.CharField("标题", max_length=200)
@@ -94,12 +112,21 @@ class Report(models.Model):
     sign_date = models.CharField("日期", max_length=20, blank=True)
     status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.DRAFT)
     approved_revision = models.ForeignKey(
-        "Revision", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="审定版本"
+        "Revision",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="审定版本",
     )
     return_reason = models.TextField("退回理由", blank=True)
     version = models.PositiveIntegerField(default=1)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name="创建人"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name="创建人",
     )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
@@ -132,7 +159,9 @@ class Block(models.Model):
         PARAGRAPH = "paragraph", "段落"
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="blocks")
-    parent = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True, related_name="children")
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children"
+    )
     position = models.PositiveIntegerField(default=0)
     type = models.CharField(max_length=16, choices=Type.choices)
     title = models.TextField(blank=True, help_text="heading text, or a point's lead phrase")
@@ -143,7 +172,11 @@ class Block(models.Model):
     target_chars = models.PositiveIntegerField(default=0)
     required = models.BooleanField(default=False)
     assigned_department = models.ForeignKey(
-        Department, on_delete=models.SET_NULL, null=True, blank=True, related_name="assigned_blocks",
+        Department,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_blocks",
         verbose_name="承办科室",
     )
     done = models.BooleanField("本节已完成", default=False)
@@ -174,12 +207,16 @@ class Export(models.Model):
         FAILED = "failed", "失败"
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="exports")
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
     progress = models.PositiveSmallIntegerField(default=0)
     error = models.TextField(blank=True)
     masked = models.BooleanField(default=False)
-    options = models.JSONField(default=dict, blank=True, help_text="masking options: mask_years, mask_all_numbers")
+    options = models.JSONField(
+        default=dict, blank=True, help_text="masking options: mask_years, mask_all_numbers"
+    )
     snapshot = models.JSONField(default=dict)
     file_name = models.CharField(max_length=255, blank=True)
     content = models.BinaryField(null=True, blank=True, editable=False)
@@ -214,7 +251,9 @@ class Metric(models.Model):
         CONFIRMED = "confirmed", "已确认"
         PROVISIONAL = "provisional", "预计"
 
-    bureau = models.ForeignKey(Bureau, on_delete=models.CASCADE, related_name="metrics", verbose_name="财政局")
+    bureau = models.ForeignKey(
+        Bureau, on_delete=models.CASCADE, related_name="metrics", verbose_name="财政局"
+    )
     year = models.PositiveSmallIntegerField("年度")
     period = models.CharField("期间", max_length=20, blank=True)
     name = models.CharField("指标名称", max_length=100)
@@ -226,7 +265,9 @@ class Metric(models.Model):
     source = models.CharField("来源", max_length=100, blank=True)
     status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.PROVISIONAL)
     version = models.PositiveIntegerField(default=1)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     class Meta:
@@ -244,7 +285,9 @@ class Metric(models.Model):
 class SensitiveTerm(models.Model):
     """A place or project name that a masked copy replaces with **."""
 
-    bureau = models.ForeignKey(Bureau, on_delete=models.CASCADE, related_name="sensitive_terms", verbose_name="财政局")
+    bureau = models.ForeignKey(
+        Bureau, on_delete=models.CASCADE, related_name="sensitive_terms", verbose_name="财政局"
+    )
     term = models.CharField("敏感词", max_length=100)
 
     class Meta:
@@ -262,7 +305,9 @@ class Revision(models.Model):
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="revisions")
     number = models.PositiveIntegerField()
     snapshot = models.JSONField()
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -277,11 +322,21 @@ class Comment(models.Model):
     """A reviewer's or drafter's remark on one block (or the whole report), with threaded replies."""
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="comments")
-    revision = models.ForeignKey(Revision, on_delete=models.SET_NULL, null=True, blank=True, related_name="comments")
-    block = models.ForeignKey(Block, on_delete=models.SET_NULL, null=True, blank=True, related_name="comments")
-    block_label = models.CharField(max_length=200, blank=True, help_text="where the block was, kept if it is deleted")
-    parent = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    revision = models.ForeignKey(
+        Revision, on_delete=models.SET_NULL, null=True, blank=True, related_name="comments"
+    )
+    block = models.ForeignKey(
+        Block, on_delete=models.SET_NULL, null=True, blank=True, related_name="comments"
+    )
+    block_label = models.CharField(
+        max_length=200, blank=True, help_text="where the block was, kept if it is deleted"
+    )
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     text = models.TextField()
     resolved = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -293,9 +348,24 @@ class Comment(models.Model):
 class AuditLog(models.Model):
     """Who did what, when, from where. Written by services only; read-only everywhere."""
 
-    bureau = models.ForeignKey(Bureau, on_delete=models.CASCADE, related_name="audit_logs", verbose_name="财政局")
-    report = models.ForeignKey(Report, on_delete=models.SET_NULL, null=True, blank=True, related_name="audit_logs", verbose_name="报告")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name="操作人")
+    bureau = models.ForeignKey(
+        Bureau, on_delete=models.CASCADE, related_name="audit_logs", verbose_name="财政局"
+    )
+    report = models.ForeignKey(
+        Report,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="audit_logs",
+        verbose_name="报告",
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name="操作人",
+    )
     action = models.CharField("操作", max_length=40)
     summary = models.CharField("摘要", max_length=300)
     detail = models.JSONField("详情", default=dict, blank=True)
@@ -323,8 +393,12 @@ class Notification(models.Model):
 class Deadline(models.Model):
     """When a kind of report is due, per bureau and year (set by the bureau's admin)."""
 
-    bureau = models.ForeignKey(Bureau, on_delete=models.CASCADE, related_name="deadlines", verbose_name="财政局")
-    kind = models.ForeignKey(ReportKind, on_delete=models.CASCADE, related_name="deadlines", verbose_name="报告类型")
+    bureau = models.ForeignKey(
+        Bureau, on_delete=models.CASCADE, related_name="deadlines", verbose_name="财政局"
+    )
+    kind = models.ForeignKey(
+        ReportKind, on_delete=models.CASCADE, related_name="deadlines", verbose_name="报告类型"
+    )
     year = models.PositiveSmallIntegerField("年度")
     due_date = models.DateField("截止日期")
 

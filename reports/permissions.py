@@ -44,7 +44,9 @@ def can_edit_report(membership: Membership | None, report: Report) -> bool:
     return report.is_editable and owns(membership, report)
 
 
-def can_edit_section(membership: Membership | None, report: Report, section_department_id: int | None) -> bool:
+def can_edit_section(
+    membership: Membership | None, report: Report, section_department_id: int | None
+) -> bool:
     """Text and structure inside one section (the top-level heading's assignment decides)."""
     if not report.is_editable or membership is None or membership.role != Role.DRAFTER:
         return False

@@ -214,7 +214,10 @@ def metric_value(metric: Metric) -> MetricValue:
 
 def metric_values_for_report(report: Report) -> dict[str, MetricValue]:
     """The metrics a report's placeholders resolve against: its bureau, year and period (one query)."""
-    return {m.name: metric_value(m) for m in metrics_for(bureau_id=report.bureau_id, year=report.year, period=report.period)}
+    return {
+        m.name: metric_value(m)
+        for m in metrics_for(bureau_id=report.bureau_id, year=report.year, period=report.period)
+    }
 
 
 def sensitive_terms_for(*, bureau_id: int) -> list[str]:
@@ -262,7 +265,11 @@ def annotate_access(tree: list[Node], membership, report: Report, comments: dict
 
     def walk(nodes: list[Node], section_department_id: int | None) -> None:
         for node in nodes:
-            department_id = node.block.assigned_department_id if node.level == 1 and node.block.parent_id is None else section_department_id
+            department_id = (
+                node.block.assigned_department_id
+                if node.level == 1 and node.block.parent_id is None
+                else section_department_id
+            )
             node.editable = can_edit_section(membership, report, department_id)
             node.comments = comments.get(node.block.pk, [])
             walk(node.children, department_id)
@@ -332,7 +339,6 @@ def report_export_snapshot(report: Report) -> dict[str, Any]:
     return report_content_with_metrics(report)
 
 
-
 # --- review --------------------------------------------------------------------------------------
 
 
@@ -369,13 +375,17 @@ def comments_by_block(comments: list[Comment]) -> dict[int | None, list[Comment]
     return out
 
 
-def metrics_changed_since_approval(report: Report, current: dict[str, MetricValue] | None = None) -> list[str]:
+def metrics_changed_since_approval(
+    report: Report, current: dict[str, MetricValue] | None = None
+) -> list[str]:
     """Names of metrics the approved revision used whose values have changed since (数据已变更)."""
     revision = report.approved_revision
     if report.status != Report.Status.APPROVED or revision is None:
         return []
     frozen = revision.snapshot.get("metrics", {})
-    _resolved, check = resolve_snapshot(revision.snapshot, {n: MetricValue.from_dict(d) for n, d in frozen.items()})
+    _resolved, check = resolve_snapshot(
+        revision.snapshot, {n: MetricValue.from_dict(d) for n, d in frozen.items()}
+    )
     current = metric_values_for_report(report) if current is None else current
     changed = []
     for name in sorted(check.metrics_used):
@@ -399,8 +409,10 @@ def dashboard_rows(*, user, status: str = "", department_id: int | None = None) 
     from django.db.models import Count, Q
     from django.utils import timezone
 
-    reports = reports_for_user(user=user).select_related("approved_revision", "created_by").annotate(
-        open_comments=Count("comments", filter=Q(comments__resolved=False, comments__parent=None))
+    reports = (
+        reports_for_user(user=user)
+        .select_related("approved_revision", "created_by")
+        .annotate(open_comments=Count("comments", filter=Q(comments__resolved=False, comments__parent=None)))
     )
     if status:
         reports = reports.filter(status=status)
@@ -409,7 +421,8 @@ def dashboard_rows(*, user, status: str = "", department_id: int | None = None) 
     reports = list(reports.order_by("status", "-updated_at"))
     membership = membership_for(user)
     deadlines = {
-        (d.kind_id, d.year): d.due_date for d in Deadline.objects.filter(bureau_id=getattr(membership, "bureau_id", None))
+        (d.kind_id, d.year): d.due_date
+        for d in Deadline.objects.filter(bureau_id=getattr(membership, "bureau_id", None))
     }
     metrics_cache: dict[tuple[int, str], dict[str, MetricValue]] = {}
     today = timezone.localdate()
@@ -427,9 +440,13 @@ def dashboard_rows(*, user, status: str = "", department_id: int | None = None) 
     return rows
 
 
-def audit_entries(*, user, action: str = "", report_id: int | None = None, actor_id: int | None = None) -> QuerySet[AuditLog]:
+def audit_entries(
+    *, user, action: str = "", report_id: int | None = None, actor_id: int | None = None
+) -> QuerySet[AuditLog]:
     membership = membership_for(user)
-    entries = AuditLog.objects.filter(bureau_id=getattr(membership, "bureau_id", None)).select_related("actor", "report")
+    entries = AuditLog.objects.filter(bureau_id=getattr(membership, "bureau_id", None)).select_related(
+        "actor", "report"
+    )
     if membership is not None and membership.role == Membership.Role.LEADER:
         entries = entries.filter(Q(report__isnull=True) | Q(report__in=reports_for_user(user=user)))
     if action:
@@ -457,5 +474,7 @@ def presence_others(*, report: Report, user) -> list:
     since = timezone.now() - PRESENCE_WINDOW
     return [
         p.user
-        for p in Presence.objects.filter(report=report, last_seen__gte=since).exclude(user=user).select_related("user")
+        for p in Presence.objects.filter(report=report, last_seen__gte=since)
+        .exclude(user=user)
+        .select_related("user")
     ]

@@ -17,15 +17,16 @@ def import_kinds() -> QuerySet[ReportKind]:
 def existing_metric_names(*, bureau_id: int, year: int, names, period: str = "") -> set[str]:
     """Which of `names` already exist in the bureau's 指标库 for the year (these are never changed)."""
     return set(
-        Metric.objects.filter(bureau_id=bureau_id, year=year, period=period, name__in=list(names)).values_list(
-            "name", flat=True
-        )
+        Metric.objects.filter(
+            bureau_id=bureau_id, year=year, period=period, name__in=list(names)
+        ).values_list("name", flat=True)
     )
 
 
 def metrics_by_name(*, bureau_id: int, year: int, names, period: str = "") -> dict[str, Metric]:
     return {
-        m.name: m for m in Metric.objects.filter(bureau_id=bureau_id, year=year, period=period, name__in=list(names))
+        m.name: m
+        for m in Metric.objects.filter(bureau_id=bureau_id, year=year, period=period, name__in=list(names))
     }
 
 
@@ -37,7 +38,11 @@ def carry_forward_sources(*, user) -> QuerySet[Report]:
 def can_import(user) -> bool:
     """Only a department's drafter creates reports (services.report_create's rule)."""
     membership = membership_for(user)
-    return membership is not None and membership.role == membership.Role.DRAFTER and membership.department_id is not None
+    return (
+        membership is not None
+        and membership.role == membership.Role.DRAFTER
+        and membership.department_id is not None
+    )
 
 
 def report_outline_content(report: Report) -> dict[str, Any]:

@@ -103,7 +103,9 @@ def _section_guidance(content: dict[str, Any], kind: ReportKind, year: int) -> N
         )
 
 
-def _metric_rows(*, membership: Membership, year: int, drafts, user, source: str) -> tuple[list[str], list[str]]:
+def _metric_rows(
+    *, membership: Membership, year: int, drafts, user, source: str
+) -> tuple[list[str], list[str]]:
     names = [d.name for d in drafts]
     existing = existing_metric_names(bureau_id=membership.bureau_id, year=year, names=names)
     new = [
@@ -170,7 +172,11 @@ def report_import_create(
     report = report_create_from_content(user=user, bureau=membership.bureau, kind=kind, content=content)
     _restore_block_fields(report, content["blocks"])
     created, existing = _metric_rows(
-        membership=membership, year=year, drafts=list(plan.metrics.values()), user=user, source=f"导入：{report.title}"
+        membership=membership,
+        year=year,
+        drafts=list(plan.metrics.values()),
+        user=user,
+        source=f"导入：{report.title}",
     )
     audit(
         bureau_id=membership.bureau_id,
@@ -242,7 +248,9 @@ def report_carry_forward(*, user, report: Report) -> ImportResult:
     # The new year's metrics: every name a placeholder uses, old placeholders included.
     _resolved, check = resolve_snapshot(content, metric_values_for_report(report))
     names = [*result.metrics, *sorted(check.metrics_used - set(result.metrics))]
-    last_year = metrics_by_name(bureau_id=report.bureau_id, year=report.year, names=names, period=report.period)
+    last_year = metrics_by_name(
+        bureau_id=report.bureau_id, year=report.year, names=names, period=report.period
+    )
     drafts = []
     for name in names:
         old = last_year.get(name)

@@ -37,5 +37,7 @@ def export_render(self, export_id: int) -> bool:
         return False
     except Exception:
         logger.exception("export %s failed", export_id)
-        services.export_fail(export_id=export_id, message="生成Word文件时出错，请重试；若仍失败请联系管理员。")
+        services.export_fail(
+            export_id=export_id, message="生成Word文件时出错，请重试；若仍失败请联系管理员。"
+        )
         return False

@@ -25,7 +25,9 @@ urlpatterns = [
     path("metrics/<int:pk>/", views.metric_update, name="metric_update"),
     path("metrics/<int:pk>/delete/", views.metric_delete, name="metric_delete"),
     path("reports/<int:pk>/submit/", views.report_transition, {"action": "submit"}, name="report_submit"),
-    path("reports/<int:pk>/withdraw/", views.report_transition, {"action": "withdraw"}, name="report_withdraw"),
+    path(
+        "reports/<int:pk>/withdraw/", views.report_transition, {"action": "withdraw"}, name="report_withdraw"
+    ),
     path("reports/<int:pk>/redraft/", views.report_transition, {"action": "redraft"}, name="report_redraft"),
     path("reports/<int:pk>/approve/", views.report_approve, name="report_approve"),
     path("reports/<int:pk>/return/", views.report_return, name="report_return"),

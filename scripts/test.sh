@@ -6,7 +6,7 @@
 #      and the CJK fonts (scripts/install_fonts.sh). apt waits for a dpkg lock held by others.
 #   2. PostgreSQL and Redis started without systemd, role/database "bureau" (scripts/start_services.sh).
 #   3. .venv with the project and its [test] extra (reinstalled only when pyproject.toml changes).
-#   4. ruff check, then pytest against PostgreSQL and Redis; extra arguments go to pytest.
+#   4. ruff check and ruff format --check, then pytest against PostgreSQL and Redis; extra arguments go to pytest.
 # Exit status: non-zero when anything fails, when ruff finds a problem, or when pytest collects
 # no tests (pytest exit 5).
 set -euo pipefail
@@ -97,9 +97,10 @@ export DEBUG=0
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 unset PLAYWRIGHT_BROWSERS_PATH
 
-say "ruff check ."
+say "ruff check . && ruff format --check ."
 ruff_status=0
 .venv/bin/ruff check . || ruff_status=$?
+.venv/bin/ruff format --check . || ruff_status=$?
 
 say "pytest $*"
 pytest_status=0
@@ -111,7 +112,7 @@ elif ((pytest_status != 0)); then
     echo "[test.sh] FAILED: pytest exited with status $pytest_status" >&2
 fi
 if ((ruff_status != 0)); then
-    echo "[test.sh] FAILED: ruff check found problems (status $ruff_status)" >&2
+    echo "[test.sh] FAILED: ruff check or ruff format --check found problems (status $ruff_status)" >&2
 fi
 if ((pytest_status != 0)); then
     exit "$pytest_status"

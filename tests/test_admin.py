@@ -9,8 +9,14 @@ from django.urls import reverse
 
 @pytest.mark.parametrize(
     "url_name",
-    ["admin:reports_bureau_changelist", "admin:reports_department_changelist", "admin:auth_user_changelist",
-     "admin:reports_reportkind_changelist", "admin:reports_report_changelist", "admin:reports_export_changelist"],
+    [
+        "admin:reports_bureau_changelist",
+        "admin:reports_department_changelist",
+        "admin:auth_user_changelist",
+        "admin:reports_reportkind_changelist",
+        "admin:reports_report_changelist",
+        "admin:reports_export_changelist",
+    ],
 )
 def test_admin_changelists_open(client, report, url_name):
     admin = get_user_model().objects.create_superuser("root", password="pw")
@@ -65,5 +71,8 @@ def test_the_audit_log_cannot_be_edited_in_the_admin(client, report, drafter):
     entry = AuditLog.objects.create(bureau=report.bureau, actor=drafter, action="test", summary="x")
     root = get_user_model().objects.create_superuser("root", password="pw")
     client.force_login(root)
-    assert client.post(reverse("admin:reports_auditlog_delete", args=[entry.pk]), {"post": "yes"}).status_code == 403
+    assert (
+        client.post(reverse("admin:reports_auditlog_delete", args=[entry.pk]), {"post": "yes"}).status_code
+        == 403
+    )
     assert AuditLog.objects.filter(pk=entry.pk).exists()

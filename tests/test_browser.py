@@ -15,8 +15,14 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 
@@ -123,9 +129,9 @@ def test_a_failed_save_keeps_the_text_and_retries(page, live_server):
     page.unroute("**/blocks/*/save/")
     expect(section.locator(":scope > .block-form .save-state")).to_contain_text("已保存", timeout=15_000)
     page.reload()
-    expect(page.locator("#document > .block-heading").first.locator(":scope > .block-form input[name=title]")).to_have_value(
-        "2025年工作成效和亮点"
-    )
+    expect(
+        page.locator("#document > .block-heading").first.locator(":scope > .block-form input[name=title]")
+    ).to_have_value("2025年工作成效和亮点")
 
 
 def test_insert_a_metric_then_change_it_in_the_library(page):

@@ -29,7 +29,11 @@ def test_seed_demo_is_idempotent_and_prints_passwords():
     assert (Report.objects.count(), Block.objects.count(), Bureau.objects.count()) == counts
     assert "新建报告 4 份" in first and "新建报告 0 份" in second
     assert Metric.objects.filter(bureau__name="示范市财政局").count() >= 15
-    for username, password in [("drafter", "drafter-demo-2025"), ("leader", "leader-demo-2025"), ("admin", "admin-demo-2025")]:
+    for username, password in [
+        ("drafter", "drafter-demo-2025"),
+        ("leader", "leader-demo-2025"),
+        ("admin", "admin-demo-2025"),
+    ]:
         assert f"{username} / {password}" in second
         assert authenticate(username=username, password=password) is not None
 

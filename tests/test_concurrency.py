@@ -87,15 +87,23 @@ def make_world() -> World:
     owner = _member(bureau, "c_owner", Role.DRAFTER, office)
     assigned = _member(bureau, "c_assigned", Role.DRAFTER, budget)
     supervisor = _member(bureau, "c_supervisor", Role.LEADER, None, [office])
-    Metric.objects.create(bureau=bureau, year=2025, name="一般公共预算收入", value=Decimal("186.4"), unit="亿元")
-    report = services.report_create(user=owner, kind=ReportKind.objects.get(code="duty"), year=2025, subject="局长 王建国")
+    Metric.objects.create(
+        bureau=bureau, year=2025, name="一般公共预算收入", value=Decimal("186.4"), unit="亿元"
+    )
+    report = services.report_create(
+        user=owner, kind=ReportKind.objects.get(code="duty"), year=2025, subject="局长 王建国"
+    )
     first, section = list(report.blocks.filter(parent=None).order_by("position"))[:2]
     services.section_assign(block=section, department=budget, user=owner)
     block = services.block_add(report=report, type="point", parent=section, user=owner)
     services.block_save(block=block, version=1, data={"title": "推进预算改革", "text": "起始。"}, user=owner)
     own_block = services.block_add(report=report, type="point", parent=first, user=owner)
-    services.block_save(block=own_block, version=1, data={"text": "收入{{一般公共预算收入}}亿元。"}, user=owner)
-    return World(bureau, owner, assigned, supervisor, Report.objects.get(pk=report.pk), section, block, own_block)
+    services.block_save(
+        block=own_block, version=1, data={"text": "收入{{一般公共预算收入}}亿元。"}, user=owner
+    )
+    return World(
+        bureau, owner, assigned, supervisor, Report.objects.get(pk=report.pk), section, block, own_block
+    )
 
 
 def _fresh_block(pk: int) -> Block:
@@ -203,8 +211,14 @@ def _wrong_block_save(write):
                 raise InvalidInput("此段已被删除")
             raise BlockConflict(current)
         block.text, block.version = text, version + 1
-        services.audit(bureau_id=block.report.bureau_id, actor=user, action="block_save", report=block.report,
-                       summary="修改", detail={"block": block.pk, "version": block.version})
+        services.audit(
+            bureau_id=block.report.bureau_id,
+            actor=user,
+            action="block_save",
+            report=block.report,
+            summary="修改",
+            detail={"block": block.pk, "version": block.version},
+        )
         return block
 
     return block_save
@@ -213,16 +227,22 @@ def _wrong_block_save(write):
 def _conditional_write(block, version, text, now) -> bool:
     """The right form (as in services.block_save): one conditional UPDATE on the block's own row."""
     with connection.cursor() as cursor:
-        cursor.execute("UPDATE reports_block SET text = %s, version = version + 1, updated_at = %s "
-                       "WHERE id = %s AND version = %s", [text, now, block.pk, version])
+        cursor.execute(
+            "UPDATE reports_block SET text = %s, version = version + 1, updated_at = %s "
+            "WHERE id = %s AND version = %s",
+            [text, now, block.pk, version],
+        )
         return cursor.rowcount == 1
 
 
 def _join_filter_write(block, version, text, now) -> bool:
     """Looks right, loses updates: Django turns the join into `id IN (subquery)`."""
-    return Block.objects.filter(pk=block.pk, version=version, report__bureau=block.report.bureau_id).update(
-        text=text, version=F("version") + 1, updated_at=now
-    ) == 1
+    return (
+        Block.objects.filter(pk=block.pk, version=version, report__bureau=block.report.bureau_id).update(
+            text=text, version=F("version") + 1, updated_at=now
+        )
+        == 1
+    )
 
 
 def _check_then_write(block, version, text, now) -> bool:
@@ -232,14 +252,18 @@ def _check_then_write(block, version, text, now) -> bool:
     return Block.objects.filter(pk=block.pk).update(text=text, version=F("version") + 1, updated_at=now) == 1
 
 
-@pytest.mark.parametrize("write", [_join_filter_write, _check_then_write], ids=["join-filter-update", "check-then-write"])
+@pytest.mark.parametrize(
+    "write", [_join_filter_write, _check_then_write], ids=["join-filter-update", "check-then-write"]
+)
 def test_the_appender_test_catches_a_wrong_version_check(monkeypatch, write):
     """The test above, against a wrong write: it must see lost tokens."""
     w = make_world()
     monkeypatch.setattr(services, "block_save", _wrong_block_save(write))
     run = run_appenders(w, services.block_save)
-    print(f"\n{write.__name__}: {len(run.lost)} of {CLIENTS} tokens lost, {run.conflicts} conflicts, "
-          f"version {run.start_version}→{run.final_version}, {run.audit_rows} audit rows")
+    print(
+        f"\n{write.__name__}: {len(run.lost)} of {CLIENTS} tokens lost, {run.conflicts} conflicts, "
+        f"version {run.start_version}→{run.final_version}, {run.audit_rows} audit rows"
+    )
     assert run.errors == []
     assert run.lost, "the wrong implementation lost nothing: the appender test would not catch it"
     # the correct test's assertions: the lost tokens make it fail (version and audit rows look fine)
@@ -252,7 +276,9 @@ def test_the_same_harness_with_the_right_write_loses_nothing(monkeypatch):
     monkeypatch.setattr(services, "block_save", _wrong_block_save(_conditional_write))
     run = run_appenders(w, services.block_save)
     assert (run.errors, run.lost) == ([], [])
-    assert run.final_version == run.start_version + CLIENTS and run.audit_rows == CLIENTS and run.conflicts > 0
+    assert (
+        run.final_version == run.start_version + CLIENTS and run.audit_rows == CLIENTS and run.conflicts > 0
+    )
 
 
 def test_the_join_filter_update_is_a_subquery_on_postgresql():
@@ -281,8 +307,12 @@ def test_100_blind_saves_from_one_version_exactly_one_wins():
             return ("skipped", i)
         try:
             block = _fresh_block(w.block.pk)
-            services.block_save(block=block, version=start.version, data={"text": f"盲写{i:03d}"},
-                                user=w.owner if i % 2 else w.assigned)
+            services.block_save(
+                block=block,
+                version=start.version,
+                data={"text": f"盲写{i:03d}"},
+                user=w.owner if i % 2 else w.assigned,
+            )
             return ("ok", i)
         except BlockConflict as conflict:
             return ("conflict", conflict.current.version, conflict.current.text, str(conflict))
@@ -314,15 +344,27 @@ def test_100_blind_saves_from_one_version_exactly_one_wins():
 
 def _edit(w: World, what: str):
     if what == "owner saves own_block":
-        return lambda: services.block_save(block=_fresh_block(w.own_block.pk), version=_fresh_block(w.own_block.pk).version,
-                                           data={"text": "牵头科室同时修改。"}, user=w.owner)
+        return lambda: services.block_save(
+            block=_fresh_block(w.own_block.pk),
+            version=_fresh_block(w.own_block.pk).version,
+            data={"text": "牵头科室同时修改。"},
+            user=w.owner,
+        )
     if what == "assigned saves block":
-        return lambda: services.block_save(block=_fresh_block(w.block.pk), version=_fresh_block(w.block.pk).version,
-                                           data={"text": "预算科同时修改。"}, user=w.assigned)
+        return lambda: services.block_save(
+            block=_fresh_block(w.block.pk),
+            version=_fresh_block(w.block.pk).version,
+            data={"text": "预算科同时修改。"},
+            user=w.assigned,
+        )
     if what == "owner saves the title":
-        return lambda: services.report_update_fields(report=Report.objects.get(pk=w.report.pk), data={"title": "新标题"}, user=w.owner)
+        return lambda: services.report_update_fields(
+            report=Report.objects.get(pk=w.report.pk), data={"title": "新标题"}, user=w.owner
+        )
     if what == "owner saves the opening":
-        return lambda: services.report_update_fields(report=Report.objects.get(pk=w.report.pk), data={"opening": "新导语"}, user=w.owner)
+        return lambda: services.report_update_fields(
+            report=Report.objects.get(pk=w.report.pk), data={"opening": "新导语"}, user=w.owner
+        )
     raise AssertionError(what)
 
 
@@ -400,8 +442,9 @@ def _to_returned(w: World) -> None:
     if report.status in (Report.Status.DRAFT, Report.Status.RETURNED):
         services.report_submit(report=report, user=w.owner)
     latest = Revision.objects.filter(report=w.report).order_by("-number").first()
-    services.report_return(report=Report.objects.get(pk=w.report.pk), user=w.supervisor, reason="请修改",
-                           revision_id=latest.pk)
+    services.report_return(
+        report=Report.objects.get(pk=w.report.pk), user=w.supervisor, reason="请修改", revision_id=latest.pk
+    )
 
 
 def _approve_versus_edit_round(w: World, iteration: int, outcomes: dict) -> None:
@@ -425,8 +468,11 @@ def _approve_versus_edit_round(w: World, iteration: int, outcomes: dict) -> None
                 k += 1
                 text = f"第{iteration}轮第{k}次修改。"
                 version = Block.objects.filter(pk=w.block.pk).values_list("version", flat=True).get()
-                response = client.post(reverse("block_save", args=[w.block.pk]),
-                                       {"version": str(version), "title": "推进预算改革", "text": text}, **HX)
+                response = client.post(
+                    reverse("block_save", args=[w.block.pk]),
+                    {"version": str(version), "title": "推进预算改革", "text": text},
+                    **HX,
+                )
                 if response.status_code == 200:
                     saves.append(text)
                 elif response.status_code == 422:
@@ -442,7 +488,10 @@ def _approve_versus_edit_round(w: World, iteration: int, outcomes: dict) -> None
             barrier.wait(timeout=30)
             time.sleep(0.002 * (iteration % 5))
             assert client.post(reverse("report_submit", args=[w.report.pk]), **HX).status_code == 200
-            withdrawn = resubmit_twice and client.post(reverse("report_withdraw", args=[w.report.pk]), **HX).status_code == 200
+            withdrawn = (
+                resubmit_twice
+                and client.post(reverse("report_withdraw", args=[w.report.pk]), **HX).status_code == 200
+            )
             if withdrawn:
                 assert client.post(reverse("report_submit", args=[w.report.pk]), **HX).status_code == 200
         finally:
@@ -459,7 +508,9 @@ def _approve_versus_edit_round(w: World, iteration: int, outcomes: dict) -> None
                 if match and int(match.group(1)) not in previous:
                     revision = Revision.objects.get(pk=int(match.group(1)))
                     seen.update(id=revision.pk, snapshot=revision.snapshot, page=page)
-                    response = client.post(reverse("report_approve", args=[w.report.pk]), {"revision": str(revision.pk)}, **HX)
+                    response = client.post(
+                        reverse("report_approve", args=[w.report.pk]), {"revision": str(revision.pk)}, **HX
+                    )
                     seen["status"] = response.status_code
                     return
                 time.sleep(0.001)
@@ -490,7 +541,8 @@ def _approve_versus_edit_round(w: World, iteration: int, outcomes: dict) -> None
         assert report.approved_revision.snapshot == seen["snapshot"], "the approved content is what was shown"
         assert latest.pk == seen["id"]
         assert _snapshot_text(report.approved_revision.snapshot, w.block.pk) == live, (
-            "a save landed after the submission: the live text differs from the approved text")
+            "a save landed after the submission: the live text differs from the approved text"
+        )
     else:
         outcomes["refused"] += 1
         assert seen["status"] == 409, seen["status"]

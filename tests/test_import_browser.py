@@ -41,11 +41,15 @@ def test_paste_preview_fix_a_level_and_create(page):  # noqa: F811
     expect(page.locator("input[name=title]").first).to_have_value("县财政局2022年工作总结")
     sections = page.locator("#document > .block-heading")
     expect(sections).to_have_count(4)
-    titles = [sections.nth(i).locator(":scope > .block-form input[name=title]").input_value() for i in range(4)]
+    titles = [
+        sections.nth(i).locator(":scope > .block-form input[name=title]").input_value() for i in range(4)
+    ]
     assert titles == ["2022年工作成效", "存在问题", "2023年工作计划", "进一步强化机关建设"]
     first = sections.nth(0).locator(":scope > .children > .block-heading")
     expect(first).to_have_count(8)
-    expect(first.nth(0).locator(":scope > .block-form input[name=title]")).to_have_value("抓党建、强化党组统领")
+    expect(first.nth(0).locator(":scope > .block-form input[name=title]")).to_have_value(
+        "抓党建、强化党组统领"
+    )
     points = first.nth(7).locator(":scope > .children > .block-point")
     expect(points).to_have_count(5)
     expect(points.nth(0).locator("input[name=title]")).to_have_value("抓“五型政府”建设")

@@ -122,7 +122,9 @@ def test_a_docx_declaring_100_mb_of_paragraphs_is_refused_before_any_parser(xml_
 
 
 def test_a_high_compression_ratio_entry_under_the_size_limits(xml_calls):
-    data = package(document_xml(w_paragraph("一、标题")), extra={"word/media/image1.png": bytes(10 * 1024 * 1024)})
+    data = package(
+        document_xml(w_paragraph("一、标题")), extra={"word/media/image1.png": bytes(10 * 1024 * 1024)}
+    )
     assert refused(data) == "Word 文件内部结构异常：压缩比异常，疑似压缩炸弹，已拒绝"
     assert xml_calls == []
 
@@ -142,7 +144,15 @@ def test_forged_declared_sizes_and_too_many_entries(xml_calls):
 
 @pytest.mark.filterwarnings("ignore:Duplicate name")
 @pytest.mark.parametrize(
-    "name", ["../evil.xml", "word/../../evil.xml", "/etc/passwd", "C:/Windows/evil.xml", "..\\evil.xml", "word/document.xml"]
+    "name",
+    [
+        "../evil.xml",
+        "word/../../evil.xml",
+        "/etc/passwd",
+        "C:/Windows/evil.xml",
+        "..\\evil.xml",
+        "word/document.xml",
+    ],
 )
 def test_zip_slip_names_and_duplicates(xml_calls, name):
     data = package(document_xml(w_paragraph("一、标题")), extra={name: b"x"})
@@ -171,7 +181,10 @@ XXE = (
 )
 LAUGHS = (
     '<?xml version="1.0"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol">'
-    + "".join(f'<!ENTITY lol{i} "{("&lol" + str(i - 1) + ";") * 10 if i > 1 else "&lol;" * 10}">' for i in range(1, 10))
+    + "".join(
+        f'<!ENTITY lol{i} "{("&lol" + str(i - 1) + ";") * 10 if i > 1 else "&lol;" * 10}">'
+        for i in range(1, 10)
+    )
     + f']>\n<w:document xmlns:w="{W}"><w:body><w:p><w:r><w:t>&lol9;</w:t></w:r></w:p></w:body></w:document>'
 )
 
@@ -259,7 +272,15 @@ REPORTISH = st.lists(st.one_of(TOKENS, st.text(alphabet=ALPHABET, max_size=6)), 
 
 
 def kept_characters(parsed) -> Counter:
-    pieces = [parsed.title, parsed.subject, parsed.opening, parsed.closing, parsed.signature, parsed.date, *parsed.removed]
+    pieces = [
+        parsed.title,
+        parsed.subject,
+        parsed.opening,
+        parsed.closing,
+        parsed.signature,
+        parsed.date,
+        *parsed.removed,
+    ]
     for item in parsed.items:
         pieces.extend((item.title, item.lead, item.text))
     return Counter(ch for ch in "".join(pieces) if not ch.isspace())
@@ -281,8 +302,17 @@ def test_parse_text_never_raises_and_never_loses_a_character(text):
 
 
 @settings(max_examples=150, deadline=None)
-@given(REPORTISH, st.lists(st.tuples(st.sampled_from(["h1", "h2", "h3", "point", "paragraph", "split", "merge"]),
-                                     st.integers(0, 30), st.text(max_size=3)), max_size=6))
+@given(
+    REPORTISH,
+    st.lists(
+        st.tuples(
+            st.sampled_from(["h1", "h2", "h3", "point", "paragraph", "split", "merge"]),
+            st.integers(0, 30),
+            st.text(max_size=3),
+        ),
+        max_size=6,
+    ),
+)
 def test_preview_fixes_only_refuse_in_chinese(text, ops):
     parsed = parse_text(text)
     for op, index, at in ops:
@@ -306,7 +336,9 @@ def test_preview_fixes_only_refuse_in_chinese(text, ops):
 @pytest.mark.django_db
 def test_a_50_mb_upload_through_the_view(client, drafter, kinds):
     client.force_login(drafter)
-    big = SimpleUploadedFile("大文件.docx", b"PK\x03\x04" + bytes(50 * 1024 * 1024), content_type="application/octet-stream")
+    big = SimpleUploadedFile(
+        "大文件.docx", b"PK\x03\x04" + bytes(50 * 1024 * 1024), content_type="application/octet-stream"
+    )
     started = time.perf_counter()
     response = client.post(reverse("report_import_preview"), {"file": big}, **HX)
     assert time.perf_counter() - started < 2  # the test client itself encodes 50 MB in memory

@@ -62,7 +62,11 @@ def test_the_htmx_preview_of_a_paste(client, drafter, kinds):
     client.force_login(drafter)
     response = preview(client, seed("002"))
     html = response.content.decode()
-    assert response.status_code == 200 and "<html" not in html and html.strip().startswith('<div id="import-preview">')
+    assert (
+        response.status_code == 200
+        and "<html" not in html
+        and html.strip().startswith('<div id="import-preview">')
+    )
     assert "抓党建、强化党组统领" in html and "（一）" in html and "一是" in html
     assert 'value="annual_summary" selected' in html and 'value="2022"' in html
     assert pending(client)["revision"] == 1 and len(pending(client)["state"]["items"]) > 30
@@ -70,7 +74,9 @@ def test_the_htmx_preview_of_a_paste(client, drafter, kinds):
 
 def test_the_preview_without_htmx_is_the_full_page(client, drafter, kinds):
     client.force_login(drafter)
-    response = client.post(reverse("report_import_preview"), {"text": seed("000"), "kind": "duty", "year": "2023"})
+    response = client.post(
+        reverse("report_import_preview"), {"text": seed("000"), "kind": "duty", "year": "2023"}
+    )
     html = response.content.decode()
     assert response.status_code == 200 and "<html" in html and "强化意识形态" in html
     assert pending(client)["state"]["year"] == 2023 and pending(client)["state"]["kind"] == "duty"
@@ -123,7 +129,9 @@ def test_fixes_in_the_preview(client, drafter, kinds):
     resumed = client.get(reverse("report_import") + "?resume=1").content.decode()
     assert "<html" in resumed and "识别结果预览" in resumed and 'value="2024"' in resumed
 
-    stale = client.post(reverse("report_import_preview"), {"op": "merge", "index": "3", "revision": "1"}, **HX)
+    stale = client.post(
+        reverse("report_import_preview"), {"op": "merge", "index": "3", "revision": "1"}, **HX
+    )
     assert stale.status_code == 422 and "其他窗口中更新" in stale.content.decode()
     bad = fix(client, "split", point, **{f"at-{point}": "没有这几个字"})
     assert bad.status_code == 422 and "没有找到" in bad.content.decode()
@@ -131,33 +139,64 @@ def test_fixes_in_the_preview(client, drafter, kinds):
 
 def test_a_fix_without_a_preview(client, drafter, kinds):
     client.force_login(drafter)
-    response = client.post(reverse("report_import_preview"), {"op": "merge", "index": "1", "revision": "1"}, **HX)
+    response = client.post(
+        reverse("report_import_preview"), {"op": "merge", "index": "1", "revision": "1"}, **HX
+    )
     assert response.status_code == 422 and "没有正在预览的内容" in response.content.decode()
 
 
 def test_create_turns_chosen_figures_into_metrics_and_placeholders(client, drafter, kinds):
     client.force_login(drafter)
-    Metric.objects.create(bureau=drafter.membership.bureau, year=2023, name="税收收入", value=Decimal("499"), unit="亿元", decimals=0)
+    Metric.objects.create(
+        bureau=drafter.membership.bureau,
+        year=2023,
+        name="税收收入",
+        value=Decimal("499"),
+        unit="亿元",
+        decimals=0,
+    )
     html = preview(client, FIGURES, kind="annual_summary", year="2023").content.decode()
     ids = re.findall(r'name="metric" value="([^"]+)"', html)
     assert len(ids) == 2 and "指标库中已有，保留原值" in html
     response = client.post(
         reverse("report_import_create"),
-        {"revision": pending(client)["revision"], "kind": "annual_summary", "year": "2023", "title": "", "subject": "",
-         "metric": ids, f"name-{ids[0]}": "一般公共预算收入", f"name-{ids[1]}": "税收收入"},
+        {
+            "revision": pending(client)["revision"],
+            "kind": "annual_summary",
+            "year": "2023",
+            "title": "",
+            "subject": "",
+            "metric": ids,
+            f"name-{ids[0]}": "一般公共预算收入",
+            f"name-{ids[1]}": "税收收入",
+        },
         **HX,
     )
     report = Report.objects.get()
     assert response.status_code == 200 and response["HX-Redirect"] == reverse("report_edit", args=[report.pk])
     assert report.title == "2023年度工作总结" and report.department == drafter.membership.department
     income = Metric.objects.get(name="一般公共预算收入")
-    assert (income.year, income.value, income.decimals, income.status) == (2023, Decimal("700"), 0, "provisional")
+    assert (income.year, income.value, income.decimals, income.status) == (
+        2023,
+        Decimal("700"),
+        0,
+        "provisional",
+    )
     assert Metric.objects.get(name="税收收入").value == Decimal("499")  # existing: not overwritten
     body = report.blocks.get(type="paragraph").text
-    assert body == "全市一般公共预算收入完成{{一般公共预算收入}}亿元，同比{{一般公共预算收入.增减}}，占年初预算{{一般公共预算收入.完成预算}}%。"
+    assert (
+        body
+        == "全市一般公共预算收入完成{{一般公共预算收入}}亿元，同比{{一般公共预算收入.增减}}，占年初预算{{一般公共预算收入.完成预算}}%。"
+    )
     assert report.blocks.get(type="point").text == "税收收入完成{{税收收入}}亿元。"
-    resolved, check = resolve_snapshot(selectors.report_snapshot(report), selectors.metric_values_for_report(report))
-    assert check.ok and resolved["blocks"][0]["children"][0]["text"] == "全市一般公共预算收入完成700亿元，同比增长8.7%，占年初预算103.2%。"
+    resolved, check = resolve_snapshot(
+        selectors.report_snapshot(report), selectors.metric_values_for_report(report)
+    )
+    assert (
+        check.ok
+        and resolved["blocks"][0]["children"][0]["text"]
+        == "全市一般公共预算收入完成700亿元，同比增长8.7%，占年初预算103.2%。"
+    )
     assert "report_import" not in client.session
     assert AuditLog.objects.filter(action="report_import", report=report).exists()
 
@@ -167,33 +206,57 @@ def test_create_keeps_the_structure_and_figures_as_text_when_none_is_chosen(clie
     preview(client, seed("001"))
     response = client.post(
         reverse("report_import_create"),
-        {"revision": pending(client)["revision"], "kind": "party_duty", "year": "2023", "title": "2023年度抓基层党建工作述职报告", "subject": "张三"},
+        {
+            "revision": pending(client)["revision"],
+            "kind": "party_duty",
+            "year": "2023",
+            "title": "2023年度抓基层党建工作述职报告",
+            "subject": "张三",
+        },
     )
     report = Report.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("report_edit", args=[report.pk])
     assert report.subject == "张三" and Metric.objects.count() == 0
     assert report.blocks.filter(parent=None, type="heading").count() == 4
-    assert report.blocks.filter(type="point").count() == 14 and report.blocks.filter(type="point", inline=True).count() == 11
+    assert (
+        report.blocks.filter(type="point").count() == 14
+        and report.blocks.filter(type="point", inline=True).count() == 11
+    )
     sections = report.blocks.filter(parent=None).order_by("position")
     assert sections[0].guidance  # a level-1 heading matching the kind's section keeps its guidance
     paragraphs = [p.text for p in layout_paragraphs(selectors.report_snapshot(report)) if p.text]
-    assert any(p.startswith("一是扎实推进主题教育。带头深入学习") and "二是持续强化理论武装。" in p for p in paragraphs)
+    assert any(
+        p.startswith("一是扎实推进主题教育。带头深入学习") and "二是持续强化理论武装。" in p
+        for p in paragraphs
+    )
 
 
 def test_create_refusals(client, drafter, leader, kinds):
     client.force_login(drafter)
-    response = client.post(reverse("report_import_create"), {"revision": "1", "kind": "duty", "year": "2023"}, **HX)
+    response = client.post(
+        reverse("report_import_create"), {"revision": "1", "kind": "duty", "year": "2023"}, **HX
+    )
     assert response.status_code == 422 and "没有正在预览的内容" in response.content.decode()
     preview(client, FIGURES)
-    response = client.post(reverse("report_import_create"), {"revision": "1", "kind": "duty", "year": "1990"}, **HX)
+    response = client.post(
+        reverse("report_import_create"), {"revision": "1", "kind": "duty", "year": "1990"}, **HX
+    )
     assert response.status_code == 422 and "年度不能早于2000年" in response.content.decode()
-    response = client.post(reverse("report_import_create"), {"revision": "9", "kind": "duty", "year": "2023"}, **HX)
+    response = client.post(
+        reverse("report_import_create"), {"revision": "9", "kind": "duty", "year": "2023"}, **HX
+    )
     assert response.status_code == 422 and "其他窗口中更新" in response.content.decode()
     html = preview(client, FIGURES).content.decode()
     ids = re.findall(r'name="metric" value="([^"]+)"', html)
     response = client.post(
         reverse("report_import_create"),
-        {"revision": pending(client)["revision"], "kind": "duty", "year": "2023", "metric": ids[0], f"name-{ids[0]}": "1收入"},
+        {
+            "revision": pending(client)["revision"],
+            "kind": "duty",
+            "year": "2023",
+            "metric": ids[0],
+            f"name-{ids[0]}": "1收入",
+        },
         **HX,
     )
     assert response.status_code == 422 and "指标名称“1收入”无效" in response.content.decode()
@@ -201,17 +264,31 @@ def test_create_refusals(client, drafter, leader, kinds):
 
     client.force_login(leader)
     preview(client, FIGURES)
-    response = client.post(reverse("report_import_create"), {"revision": pending(client)["revision"], "kind": "duty", "year": "2023"}, **HX)
+    response = client.post(
+        reverse("report_import_create"),
+        {"revision": pending(client)["revision"], "kind": "duty", "year": "2023"},
+        **HX,
+    )
     assert response.status_code == 403 and "只有各科室的起草人" in response.content.decode()
     assert Report.objects.count() == 0
 
 
 def test_carry_forward(client, drafter, kinds):
     client.force_login(drafter)
-    preview(client, seed("002").replace("一是根据《县人民政府", "一是全县民生支出完成12.5亿元，同比增长8.7%。根据《县人民政府", 1))
-    client.post(reverse("report_import_create"), {"revision": pending(client)["revision"], "kind": "annual_summary", "year": "2022"})
+    preview(
+        client,
+        seed("002").replace(
+            "一是根据《县人民政府", "一是全县民生支出完成12.5亿元，同比增长8.7%。根据《县人民政府", 1
+        ),
+    )
+    client.post(
+        reverse("report_import_create"),
+        {"revision": pending(client)["revision"], "kind": "annual_summary", "year": "2022"},
+    )
     last = Report.objects.get()
-    Metric.objects.create(bureau=last.bureau, year=2022, name="民生支出", value=Decimal("12.5"), unit="亿元", decimals=1)
+    Metric.objects.create(
+        bureau=last.bureau, year=2022, name="民生支出", value=Decimal("12.5"), unit="亿元", decimals=1
+    )
     response = client.post(reverse("report_carry_forward", args=[last.pk]))
     new = Report.objects.exclude(pk=last.pk).get()
     assert response.status_code == 302 and response["Location"] == reverse("report_edit", args=[new.pk])
@@ -219,7 +296,9 @@ def test_carry_forward(client, drafter, kinds):
     top = list(new.blocks.filter(parent=None).order_by("position"))
     assert [b.title for b in top] == ["2023年工作成效", "存在问题", "2024年工作计划"]
     assert new.blocks.count() == last.blocks.count()
-    assert "去年计划：明确目标任务，强化收入征管" in top[0].guidance and top[0].guidance.count("去年计划：") == 6
+    assert (
+        "去年计划：明确目标任务，强化收入征管" in top[0].guidance and top[0].guidance.count("去年计划：") == 6
+    )
     point = new.blocks.filter(type="point", text__contains="{{民生支出}}").get()
     assert point.text.startswith("全县民生支出完成{{民生支出}}亿元，同比{{民生支出.增减}}。根据《县人民政府")
     carried = Metric.objects.get(year=2023, name="民生支出")
@@ -244,16 +323,23 @@ def test_carry_forward_keeps_guidance_and_assignments(client, drafter, report):
     section = report.blocks.get(parent=None, position=1)
     section.assigned_department = drafter.membership.bureau.departments.get(name="预算科")
     section.save()
-    services.report_update_fields(report=report, data={"opening": "2025年，收入完成186.4亿元。"}, user=drafter)
+    services.report_update_fields(
+        report=report, data={"opening": "2025年，收入完成186.4亿元。"}, user=drafter
+    )
     client.force_login(drafter)
     client.post(reverse("report_carry_forward", args=[report.pk]))
     new = Report.objects.exclude(pk=report.pk).get()
     old_blocks = list(report.blocks.filter(parent=None).order_by("position"))
     new_blocks = list(new.blocks.filter(parent=None).order_by("position"))
-    assert [(b.guidance, b.target_chars, b.required) for b in new_blocks] == [(b.guidance, b.target_chars, b.required) for b in old_blocks]
+    assert [(b.guidance, b.target_chars, b.required) for b in new_blocks] == [
+        (b.guidance, b.target_chars, b.required) for b in old_blocks
+    ]
     assert new_blocks[1].assigned_department.name == "预算科"
     assert new.opening == "2025年，收入完成***.*亿元。"  # a figure without a clear name is cleared
-    assert new.year == 2026 and Block.objects.filter(report=new).count() == Block.objects.filter(report=report).count()
+    assert (
+        new.year == 2026
+        and Block.objects.filter(report=new).count() == Block.objects.filter(report=report).count()
+    )
 
 
 def test_the_import_report_command(drafter, kinds, tmp_path, capsys):
@@ -278,7 +364,6 @@ def test_the_import_report_command(drafter, kinds, tmp_path, capsys):
         call_command("import_report", str(bad), "--dry-run")
 
 
-
 def test_the_preview_still_checks_csrf(drafter, kinds):
     """The preview view is CSRF-exempt only to refuse oversized bodies unread; it checks CSRF itself."""
     from django.test import Client
@@ -288,5 +373,7 @@ def test_the_preview_still_checks_csrf(drafter, kinds):
     page = client.get(reverse("report_import")).content.decode()
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
     assert client.post(reverse("report_import_preview"), {"text": seed("000")}, **HX).status_code == 403
-    response = client.post(reverse("report_import_preview"), {"text": seed("000")}, HTTP_X_CSRFTOKEN=token, **HX)
+    response = client.post(
+        reverse("report_import_preview"), {"text": seed("000")}, HTTP_X_CSRFTOKEN=token, **HX
+    )
     assert response.status_code == 200 and "坚定政治立场" in response.content.decode()

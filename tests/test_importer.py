@@ -215,7 +215,9 @@ NUMBERING = (
 )
 
 
-def w_paragraph(text: str, *, style: str = "", num: tuple[int, int] | None = None, bold: bool = False, jc: str = "") -> str:
+def w_paragraph(
+    text: str, *, style: str = "", num: tuple[int, int] | None = None, bold: bool = False, jc: str = ""
+) -> str:
     ppr = ""
     if style or num or jc:
         ppr = "<w:pPr>"
@@ -231,8 +233,14 @@ def document_xml(body: str) -> str:
     return f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="{W}"><w:body>{body}<w:sectPr/></w:body></w:document>'
 
 
-def package(document: str | bytes, *, extra: dict[str, bytes | str] | None = None, numbering: str = NUMBERING,
-            styles: str = STYLES, compression: int = zipfile.ZIP_DEFLATED) -> bytes:
+def package(
+    document: str | bytes,
+    *,
+    extra: dict[str, bytes | str] | None = None,
+    numbering: str = NUMBERING,
+    styles: str = STYLES,
+    compression: int = zipfile.ZIP_DEFLATED,
+) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", compression) as archive:
         archive.writestr("[Content_Types].xml", CONTENT_TYPES)
@@ -297,7 +305,10 @@ def test_seed_001_keeps_several_points_in_one_paragraph():
     parsed = parse_text(seed("001"))
     first = parsed.items[1:5]
     assert [(p.type, p.inline, p.marker) for p in first] == [
-        ("point", False, "一是"), ("point", True, "二是"), ("point", True, "三是"), ("point", True, "四是")
+        ("point", False, "一是"),
+        ("point", True, "二是"),
+        ("point", True, "三是"),
+        ("point", True, "四是"),
     ]
     # 四、's paragraph starts with text, then its points continue that paragraph
     section = next(i for i, item in enumerate(parsed.items) if item.title.startswith("聚焦主责主业"))
@@ -312,9 +323,13 @@ def test_seed_002_run_in_headings_and_points_after_them():
     assert party.run_in and party.text.startswith("加强党组对财政工作的集中统一领导")
     people = parsed.items.index(by_title["抓民生、保障人民幸福"])
     assert by_title["抓民生、保障人民幸福"].run_in and by_title["抓民生、保障人民幸福"].text == ""
-    assert parsed.items[people + 1].inline and parsed.items[people + 1].text.startswith("根据《县人民政府办公室")
+    assert parsed.items[people + 1].inline and parsed.items[people + 1].text.startswith(
+        "根据《县人民政府办公室"
+    )
     # a whole-sentence heading: the title is the sentence, nothing is lost
-    assert by_title["加强招商引资力度，用税收低扶持企业替代税收高扶持企业，增加地方可用财力，缓解地方支出压力"].run_in
+    assert by_title[
+        "加强招商引资力度，用税收低扶持企业替代税收高扶持企业，增加地方可用财力，缓解地方支出压力"
+    ].run_in
     # "一是" quoted inside 三是's text is not a new point
     reform = [i for i in parsed.items if i.type == "point" and i.lead == "创新理财举措，深化财政管理"][0]
     assert "“*”即守住预算管理五条原则。一是对预算内安排的项目" in reform.text
@@ -322,7 +337,18 @@ def test_seed_002_run_in_headings_and_points_after_them():
 
 def test_the_json_has_exactly_the_issue_shape():
     data = parse_text(seed("002")).to_json()
-    assert list(data) == ["title", "kind", "subject", "opening", "blocks", "closing", "signature", "date", "metrics", "warnings"]
+    assert list(data) == [
+        "title",
+        "kind",
+        "subject",
+        "opening",
+        "blocks",
+        "closing",
+        "signature",
+        "date",
+        "metrics",
+        "warnings",
+    ]
 
     def check(block):
         if block["type"] == "heading":
@@ -351,7 +377,8 @@ def test_half_width_punctuation():
     text = seed("002").translate(HALF)
     parsed = parse_text(text)
     assert [(level, title.translate(HALF), leads) for level, title, leads in outline(parsed)] == [
-        (level, title.translate(HALF), [lead.translate(HALF) for lead in leads]) for level, title, leads in EXPECTED["002"]["tree"]
+        (level, title.translate(HALF), [lead.translate(HALF) for lead in leads])
+        for level, title, leads in EXPECTED["002"]["tree"]
     ]
     assert_round_trip(parsed, text, lambda s: normalise(s.translate(HALF)))
 
@@ -365,7 +392,11 @@ def test_half_width_and_mistyped_level_one_numbers_are_flagged():
 
 
 def test_arabic_numbering_1_dun_for_second_level():
-    text = re.sub(r"（([一二三四五六七八九十]+)）", lambda m: f"{['一','二','三','四','五','六','七','八','九'].index(m.group(1)) + 1}、", seed("002"))
+    text = re.sub(
+        r"（([一二三四五六七八九十]+)）",
+        lambda m: f"{['一', '二', '三', '四', '五', '六', '七', '八', '九'].index(m.group(1)) + 1}、",
+        seed("002"),
+    )
     assert "1、抓党建" in text
     parsed = parse_text(text)
     assert outline(parsed) == EXPECTED["002"]["tree"]
@@ -374,21 +405,27 @@ def test_arabic_numbering_1_dun_for_second_level():
 
 
 def test_four_numbering_styles_nest_and_a_fourth_level_stays_text():
-    text = "\n".join([
-        "关于2024年预算执行情况的报告",
-        "导语。",
-        "一、总体情况",
-        "（一）收入",
-        "1.税收收入。增长较快。",
-        "（1）增值税。这是第四级。",
-        "2、非税收入",
-        "(二)支出",
-        "二、下步打算",
-    ])
+    text = "\n".join(
+        [
+            "关于2024年预算执行情况的报告",
+            "导语。",
+            "一、总体情况",
+            "（一）收入",
+            "1.税收收入。增长较快。",
+            "（1）增值税。这是第四级。",
+            "2、非税收入",
+            "(二)支出",
+            "二、下步打算",
+        ]
+    )
     parsed = parse_text(text)
     assert [(i.type, i.level, i.title) for i in parsed.items if i.type == "heading"] == [
-        ("heading", 1, "总体情况"), ("heading", 2, "收入"), ("heading", 3, "税收收入"), ("heading", 3, "非税收入"),
-        ("heading", 2, "支出"), ("heading", 1, "下步打算"),
+        ("heading", 1, "总体情况"),
+        ("heading", 2, "收入"),
+        ("heading", 3, "税收收入"),
+        ("heading", 3, "非税收入"),
+        ("heading", 2, "支出"),
+        ("heading", 1, "下步打算"),
     ]
     fourth = next(i for i in parsed.items if "增值税" in i.text)
     assert fourth.type == "paragraph" and fourth.text == "（1）增值税。这是第四级。"
@@ -400,7 +437,12 @@ def test_run_in_headings_variant_of_seed_000():
     lines = source_paragraphs(seed("000"))
     merged = []
     for line in lines:
-        if merged and heading_marker(merged[-1]) and not heading_marker(line) and not line.startswith(("一是", "二是")):
+        if (
+            merged
+            and heading_marker(merged[-1])
+            and not heading_marker(line)
+            and not line.startswith(("一是", "二是"))
+        ):
             merged[-1] += "。" + line
         else:
             merged.append(line)
@@ -416,7 +458,12 @@ def test_run_in_headings_variant_of_seed_000():
 @pytest.mark.parametrize("prefix", EXPECTED)
 def test_gbk_utf8_bom_and_utf16_files(prefix):
     text = seed(prefix).replace("\xa0", " ")
-    for data in (text.encode("gbk"), text.encode("gb18030"), b"\xef\xbb\xbf" + text.encode(), text.encode("utf-16")):
+    for data in (
+        text.encode("gbk"),
+        text.encode("gb18030"),
+        b"\xef\xbb\xbf" + text.encode(),
+        text.encode("utf-16"),
+    ):
         decoded = read_upload(data, "报告.txt")
         assert decoded == text
         assert outline(parse_upload(data, "报告.TXT")) == EXPECTED[prefix]["tree"]
@@ -443,7 +490,9 @@ def test_stray_full_width_spaces(prefix):
     text = "\n\n".join(noisy)
     parsed = parse_text(text)
     strip = re.compile(r"\s")
-    assert [(lv, strip.sub("", t), [strip.sub("", x) for x in leads]) for lv, t, leads in outline(parsed)] == [
+    assert [
+        (lv, strip.sub("", t), [strip.sub("", x) for x in leads]) for lv, t, leads in outline(parsed)
+    ] == [
         (lv, strip.sub("", t), [strip.sub("", x) for x in leads]) for lv, t, leads in EXPECTED[prefix]["tree"]
     ]
     assert_round_trip(parsed, text)
@@ -475,16 +524,23 @@ def test_title_subject_closing_signature_and_date():
     assert parsed.signature == "某某县财政局" and parsed.date == "2023年12月20日"
     assert parsed.kind == "annual_summary" and parsed.year == 2023
     plan = [i for i in parsed.items if i.type == "point"]
-    assert [(p.marker, p.lead, p.text) for p in plan] == [("第一，", "加强收入征管", "依法组织收入。"), ("第二，", "优化支出结构", "保障重点支出。")]
+    assert [(p.marker, p.lead, p.text) for p in plan] == [
+        ("第一，", "加强收入征管", "依法组织收入。"),
+        ("第二，", "优化支出结构", "保障重点支出。"),
+    ]
     data = parsed.to_json()
     assert data["subject"] == "某某县财政局办公室" and data["closing"] == "以上报告，请审议。"
     assert_round_trip(parsed, FULL_REPORT)
 
 
 def test_subject_in_brackets_and_a_leader_line():
-    parsed = parse_text("2023年度述职报告\n（2023年12月）\n各位领导：\n一、政治建设\n一是坚定立场。坚持学习。\n")
+    parsed = parse_text(
+        "2023年度述职报告\n（2023年12月）\n各位领导：\n一、政治建设\n一是坚定立场。坚持学习。\n"
+    )
     assert parsed.title == "2023年度述职报告" and parsed.subject == "2023年12月" and parsed.kind == "duty"
-    parsed = parse_text("2023年度述职报告\n市财政局局长　张三\n我于去年任职。\n一、政治建设\n一是坚定立场。坚持学习。\n")
+    parsed = parse_text(
+        "2023年度述职报告\n市财政局局长　张三\n我于去年任职。\n一、政治建设\n一是坚定立场。坚持学习。\n"
+    )
     assert parsed.subject == "市财政局局长　张三" and parsed.opening == "我于去年任职。"
 
 
@@ -493,7 +549,11 @@ def test_work_plan_points_yi_yao_without_headings():
     parsed = parse_text(text)
     assert parsed.kind == "work_plan" and parsed.year == 2024
     assert parsed.opening == "指导思想：以习近平新时代中国特色社会主义思想为指导。"
-    assert [(i.type, i.lead) for i in parsed.items] == [("point", "抓收入"), ("point", "保民生"), ("point", "防风险")]
+    assert [(i.type, i.lead) for i in parsed.items] == [
+        ("point", "抓收入"),
+        ("point", "保民生"),
+        ("point", "防风险"),
+    ]
     assert_round_trip(parsed, text)
 
 
@@ -501,14 +561,18 @@ def test_shouxian_qici_only_with_a_qici():
     text = "一、做法\n首先，统一思想。召开会议。其次，细化任务。分解到科室。最后，严格考核。纳入绩效。\n"
     parsed = parse_text(text)
     assert [(i.marker, i.lead, i.inline) for i in parsed.items if i.type == "point"] == [
-        ("首先，", "统一思想", False), ("其次，", "细化任务", True), ("最后，", "严格考核", True)
+        ("首先，", "统一思想", False),
+        ("其次，", "细化任务", True),
+        ("最后，", "严格考核", True),
     ]
     lone = parse_text("一、做法\n首先，感谢各位领导。我们做了很多工作。\n")
     assert [i.type for i in lone.items] == ["heading", "paragraph"]
 
 
 def test_lead_is_only_a_heading_like_first_sentence():
-    parsed = parse_text("一、工作\n一是根据《通知》文件精神，开展工作。二是全年完成12亿元。增长较快。三是强化监督。长效管理。\n")
+    parsed = parse_text(
+        "一、工作\n一是根据《通知》文件精神，开展工作。二是全年完成12亿元。增长较快。三是强化监督。长效管理。\n"
+    )
     points = [i for i in parsed.items if i.type == "point"]
     assert [p.lead for p in points] == ["", "", "强化监督"]
     assert points[0].text == "根据《通知》文件精神，开展工作。"
@@ -527,42 +591,52 @@ def test_unstructured_text_is_refused_only_when_strict():
 
 def test_word_auto_numbering_formats():
     assert [format_counter(n, "chineseCounting") for n in (1, 10, 11, 21)] == ["一", "十", "十一", "二十一"]
-    assert format_counter(3, "ideographTraditional") == "丙" and format_counter(2, "decimalEnclosedCircle") == "②"
+    assert (
+        format_counter(3, "ideographTraditional") == "丙"
+        and format_counter(2, "decimalEnclosedCircle") == "②"
+    )
     assert format_counter(4, "upperRoman") == "IV" and format_counter(12, "decimalFullWidth") == "１２"
 
 
 def test_docx_headings_by_style_only_and_by_bold_only():
-    body = "".join([
-        w_paragraph("2023年度述职报告", style="Title", jc="center"),
-        w_paragraph("——张三", jc="center"),
-        w_paragraph("一年来，我认真履职。"),
-        w_paragraph("强化政治建设", style="1"),
-        w_paragraph("一是坚定立场。坚持学习。"),
-        w_paragraph("学习情况", style="2"),
-        w_paragraph("深入学习。"),
-        w_paragraph("狠抓落实", bold=True),
-        w_paragraph("二是压实责任。层层落实。"),
-        w_paragraph("• 列表项", num=(2, 0)),
-        w_paragraph("市财政局", jc="right"),
-        w_paragraph("2023年12月20日", jc="right"),
-    ])
+    body = "".join(
+        [
+            w_paragraph("2023年度述职报告", style="Title", jc="center"),
+            w_paragraph("——张三", jc="center"),
+            w_paragraph("一年来，我认真履职。"),
+            w_paragraph("强化政治建设", style="1"),
+            w_paragraph("一是坚定立场。坚持学习。"),
+            w_paragraph("学习情况", style="2"),
+            w_paragraph("深入学习。"),
+            w_paragraph("狠抓落实", bold=True),
+            w_paragraph("二是压实责任。层层落实。"),
+            w_paragraph("• 列表项", num=(2, 0)),
+            w_paragraph("市财政局", jc="right"),
+            w_paragraph("2023年12月20日", jc="right"),
+        ]
+    )
     parsed = parse_docx(package(document_xml(body)), strict=True)
     assert parsed.title == "2023年度述职报告" and parsed.subject == "张三"
     assert parsed.signature == "市财政局" and parsed.date == "2023年12月20日"
     assert [(i.level, i.title) for i in parsed.items if i.type == "heading"] == [
-        (1, "强化政治建设"), (2, "学习情况"), (3, "狠抓落实")  # bold: the rank no style or number uses
+        (1, "强化政治建设"),
+        (2, "学习情况"),
+        (3, "狠抓落实"),  # bold: the rank no style or number uses
     ]
     assert "• 列表项" in [i.text for i in parsed.items]  # a bullet's symbol is layout, the text stays
 
 
 def test_docx_numbering_restarts_and_counts_per_level():
-    body = "".join([
-        w_paragraph("总体情况", style="1", num=(1, 0)),
-        w_paragraph("收入", num=(1, 1)), w_paragraph("支出", num=(1, 1)),
-        w_paragraph("下步打算", style="1", num=(1, 0)),
-        w_paragraph("加强征管", num=(1, 1)),
-        w_paragraph("细化", num=(1, 2)),
-    ])
+    body = "".join(
+        [
+            w_paragraph("总体情况", style="1", num=(1, 0)),
+            w_paragraph("收入", num=(1, 1)),
+            w_paragraph("支出", num=(1, 1)),
+            w_paragraph("下步打算", style="1", num=(1, 0)),
+            w_paragraph("加强征管", num=(1, 1)),
+            w_paragraph("细化", num=(1, 2)),
+        ]
+    )
     from reports.core.importer.docx import read_docx
 
     numbers = [p.number for p in read_docx(package(document_xml(body)))]
@@ -571,20 +645,24 @@ def test_docx_numbering_restarts_and_counts_per_level():
 
 def test_docx_tables_revisions_hyperlinks_and_line_breaks():
     body = (
-        '<w:p><w:r><w:t>一、</w:t></w:r><w:hyperlink><w:r><w:t>主要</w:t></w:r></w:hyperlink>'
-        '<w:ins><w:r><w:t>工作</w:t></w:r></w:ins><w:del><w:r><w:delText>删掉的</w:delText></w:r></w:del></w:p>'
-        '<w:p><w:r><w:t>一是收入。增长。</w:t><w:br/><w:t>二是支出。下降。</w:t></w:r></w:p>'
-        '<w:tbl><w:tr><w:tc><w:p><w:r><w:t>表格内容</w:t></w:r></w:p></w:tc></w:tr></w:tbl>'
+        "<w:p><w:r><w:t>一、</w:t></w:r><w:hyperlink><w:r><w:t>主要</w:t></w:r></w:hyperlink>"
+        "<w:ins><w:r><w:t>工作</w:t></w:r></w:ins><w:del><w:r><w:delText>删掉的</w:delText></w:r></w:del></w:p>"
+        "<w:p><w:r><w:t>一是收入。增长。</w:t><w:br/><w:t>二是支出。下降。</w:t></w:r></w:p>"
+        "<w:tbl><w:tr><w:tc><w:p><w:r><w:t>表格内容</w:t></w:r></w:p></w:tc></w:tr></w:tbl>"
     )
     parsed = parse_docx(package(document_xml(body)))
     assert [(i.type, i.title or i.lead or i.text) for i in parsed.items] == [
-        ("heading", "主要工作"), ("point", "收入"), ("point", "支出"), ("paragraph", "表格内容")
+        ("heading", "主要工作"),
+        ("point", "收入"),
+        ("point", "支出"),
+        ("paragraph", "表格内容"),
     ]
     assert any("表格" in w for w in parsed.warnings)
 
 
 def test_python_docx_documents_read_too():
     import docx
+
     document = docx.Document()
     document.add_paragraph("2023年工作总结", style="Title")
     document.add_paragraph("今年以来，工作有序推进。")
@@ -596,7 +674,10 @@ def test_python_docx_documents_read_too():
     document.save(buf)
     parsed = parse_docx(buf.getvalue(), strict=True)
     assert parsed.title == "2023年工作总结"
-    assert [(i.level, i.title) for i in parsed.items if i.type == "heading"] == [(1, "主要成效"), (1, "存在问题")]
+    assert [(i.level, i.title) for i in parsed.items if i.type == "heading"] == [
+        (1, "主要成效"),
+        (1, "存在问题"),
+    ]
 
 
 # --- figures ------------------------------------------------------------------------------------------
@@ -605,10 +686,25 @@ def test_python_docx_documents_read_too():
 def test_a_base_figure_with_qualifier_and_its_yoy():
     parsed = parse_text("一、收入\n地方一般公共预算收入完成400余亿元，同比增长7.5%，占年初预算103.2%。\n")
     [base] = [f for f in find_figures(parsed) if f.role == "base"]
-    assert (base.name, base.value, base.unit, base.qualifier, base.masked) == ("地方一般公共预算收入", Decimal("400"), "亿元", "余", False)
-    assert [(c.role, c.value, c.repl_text) for c in base.companions] == [("yoy", Decimal("7.5"), "增长7.5%"), ("budget", Decimal("103.2"), "103.2")]
+    assert (base.name, base.value, base.unit, base.qualifier, base.masked) == (
+        "地方一般公共预算收入",
+        Decimal("400"),
+        "亿元",
+        "余",
+        False,
+    )
+    assert [(c.role, c.value, c.repl_text) for c in base.companions] == [
+        ("yoy", Decimal("7.5"), "增长7.5%"),
+        ("budget", Decimal("103.2"), "103.2"),
+    ]
     assert parsed.to_json()["metrics"] == [
-        {"name": "地方一般公共预算收入", "value": "400", "unit": "亿元", "masked": False, "context": "地方一般公共预算收入完成400余亿元，同比增长7.5%，占年初预算103.2%"}
+        {
+            "name": "地方一般公共预算收入",
+            "value": "400",
+            "unit": "亿元",
+            "masked": False,
+            "context": "地方一般公共预算收入完成400余亿元，同比增长7.5%，占年初预算103.2%",
+        }
     ]
 
 
@@ -621,10 +717,18 @@ def test_chosen_figures_become_placeholders_that_print_the_same_text():
     assert [f.confident for f in figures if f.role == "base"] == [True, False, False]  # short names: unticked
     plan = plan_figures(figures, chosen)
     income = plan.metrics["一般公共预算收入"]
-    assert income.value == Decimal("700") and income.decimals == 0 and income.prior is not None and income.budget is not None
+    assert (
+        income.value == Decimal("700")
+        and income.decimals == 0
+        and income.prior is not None
+        and income.budget is not None
+    )
     replaced = apply_plan(parsed, plan)
     body = replaced.items[1].text
-    assert "{{一般公共预算收入}}亿元，同比{{一般公共预算收入.增减}}，占年初预算{{一般公共预算收入.完成预算}}%" in body
+    assert (
+        "{{一般公共预算收入}}亿元，同比{{一般公共预算收入.增减}}，占年初预算{{一般公共预算收入.完成预算}}%"
+        in body
+    )
     metrics = {name: d.metric_value() for name, d in plan.metrics.items()}
     resolved, check = resolve_snapshot(replaced.to_content(), metrics)
     assert check.ok and not check.warnings
@@ -644,7 +748,13 @@ def test_masked_figures_are_metrics_without_value():
     parsed = parse_text(seed("000"))
     data = parsed.to_json()["metrics"]
     total = next(m for m in data if m["name"] == "财政总收入")
-    assert total == {"name": "财政总收入", "value": None, "unit": "亿元", "masked": True, "context": total["context"]}
+    assert total == {
+        "name": "财政总收入",
+        "value": None,
+        "unit": "亿元",
+        "masked": True,
+        "context": total["context"],
+    }
     assert "全年累计完成财政总收入*亿元" in total["context"]
     rate = next(f for f in find_figures(parse_text("一、采购\n节支率**.*%。\n")) if f.role == "base")
     assert rate.masked and rate.value is None and rate.decimals == 1 and rate.unit == "%"
@@ -656,7 +766,14 @@ def test_years_fixed_expressions_and_numbering_never_become_metrics():
     assert [(f.number, f.unit) for f in figures] == [("12", "亿元")]
     json_names = [m["name"] for m in parse_text(seed("001")).to_json()["metrics"]]
     assert not any(re.fullmatch(r"\d{4}|十四五|二十大|一是", n) for n in json_names)
-    assert {"一般公共预算总收入", "地方一般公共预算收入", "一般公共预算支出", "失业保险稳岗返还资金", "农村老年人互助照料中心", "居家适老化改造"} <= set(json_names)
+    assert {
+        "一般公共预算总收入",
+        "地方一般公共预算收入",
+        "一般公共预算支出",
+        "失业保险稳岗返还资金",
+        "农村老年人互助照料中心",
+        "居家适老化改造",
+    } <= set(json_names)
 
 
 def test_same_name_different_values_get_distinct_names_and_conflicts_are_refused():
@@ -684,7 +801,11 @@ def test_change_a_heading_level_split_and_merge():
     merged = merge_item(parsed, people)
     assert "二是大乡村振兴投入力度。建立健全" in merged.items[people - 1].text  # the number goes back as text
     split = split_item(merged, people - 1, "二是大乡村")
-    assert (split.items[people].lead, split.items[people].marker, split.items[people].inline) == ("大乡村振兴投入力度", "二是", True)
+    assert (split.items[people].lead, split.items[people].marker, split.items[people].inline) == (
+        "大乡村振兴投入力度",
+        "二是",
+        True,
+    )
     assert outline(split) == outline(parsed)
 
     as_paragraph = retype_item(parsed, people, "paragraph")
@@ -776,14 +897,27 @@ def test_a_work_plan_with_three_levels_run_in_points_closing_and_signature():
     parsed = parse_text(WORK_PLAN)
     assert (parsed.title, parsed.kind, parsed.year) == ("某某县财政局2024年工作计划", "work_plan", 2024)
     assert outline(parsed) == [
-        (1, "指导思想", []), (1, "主要目标", []), (1, "重点任务", []),
+        (1, "指导思想", []),
+        (1, "主要目标", []),
+        (1, "重点任务", []),
         (2, "着力组织财政收入", ["强化税收征管", "盘活存量资产"]),
-        (2, "着力保障民生支出", []), (3, "保障基本民生", []), (3, "推进乡村振兴", []),
+        (2, "着力保障民生支出", []),
+        (3, "保障基本民生", []),
+        (3, "推进乡村振兴", []),
         (2, "着力防范化解风险", ["严格债务管理", "加强库款调度："]),
         (1, "保障措施", []),
     ]
-    assert (parsed.closing, parsed.signature, parsed.date) == ("以上计划，请审议。", "某某县财政局", "2024年1月10日")
-    leads = [b["lead"] for h in parsed.to_json()["blocks"][2]["children"] for b in h["children"] if b["type"] == "point"]
+    assert (parsed.closing, parsed.signature, parsed.date) == (
+        "以上计划，请审议。",
+        "某某县财政局",
+        "2024年1月10日",
+    )
+    leads = [
+        b["lead"]
+        for h in parsed.to_json()["blocks"][2]["children"]
+        for b in h["children"]
+        if b["type"] == "point"
+    ]
     assert leads == ["强化税收征管", "盘活存量资产", "严格债务管理", "加强库款调度"]  # a lead ends at ：too
     assert_round_trip(parsed, WORK_PLAN)
     parsed = parse_docx(docx_auto(WORK_PLAN), strict=True)
@@ -792,9 +926,19 @@ def test_a_work_plan_with_three_levels_run_in_points_closing_and_signature():
 
 def test_a_duty_report_with_subject_salutation_ordinals_and_closing():
     parsed = parse_text(DUTY)
-    assert (parsed.title, parsed.subject, parsed.kind, parsed.year) == ("2023年度述职述廉报告", "某某市财政局副局长\u3000李四", "duty", 2023)
+    assert (parsed.title, parsed.subject, parsed.kind, parsed.year) == (
+        "2023年度述职述廉报告",
+        "某某市财政局副局长\u3000李四",
+        "duty",
+        2023,
+    )
     assert parsed.opening == "各位领导、同志们：\n根据安排，现将本人2023年度履职情况报告如下："
-    assert [item.marker for item in parsed.items if item.type == "point"] == ["一是", "二是", "第一，", "第二，"]
+    assert [item.marker for item in parsed.items if item.type == "point"] == [
+        "一是",
+        "二是",
+        "第一，",
+        "第二，",
+    ]
     assert parsed.closing == "以上述职，请予评议。"
     assert any("统一为“一是、二是" in w for w in parsed.warnings)
     [income] = parsed.to_json()["metrics"]

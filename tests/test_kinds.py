@@ -22,8 +22,16 @@ def test_it_loads_the_four_kinds():
 
 def test_a_new_kind_is_a_data_change(tmp_path):
     (tmp_path / "speech.json").write_text(
-        json.dumps({"code": "speech", "name": "讲话稿", "title": "{year}年讲话", "numbering": {"1": "{cn}、", "point": "{cn}是"},
-                    "sections": [{"title": "开场"}]}, ensure_ascii=False),
+        json.dumps(
+            {
+                "code": "speech",
+                "name": "讲话稿",
+                "title": "{year}年讲话",
+                "numbering": {"1": "{cn}、", "point": "{cn}是"},
+                "sections": [{"title": "开场"}],
+            },
+            ensure_ascii=False,
+        ),
         encoding="utf-8",
     )
     kinds = load_kinds(tmp_path)
@@ -34,9 +42,21 @@ def test_a_new_kind_is_a_data_change(tmp_path):
     "broken",
     [
         {"name": "x", "title": "t", "numbering": {"1": "{cn}、", "point": "{cn}是"}, "sections": []},
-        {"code": "x", "name": "x", "title": "t", "numbering": {"1": "一、", "point": "{cn}是"}, "sections": []},
+        {
+            "code": "x",
+            "name": "x",
+            "title": "t",
+            "numbering": {"1": "一、", "point": "{cn}是"},
+            "sections": [],
+        },
         {"code": "x", "name": "x", "title": "t", "numbering": {"1": "{cn}、"}, "sections": []},
-        {"code": "x", "name": "x", "title": "t", "numbering": {"1": "{cn}、", "point": "{cn}是"}, "sections": [{}]},
+        {
+            "code": "x",
+            "name": "x",
+            "title": "t",
+            "numbering": {"1": "{cn}、", "point": "{cn}是"},
+            "sections": [{}],
+        },
     ],
 )
 def test_it_rejects_broken_kind_files(tmp_path, broken):

@@ -19,8 +19,14 @@ HX = {"HTTP_HX_REQUEST": "true"}
 @pytest.fixture
 def income(report):
     return Metric.objects.create(
-        bureau=report.bureau, year=2025, name="一般公共预算收入", value=Decimal("186.4"), unit="亿元",
-        decimals=1, prior_value=Decimal("175.5"), budget_value=Decimal("182.2"),
+        bureau=report.bureau,
+        year=2025,
+        name="一般公共预算收入",
+        value=Decimal("186.4"),
+        unit="亿元",
+        decimals=1,
+        prior_value=Decimal("175.5"),
+        budget_value=Decimal("182.2"),
     )
 
 
@@ -28,18 +34,31 @@ def income(report):
 def placeholder_block(report, income, drafter):
     section = report.blocks.get(parent=None, position=2)
     block = services.block_add(report=report, type="point", parent=section, user=drafter)
-    return services.block_save(block=block, version=1, data={
-        "title": "挖潜增收",
-        "text": "全年一般公共预算收入完成{{一般公共预算收入}}亿元，同比{{一般公共预算收入.增减}}，完成年初预算的{{一般公共预算收入.完成预算}}%。",
-    }, user=drafter)
+    return services.block_save(
+        block=block,
+        version=1,
+        data={
+            "title": "挖潜增收",
+            "text": "全年一般公共预算收入完成{{一般公共预算收入}}亿元，同比{{一般公共预算收入.增减}}，完成年初预算的{{一般公共预算收入.完成预算}}%。",
+        },
+        user=drafter,
+    )
 
 
 def test_the_metric_list_and_inline_update(client, drafter, income):
     client.force_login(drafter)
     page = client.get(reverse("metric_list") + "?year=2025").content.decode()
     assert "一般公共预算收入" in page and "186.4" in page and "metric-head" in page
-    data = {"name": "一般公共预算收入", "value": "190.25", "unit": "亿元", "decimals": "2", "prior_value": "175.5",
-            "budget_value": "", "source": "国库科", "status": "confirmed"}
+    data = {
+        "name": "一般公共预算收入",
+        "value": "190.25",
+        "unit": "亿元",
+        "decimals": "2",
+        "prior_value": "175.5",
+        "budget_value": "",
+        "source": "国库科",
+        "status": "confirmed",
+    }
     response = client.post(reverse("metric_update", args=[income.pk]), data, **HX)
     assert response.status_code == 200 and "已保存" in response.content.decode()
     income.refresh_from_db()
@@ -48,7 +67,13 @@ def test_the_metric_list_and_inline_update(client, drafter, income):
 
 def test_a_bad_number_is_refused_in_chinese_and_changes_nothing(client, drafter, income):
     client.force_login(drafter)
-    data = {"name": "一般公共预算收入", "value": "约400", "unit": "亿元", "decimals": "1", "status": "confirmed"}
+    data = {
+        "name": "一般公共预算收入",
+        "value": "约400",
+        "unit": "亿元",
+        "decimals": "1",
+        "status": "confirmed",
+    }
     response = client.post(reverse("metric_update", args=[income.pk]), data, **HX)
     assert response.status_code == 422 and "请输入数字" in response.content.decode()
     assert 'value="约400"' in response.content.decode()  # the typed text stays in the row
@@ -59,14 +84,29 @@ def test_a_bad_number_is_refused_in_chinese_and_changes_nothing(client, drafter,
 @pytest.mark.parametrize("name", ["一般 公共", "1收入", "收入(全口径)", "{{x}}", ""])
 def test_metric_names_must_be_placeholder_names(client, drafter, report, name):
     client.force_login(drafter)
-    response = client.post(reverse("metric_create"), {"year": "2025", "name": name, "unit": "亿元", "decimals": "1", "status": "provisional"}, **HX)
+    response = client.post(
+        reverse("metric_create"),
+        {"year": "2025", "name": name, "unit": "亿元", "decimals": "1", "status": "provisional"},
+        **HX,
+    )
     assert response.status_code == 422
     assert not Metric.objects.exists()
 
 
 def test_add_and_delete_with_a_usage_warning(client, drafter, placeholder_block, income, report):
     client.force_login(drafter)
-    response = client.post(reverse("metric_create"), {"year": "2025", "name": "税收收入", "value": "142.7", "unit": "亿元", "decimals": "1", "status": "confirmed"}, **HX)
+    response = client.post(
+        reverse("metric_create"),
+        {
+            "year": "2025",
+            "name": "税收收入",
+            "value": "142.7",
+            "unit": "亿元",
+            "decimals": "1",
+            "status": "confirmed",
+        },
+        **HX,
+    )
     assert response.status_code == 200 and "税收收入" in response.content.decode()
     confirm = client.get(reverse("metric_delete", args=[income.pk]), **HX).content.decode()
     assert "正被以下报告引用" in confirm and report.title in confirm
@@ -110,7 +150,9 @@ def test_the_picker_searches_the_reports_metrics(client, drafter, report, income
     assert "没有名称含“土地”的指标" in body
 
 
-def test_the_editor_shows_current_values_and_a_metric_change_flows_in(client, drafter, report, placeholder_block, income):
+def test_the_editor_shows_current_values_and_a_metric_change_flows_in(
+    client, drafter, report, placeholder_block, income
+):
     client.force_login(drafter)
     page = client.get(reverse("report_edit", args=[report.pk])).content.decode()
     assert '<mark class="ph"' in page and ">186.4<" in page and ">增长6.2%<" in page and ">102.3<" in page
@@ -130,18 +172,27 @@ def test_a_hostile_placeholder_is_an_error_on_the_block_not_a_server_error(clien
     client.force_login(drafter)
     section = report.blocks.get(parent=None, position=0)
     block = services.block_add(report=report, type="paragraph", parent=section, user=drafter)
-    response = client.post(reverse("block_save", args=[block.pk]), {"version": "1", "text": "{{ ''.__class__.__mro__ }}"}, **HX)
+    response = client.post(
+        reverse("block_save", args=[block.pk]), {"version": "1", "text": "{{ ''.__class__.__mro__ }}"}, **HX
+    )
     assert response.status_code == 200
     assert 'class="ph error"' in response.content.decode()
     page = client.get(reverse("report_edit", args=[report.pk]))
     assert page.status_code == 200
 
 
-def test_editor_and_render_queries_do_not_grow_with_placeholders(client, drafter, report, income, django_assert_max_num_queries):
+def test_editor_and_render_queries_do_not_grow_with_placeholders(
+    client, drafter, report, income, django_assert_max_num_queries
+):
     section = report.blocks.get(parent=None, position=0)
     for _ in range(30):
         block = services.block_add(report=report, type="paragraph", parent=section, user=drafter)
-        services.block_save(block=block, version=1, data={"text": "{{一般公共预算收入}}亿元，同比{{一般公共预算收入.增减}}"}, user=drafter)
+        services.block_save(
+            block=block,
+            version=1,
+            data={"text": "{{一般公共预算收入}}亿元，同比{{一般公共预算收入.增减}}"},
+            user=drafter,
+        )
     client.force_login(drafter)
     with django_assert_max_num_queries(14):
         client.get(reverse("report_edit", args=[report.pk]))
@@ -156,7 +207,9 @@ def read_text(content: bytes) -> str:
 
 def test_exact_and_masked_renders(report, placeholder_block, income, drafter):
     SensitiveTerm.objects.create(bureau=report.bureau, term="东湖新区")
-    services.report_update_fields(report=report, data={"opening": "2025年，东湖新区财政工作稳步推进。"}, user=drafter)
+    services.report_update_fields(
+        report=report, data={"opening": "2025年，东湖新区财政工作稳步推进。"}, user=drafter
+    )
     name, exact = services.report_render(report=report)
     assert "186.4亿元" in read_text(exact) and "增长6.2%" in read_text(exact) and "102.3%" in read_text(exact)
     name, masked = services.report_render(report=report, masked=True, mask_years=True)
@@ -166,12 +219,18 @@ def test_exact_and_masked_renders(report, placeholder_block, income, drafter):
     assert name == "＊＊＊＊年度述职报告（局长 王建国）（脱敏稿）.docx"
 
 
-def test_a_masked_export_refuses_to_leak_a_hand_typed_metric_figure(report, placeholder_block, income, drafter, django_capture_on_commit_callbacks):
-    services.report_update_fields(report=report, data={"closing": "收入186.4亿元的成绩来之不易。"}, user=drafter)
+def test_a_masked_export_refuses_to_leak_a_hand_typed_metric_figure(
+    report, placeholder_block, income, drafter, django_capture_on_commit_callbacks
+):
+    services.report_update_fields(
+        report=report, data={"closing": "收入186.4亿元的成绩来之不易。"}, user=drafter
+    )
     with django_capture_on_commit_callbacks(execute=True):
         export = services.export_request(report=report, user=drafter, masked=True)
     export.refresh_from_db()
-    assert export.status == Export.Status.FAILED and "脱敏检查未通过" in export.error and "186.4" in export.error
+    assert (
+        export.status == Export.Status.FAILED and "脱敏检查未通过" in export.error and "186.4" in export.error
+    )
     assert export.content is None
     with django_capture_on_commit_callbacks(execute=True):
         export = services.export_request(report=report, user=drafter, masked=True, mask_all_numbers=True)
@@ -192,7 +251,9 @@ def test_an_export_freezes_the_metric_values_it_used(report, placeholder_block, 
 def test_text_and_values_are_escaped_for_html_and_word(client, drafter, report, income):
     section = report.blocks.get(parent=None, position=0)
     block = services.block_add(report=report, type="paragraph", parent=section, user=drafter)
-    services.block_save(block=block, version=1, data={"text": "R&D <w:p> 投入{{一般公共预算收入}}亿元"}, user=drafter)
+    services.block_save(
+        block=block, version=1, data={"text": "R&D <w:p> 投入{{一般公共预算收入}}亿元"}, user=drafter
+    )
     client.force_login(drafter)
     page = client.get(reverse("report_edit", args=[report.pk])).content.decode()
     assert "R&amp;D &lt;w:p&gt; 投入" in page and "<w:p>" not in page

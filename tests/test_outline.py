@@ -23,7 +23,9 @@ def numbers(report) -> list[str]:
 
 def add_point(report, parent, lead, drafter):
     block = services.block_add(report=report, type="point", parent=parent, user=drafter)
-    return services.block_save(block=block, version=block.version, data={"title": lead, "text": lead + "正文"}, user=drafter)
+    return services.block_save(
+        block=block, version=block.version, data={"title": lead, "text": lead + "正文"}, user=drafter
+    )
 
 
 def test_it_creates_the_kind_outline(report, drafter, kinds):
@@ -73,7 +75,9 @@ def test_it_numbers_headings_by_depth_and_restarts_under_each_parent(report, dra
     assert [c.number for c in tree[1].children] == ["（一）", "（二）"]
     assert tree[1].children[1].children[0].number == "1."
     with pytest.raises(InvalidInput):
-        services.block_add(report=report, type="heading", parent=tree[1].children[1].children[0].block, user=drafter)
+        services.block_add(
+            report=report, type="heading", parent=tree[1].children[1].children[0].block, user=drafter
+        )
 
 
 def test_it_inserts_after_a_sibling(report, drafter):
@@ -90,7 +94,9 @@ def test_a_stale_save_is_refused_and_keeps_the_stored_text(report, drafter):
     block = services.block_add(report=report, type="paragraph", parent=section, user=drafter)
     services.block_save(block=block, version=1, data={"text": "第一人"}, user=drafter)
     with pytest.raises(BlockConflict) as conflict:
-        services.block_save(block=Block.objects.get(pk=block.pk), version=1, data={"text": "第二人"}, user=drafter)
+        services.block_save(
+            block=Block.objects.get(pk=block.pk), version=1, data={"text": "第二人"}, user=drafter
+        )
     assert conflict.value.current.text == "第一人"
     assert Block.objects.get(pk=block.pk).version == 2
 
@@ -126,10 +132,14 @@ def test_the_snapshot_holds_the_seed_002_shapes(report, drafter):
     """一、 → run-in （一） → inline 一是 points, as seed 002 writes them."""
     section = report.blocks.get(parent=None, position=0)
     h2 = services.block_add(report=report, type="heading", parent=section, user=drafter)
-    services.block_save(block=h2, version=1, data={"title": "抓民生、保障人民幸福", "text": "", "run_in": True}, user=drafter)
+    services.block_save(
+        block=h2, version=1, data={"title": "抓民生、保障人民幸福", "text": "", "run_in": True}, user=drafter
+    )
     for lead in ("甲", "乙"):
         p = services.block_add(report=report, type="point", parent=h2, user=drafter)
-        services.block_save(block=p, version=1, data={"title": lead, "text": lead + "文", "inline": True}, user=drafter)
+        services.block_save(
+            block=p, version=1, data={"title": lead, "text": lead + "文", "inline": True}, user=drafter
+        )
     from reports.core.document import layout_paragraphs
 
     paras = layout_paragraphs(selectors.report_snapshot(report))

@@ -97,7 +97,12 @@ def secrets_of(state: str) -> dict[str, str]:
     }
 
 
-B_SECRETS = {"title": "乙县内部述职报告", "metric": "乙县机密指标", "user": "yixian_outsider", "department": "乙县专属科"}
+B_SECRETS = {
+    "title": "乙县内部述职报告",
+    "metric": "乙县机密指标",
+    "user": "yixian_outsider",
+    "department": "乙县专属科",
+}
 METRIC_NAME = "一般公共预算收入"
 
 
@@ -143,7 +148,9 @@ def _member(bureau, username, role, department, supervises=()):
 def _build_report(world: World, state: str) -> StateObjects:
     u, d, s = world.users, world.departments, secrets_of(state)
     report = services.report_create(user=u[OWNER], kind=world.kind, year=2025, subject="局长 王建国")
-    services.report_update_fields(report=report, data={"title": s["title"], "opening": s["opening"]}, user=u[OWNER])
+    services.report_update_fields(
+        report=report, data={"title": s["title"], "opening": s["opening"]}, user=u[OWNER]
+    )
     s0, s1 = list(report.blocks.filter(parent=None).order_by("position"))[:2]
     services.section_assign(block=s1, department=d["预算科"], user=u[OWNER])
     s1.refresh_from_db()
@@ -151,7 +158,12 @@ def _build_report(world: World, state: str) -> StateObjects:
     p0b = services.block_add(report=report, type="point", parent=s0, user=u[OWNER])
     p1 = services.block_add(report=report, type="point", parent=s1, user=u[ASSIGNED])
     p1b = services.block_add(report=report, type="point", parent=s1, user=u[ASSIGNED])
-    services.block_save(block=p0, version=1, data={"title": "坚定政治立场", "text": s["text"] + "，收入{{" + METRIC_NAME + "}}亿元。"}, user=u[OWNER])
+    services.block_save(
+        block=p0,
+        version=1,
+        data={"title": "坚定政治立场", "text": s["text"] + "，收入{{" + METRIC_NAME + "}}亿元。"},
+        user=u[OWNER],
+    )
     services.block_save(block=p0b, version=1, data={"text": "第二个要点。"}, user=u[OWNER])
     services.block_save(block=p1, version=1, data={"text": s["assigned_text"]}, user=u[ASSIGNED])
     comment = services.comment_add(report=report, user=u[OWNER], text=s["comment"], block=p0)
@@ -159,7 +171,9 @@ def _build_report(world: World, state: str) -> StateObjects:
         revision = services.report_submit(report=report, user=u[OWNER])
         if state == "returned":
             services.comment_add(report=report, user=u[SUPERVISOR], text=s["comment"] + "（领导）", block=p0)
-            services.report_return(report=report, user=u[SUPERVISOR], reason=s["reason"], revision_id=revision.pk)
+            services.report_return(
+                report=report, user=u[SUPERVISOR], reason=s["reason"], revision_id=revision.pk
+            )
         elif state == "approved":
             services.report_approve(report=report, user=u[SUPERVISOR], revision_id=revision.pk)
     report.refresh_from_db()
@@ -167,26 +181,44 @@ def _build_report(world: World, state: str) -> StateObjects:
     export.refresh_from_db()
     assert report.status == state and export.status == Export.Status.DONE, (state, export.error)
     fresh = {b.pk: b for b in Block.objects.filter(report=report)}
-    return StateObjects(report, fresh[s0.pk], fresh[s1.pk], fresh[p0.pk], fresh[p0b.pk], fresh[p1.pk], fresh[p1b.pk],
-                        comment, export)
+    return StateObjects(
+        report,
+        fresh[s0.pk],
+        fresh[s1.pk],
+        fresh[p0.pk],
+        fresh[p0b.pk],
+        fresh[p1.pk],
+        fresh[p1b.pk],
+        comment,
+        export,
+    )
 
 
 def _build_world() -> World:
     services.kinds_sync()
     bureau = Bureau.objects.create(name="甲市财政局（矩阵）")
-    departments = {name: Department.objects.create(bureau=bureau, name=name) for name in ("办公室", "预算科", "国库科", "综合科")}
+    departments = {
+        name: Department.objects.create(bureau=bureau, name=name)
+        for name in ("办公室", "预算科", "国库科", "综合科")
+    }
     other = Bureau.objects.create(name="乙县财政局（矩阵）")
     b_office = Department.objects.create(bureau=other, name=B_SECRETS["department"])
     users = {
         OWNER: _member(bureau, "m_owner", Role.DRAFTER, departments["办公室"]),
         OTHER_DRAFTER: _member(bureau, "m_other_drafter", Role.DRAFTER, departments["国库科"]),
         ASSIGNED: _member(bureau, "m_assigned", Role.DRAFTER, departments["预算科"]),
-        SUPERVISOR: _member(bureau, "m_supervisor", Role.LEADER, departments["综合科"], [departments["办公室"]]),
-        OTHER_LEADER: _member(bureau, "m_other_leader", Role.LEADER, departments["国库科"], [departments["国库科"]]),
+        SUPERVISOR: _member(
+            bureau, "m_supervisor", Role.LEADER, departments["综合科"], [departments["办公室"]]
+        ),
+        OTHER_LEADER: _member(
+            bureau, "m_other_leader", Role.LEADER, departments["国库科"], [departments["国库科"]]
+        ),
         ADMIN: _member(bureau, "m_admin", Role.ADMIN, departments["办公室"]),
         OUTSIDER: _member(other, B_SECRETS["user"], Role.DRAFTER, b_office),
     }
-    metric = Metric.objects.create(bureau=bureau, year=2025, name=METRIC_NAME, value=Decimal("186.4"), unit="亿元")
+    metric = Metric.objects.create(
+        bureau=bureau, year=2025, name=METRIC_NAME, value=Decimal("186.4"), unit="亿元"
+    )
     kind = ReportKind.objects.get(code="duty")
     world = World(bureau, other, users, departments, metric, kind)
     for state in STATES:
@@ -194,7 +226,9 @@ def _build_world() -> World:
     b_report = services.report_create(user=users[OUTSIDER], kind=kind, year=2025, subject="县长")
     services.report_update_fields(report=b_report, data={"title": B_SECRETS["title"]}, user=users[OUTSIDER])
     world.b_report = b_report
-    world.b_metric = Metric.objects.create(bureau=other, year=2025, name=B_SECRETS["metric"], value=Decimal("9.9"))
+    world.b_metric = Metric.objects.create(
+        bureau=other, year=2025, name=B_SECRETS["metric"], value=Decimal("9.9")
+    )
     b_export = services.export_request(report=b_report, user=users[OUTSIDER])  # an audit row that names it
     world.b_export = b_export
     # The bureau admin gets the Django admin the way the app grants it (staff + the bureau-admin group).
@@ -248,8 +282,19 @@ SELECT
   (SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t.id), '')) FROM reports_membership t WHERE t.bureau_id = %(b)s),
   (SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t.id), '')) FROM reports_department t WHERE t.bureau_id = %(b)s)
 """
-FINGERPRINT_PARTS = ("reports", "blocks", "comments", "revisions", "exports", "presence", "metrics", "audit log",
-                     "notifications", "memberships", "departments")
+FINGERPRINT_PARTS = (
+    "reports",
+    "blocks",
+    "comments",
+    "revisions",
+    "exports",
+    "presence",
+    "metrics",
+    "audit log",
+    "notifications",
+    "memberships",
+    "departments",
+)
 
 
 def fingerprint(bureau_id: int) -> dict[str, Any]:
@@ -259,19 +304,27 @@ def fingerprint(bureau_id: int) -> dict[str, Any]:
             cursor.execute(_FINGERPRINT_SQL, {"b": bureau_id})
             return dict(zip(FINGERPRINT_PARTS, cursor.fetchone(), strict=True))
     in_bureau = {"report__bureau_id": bureau_id}
-    return dict(zip(FINGERPRINT_PARTS, (
-        list(Report.objects.filter(bureau_id=bureau_id).order_by("pk").values()),
-        list(Block.objects.filter(**in_bureau).order_by("pk").values()),
-        list(Comment.objects.filter(**in_bureau).order_by("pk").values()),
-        list(Revision.objects.filter(**in_bureau).order_by("pk").values()),
-        list(Export.objects.filter(**in_bureau).order_by("pk").values()),
-        list(Presence.objects.filter(**in_bureau).order_by("pk").values()),
-        list(Metric.objects.filter(bureau_id=bureau_id).order_by("pk").values()),
-        list(AuditLog.objects.filter(bureau_id=bureau_id).order_by("pk").values()),
-        list(Notification.objects.filter(user__membership__bureau_id=bureau_id).order_by("pk").values()),
-        list(Membership.objects.filter(bureau_id=bureau_id).order_by("pk").values()),
-        list(Department.objects.filter(bureau_id=bureau_id).order_by("pk").values()),
-    ), strict=True))
+    return dict(
+        zip(
+            FINGERPRINT_PARTS,
+            (
+                list(Report.objects.filter(bureau_id=bureau_id).order_by("pk").values()),
+                list(Block.objects.filter(**in_bureau).order_by("pk").values()),
+                list(Comment.objects.filter(**in_bureau).order_by("pk").values()),
+                list(Revision.objects.filter(**in_bureau).order_by("pk").values()),
+                list(Export.objects.filter(**in_bureau).order_by("pk").values()),
+                list(Presence.objects.filter(**in_bureau).order_by("pk").values()),
+                list(Metric.objects.filter(bureau_id=bureau_id).order_by("pk").values()),
+                list(AuditLog.objects.filter(bureau_id=bureau_id).order_by("pk").values()),
+                list(
+                    Notification.objects.filter(user__membership__bureau_id=bureau_id).order_by("pk").values()
+                ),
+                list(Membership.objects.filter(bureau_id=bureau_id).order_by("pk").values()),
+                list(Department.objects.filter(bureau_id=bureau_id).order_by("pk").values()),
+            ),
+            strict=True,
+        )
+    )
 
 
 def changed_parts(before: dict, after: dict) -> list[str]:
@@ -283,8 +336,10 @@ def changed_parts(before: dict, after: dict) -> list[str]:
 
 def _reach(rule) -> Any:
     """Expected statuses of a report-scoped URL: 404 for those who may not open the report."""
+
     def expect(p, state):
         return frozenset({404}) if p not in SEES else rule(p, state)
+
     return expect
 
 
@@ -314,7 +369,9 @@ def transition(who: str, sources: set[str]):
     return lambda p, state: gate(p == who, state in sources)
 
 
-def bureau_wide(p, state):  # pages about the bureau, not one report: every member (each sees their own bureau)
+def bureau_wide(
+    p, state
+):  # pages about the bureau, not one report: every member (each sees their own bureau)
     return OK
 
 
@@ -356,6 +413,7 @@ def _version(block_attr):
     def data(world, state):
         block = Block.objects.get(pk=getattr(world.states[state], block_attr).pk)
         return {"version": str(block.version), "title": block.title, "text": "矩阵新写入的文字"}
+
     return data
 
 
@@ -372,13 +430,30 @@ def _import_file(world, state):
 
 
 def _pending_import(world):
-    return {"metric_import": {"year": 2025, "period": "", "rows": [{
-        "name": "矩阵确认指标", "value": "7.5", "unit": "亿元", "decimals": 1, "prior_value": None,
-        "budget_value": None, "source": "", "status": Metric.Status.PROVISIONAL}]}}
+    return {
+        "metric_import": {
+            "year": 2025,
+            "period": "",
+            "rows": [
+                {
+                    "name": "矩阵确认指标",
+                    "value": "7.5",
+                    "unit": "亿元",
+                    "decimals": 1,
+                    "prior_value": None,
+                    "budget_value": None,
+                    "source": "",
+                    "status": Metric.Status.PROVISIONAL,
+                }
+            ],
+        }
+    }
 
 
-IMPORT_TEXT = ("甲市财政局2025年工作总结\n\n今年以来，全市财政运行平稳。\n\n一、主要工作\n\n"
-               "（一）收入情况。全市一般公共预算收入186.4亿元。\n\n二、下一步工作\n\n继续深化改革。")
+IMPORT_TEXT = (
+    "甲市财政局2025年工作总结\n\n今年以来，全市财政运行平稳。\n\n一、主要工作\n\n"
+    "（一）收入情况。全市一般公共预算收入186.4亿元。\n\n二、下一步工作\n\n继续深化改革。"
+)
 
 
 def _pending_report_import(world):
@@ -387,7 +462,14 @@ def _pending_report_import(world):
     return {"report_import": {"revision": 1, "state": parse_text(IMPORT_TEXT, None, strict=True).to_state()}}
 
 
-METRIC_FORM = {"name": "矩阵新指标", "value": "3.5", "unit": "亿元", "decimals": "1", "status": "provisional", "year": "2025"}
+METRIC_FORM = {
+    "name": "矩阵新指标",
+    "value": "3.5",
+    "unit": "亿元",
+    "decimals": "1",
+    "status": "provisional",
+    "year": "2025",
+}
 
 CASES = [
     Case("report_list", "GET", None, bureau_wide, htmx=False, shows=True),
@@ -397,27 +479,93 @@ CASES = [
     Case("report_edit", "GET", "report", _reach(read), label="htmx"),
     Case("report_outline", "GET", "report", _reach(read)),
     Case("report_preview", "GET", "report", _reach(read), htmx=False, shows=True),
-    Case("report_fields_save", "POST", "report", _reach(edit_whole), writes=True,
-         data=lambda w, s: {"opening": "矩阵改写的导语"}),
-    Case("block_add", "POST", "report", _reach(edit_whole), writes=True, label="top-level",
-         data=lambda w, s: {"type": "heading"}),
-    Case("block_add", "POST", "report", _reach(edit_whole), writes=True, label="own-section",
-         data=lambda w, s: {"type": "point", "parent": str(w.states[s].s0.pk)}),
-    Case("block_add", "POST", "report", _reach(edit_assigned), writes=True, label="assigned-section",
-         data=lambda w, s: {"type": "point", "parent": str(w.states[s].s1.pk)}),
+    Case(
+        "report_fields_save",
+        "POST",
+        "report",
+        _reach(edit_whole),
+        writes=True,
+        data=lambda w, s: {"opening": "矩阵改写的导语"},
+    ),
+    Case(
+        "block_add",
+        "POST",
+        "report",
+        _reach(edit_whole),
+        writes=True,
+        label="top-level",
+        data=lambda w, s: {"type": "heading"},
+    ),
+    Case(
+        "block_add",
+        "POST",
+        "report",
+        _reach(edit_whole),
+        writes=True,
+        label="own-section",
+        data=lambda w, s: {"type": "point", "parent": str(w.states[s].s0.pk)},
+    ),
+    Case(
+        "block_add",
+        "POST",
+        "report",
+        _reach(edit_assigned),
+        writes=True,
+        label="assigned-section",
+        data=lambda w, s: {"type": "point", "parent": str(w.states[s].s1.pk)},
+    ),
     Case("export_create", "POST", "report", _reach(read), writes=True),
-    Case("block_save", "POST", "p0", _reach(edit_whole), writes=True, data=_version("p0"), label="own-section"),
-    Case("block_save", "POST", "p1", _reach(edit_assigned), writes=True, data=_version("p1"), label="assigned-section"),
-    Case("block_save", "POST", "s1", _reach(edit_assigned), writes=True, data=_version("s1"), label="assigned-heading"),
+    Case(
+        "block_save", "POST", "p0", _reach(edit_whole), writes=True, data=_version("p0"), label="own-section"
+    ),
+    Case(
+        "block_save",
+        "POST",
+        "p1",
+        _reach(edit_assigned),
+        writes=True,
+        data=_version("p1"),
+        label="assigned-section",
+    ),
+    Case(
+        "block_save",
+        "POST",
+        "s1",
+        _reach(edit_assigned),
+        writes=True,
+        data=_version("s1"),
+        label="assigned-heading",
+    ),
     Case("block_delete", "POST", "p0b", _reach(edit_whole), writes=True, label="own-section"),
     Case("block_delete", "POST", "p1b", _reach(edit_assigned), writes=True, label="assigned-section"),
     Case("block_delete", "POST", "s1", _reach(edit_whole), writes=True, label="assigned-section-itself"),
-    Case("block_move", "POST", "p0", _reach(edit_whole), writes=True, label="own-section",
-         data=lambda w, s: {"direction": "down"}),
-    Case("block_move", "POST", "p1", _reach(edit_assigned), writes=True, label="assigned-section",
-         data=lambda w, s: {"direction": "down"}),
-    Case("block_move", "POST", "p1", _reach(edit_whole), writes=True, label="out-of-assigned-section",
-         data=lambda w, s: {"direction": "up"}),
+    Case(
+        "block_move",
+        "POST",
+        "p0",
+        _reach(edit_whole),
+        writes=True,
+        label="own-section",
+        data=lambda w, s: {"direction": "down"},
+    ),
+    Case(
+        "block_move",
+        "POST",
+        "p1",
+        _reach(edit_assigned),
+        writes=True,
+        label="assigned-section",
+        data=lambda w, s: {"direction": "down"},
+    ),
+    Case(
+        "block_move",
+        "POST",
+        "p1",
+        _reach(edit_whole),
+        writes=True,
+        label="out-of-assigned-section",
+        data=lambda w, s: {"direction": "up"},
+    ),
     Case("export_status", "GET", "export", _reach(read)),
     Case("export_retry", "POST", "export", _reach(read), writes=True),
     Case("export_download", "GET", "export", _reach(read), htmx=False),
@@ -426,29 +574,74 @@ CASES = [
     Case("metric_list", "GET", None, bureau_wide, label="htmx"),
     Case("metric_create", "POST", None, bureau_wide, writes=True, data=lambda w, s: dict(METRIC_FORM)),
     Case("metric_import", "POST", None, bureau_wide, data=_import_file),
-    Case("metric_import_confirm", "POST", None, bureau_wide, writes=True,
-         data=lambda w, s: {"year": "2025"}, session=_pending_import),
-    Case("metric_update", "POST", "metric", bureau_object, writes=True,
-         data=lambda w, s: dict(METRIC_FORM, name=METRIC_NAME, value="190.2")),
+    Case(
+        "metric_import_confirm",
+        "POST",
+        None,
+        bureau_wide,
+        writes=True,
+        data=lambda w, s: {"year": "2025"},
+        session=_pending_import,
+    ),
+    Case(
+        "metric_update",
+        "POST",
+        "metric",
+        bureau_object,
+        writes=True,
+        data=lambda w, s: dict(METRIC_FORM, name=METRIC_NAME, value="190.2"),
+    ),
     Case("metric_delete", "GET", "metric", bureau_object, label="confirm"),
     Case("metric_delete", "POST", "metric", bureau_object, writes=True, label="delete"),
     Case("report_submit", "POST", "report", _reach(transition(OWNER, {"draft", "returned"})), writes=True),
     Case("report_withdraw", "POST", "report", _reach(transition(OWNER, {"submitted"})), writes=True),
     Case("report_redraft", "POST", "report", _reach(transition(OWNER, {"approved"})), writes=True),
-    Case("report_approve", "POST", "report", _reach(transition(SUPERVISOR, {"submitted"})), writes=True,
-         data=lambda w, s: {"revision": _latest_revision(w, s)}),
-    Case("report_return", "POST", "report", _reach(transition(SUPERVISOR, {"submitted"})), writes=True,
-         data=lambda w, s: {"reason": "矩阵退回理由", "revision": _latest_revision(w, s)}),
+    Case(
+        "report_approve",
+        "POST",
+        "report",
+        _reach(transition(SUPERVISOR, {"submitted"})),
+        writes=True,
+        data=lambda w, s: {"revision": _latest_revision(w, s)},
+    ),
+    Case(
+        "report_return",
+        "POST",
+        "report",
+        _reach(transition(SUPERVISOR, {"submitted"})),
+        writes=True,
+        data=lambda w, s: {"reason": "矩阵退回理由", "revision": _latest_revision(w, s)},
+    ),
     Case("report_review", "GET", "report", _reach(read), htmx=False, shows=True),
-    Case("report_review", "GET", "report", _reach(read), label="htmx-diff",
-         data=lambda w, s: {"view": "previous"}),
-    Case("comment_add", "POST", "report", _reach(read), writes=True,
-         data=lambda w, s: {"text": "矩阵新批注", "block": str(w.states[s].p0.pk)}),
+    Case(
+        "report_review",
+        "GET",
+        "report",
+        _reach(read),
+        label="htmx-diff",
+        data=lambda w, s: {"view": "previous"},
+    ),
+    Case(
+        "comment_add",
+        "POST",
+        "report",
+        _reach(read),
+        writes=True,
+        data=lambda w, s: {"text": "矩阵新批注", "block": str(w.states[s].p0.pk)},
+    ),
     Case("report_presence", "GET", "report", _reach(read)),
     Case("report_presence", "POST", "report", _reach(read), writes=True, label="touch"),
-    Case("comment_resolve", "POST", "comment", _reach(read), writes=True, data=lambda w, s: {"resolved": "1"}),
-    Case("section_assign", "POST", "s0", _reach(edit_whole), writes=True,
-         data=lambda w, s: {"department": str(w.departments["国库科"].pk)}),
+    Case(
+        "comment_resolve", "POST", "comment", _reach(read), writes=True, data=lambda w, s: {"resolved": "1"}
+    ),
+    Case(
+        "section_assign",
+        "POST",
+        "s0",
+        _reach(edit_whole),
+        writes=True,
+        data=lambda w, s: {"department": str(w.departments["国库科"].pk)},
+    ),
     Case("section_done", "POST", "s1", _reach(edit_assigned), writes=True, data=lambda w, s: {"done": "1"}),
     Case("dashboard", "GET", None, leaders_only, htmx=False, shows=True),
     Case("dashboard", "GET", None, leaders_only, label="htmx"),
@@ -457,9 +650,28 @@ CASES = [
     Case("notifications", "GET", None, bureau_wide, htmx=False),
     Case("notifications", "POST", None, bureau_wide, label="mark-read"),
     Case("report_import", "GET", None, bureau_wide, htmx=False),
-    Case("report_import_preview", "POST", None, bureau_wide, data=lambda w, s: {"text": IMPORT_TEXT, "kind": "", "year": "2025"}),
-    Case("report_import_create", "POST", None, drafters_only, writes=True, session=_pending_report_import,
-         data=lambda w, s: {"revision": "1", "kind": "annual_summary", "year": "2025", "title": "导入的总结", "subject": ""}),
+    Case(
+        "report_import_preview",
+        "POST",
+        None,
+        bureau_wide,
+        data=lambda w, s: {"text": IMPORT_TEXT, "kind": "", "year": "2025"},
+    ),
+    Case(
+        "report_import_create",
+        "POST",
+        None,
+        drafters_only,
+        writes=True,
+        session=_pending_report_import,
+        data=lambda w, s: {
+            "revision": "1",
+            "kind": "annual_summary",
+            "year": "2025",
+            "title": "导入的总结",
+            "subject": "",
+        },
+    ),
     Case("report_carry_forward", "POST", "report", _reach(visible_drafters), writes=True),
 ]
 
@@ -525,7 +737,9 @@ def test_cell(world, db, client, case, persona, state):
     )
 
     if persona in SEES and case.shows and response.status_code == 200:
-        assert secrets_of(state)["title"] in body, f"{case.id} as {persona} ({state}) does not show the report"
+        assert secrets_of(state)["title"] in body, (
+            f"{case.id} as {persona} ({state}) does not show the report"
+        )
     if persona not in SEES:
         leaked = [name for name, text in secrets_of(state).items() if text in body]
         assert not leaked, f"{case.id} as {persona} ({state}) shows the report's {leaked}"
@@ -533,7 +747,9 @@ def test_cell(world, db, client, case, persona, state):
     changed = changed_parts(before, after)
     allowed = response.status_code == 200
     if not allowed or case.method == "GET":
-        assert not changed, f"{case.id} as {persona} ({state}) answered {response.status_code} but changed {changed}"
+        assert not changed, (
+            f"{case.id} as {persona} ({state}) answered {response.status_code} but changed {changed}"
+        )
     elif persona == OUTSIDER:
         assert not changed, f"{case.id} as {persona} changed bureau A's {changed}"
     elif case.writes:
@@ -547,7 +763,9 @@ def test_report_create_post_only_for_drafters(world, db, client):
         if persona != ANON:
             client.force_login(world.users[persona])
         count = Report.objects.count()
-        response = client.post(reverse("report_create"), {"kind": world.kind.pk, "year": "2025", "subject": "矩阵"})
+        response = client.post(
+            reverse("report_create"), {"kind": world.kind.pk, "year": "2025", "subject": "矩阵"}
+        )
         if persona in (OWNER, OTHER_DRAFTER, ASSIGNED, OUTSIDER):
             assert response.status_code == 302 and "/reports/" in response["Location"], persona
             created = Report.objects.order_by("-pk").first()
@@ -572,14 +790,22 @@ def test_ids_of_objects_in_posted_fields_are_checked(world, db, client, persona)
         own = world.b_report
     else:
         own = services.report_create(user=world.users[OWNER], kind=world.kind, year=2026)
-        services.section_assign(block=own.blocks.filter(parent=None).first(), user=world.users[OWNER],
-                                department=world.users[persona].membership.department
-                                if persona == OTHER_DRAFTER else world.departments["国库科"])
+        services.section_assign(
+            block=own.blocks.filter(parent=None).first(),
+            user=world.users[OWNER],
+            department=world.users[persona].membership.department
+            if persona == OTHER_DRAFTER
+            else world.departments["国库科"],
+        )
     if persona == OTHER_LEADER:
         # make the leader's own report visible: the leader supervises 国库科, the owner's is 办公室
         Report.objects.filter(pk=own.pk).update(department=world.departments["国库科"])
     foreign = world.states["draft"]
-    before = (foreign.report.blocks.count(), Comment.objects.count(), Block.objects.filter(report=own).count())
+    before = (
+        foreign.report.blocks.count(),
+        Comment.objects.count(),
+        Block.objects.filter(report=own).count(),
+    )
     for url, data in [
         (reverse("block_add", args=[own.pk]), {"type": "point", "parent": foreign.s0.pk}),
         (reverse("block_add", args=[own.pk]), {"type": "point", "after": foreign.p0.pk}),
@@ -590,7 +816,11 @@ def test_ids_of_objects_in_posted_fields_are_checked(world, db, client, persona)
         assert response.status_code == 404, (url, data, response.status_code)
         body = response.content.decode()
         assert not [t for t in secrets_of("draft").values() if t in body]
-    assert (foreign.report.blocks.count(), Comment.objects.count(), Block.objects.filter(report=own).count()) == before
+    assert (
+        foreign.report.blocks.count(),
+        Comment.objects.count(),
+        Block.objects.filter(report=own).count(),
+    ) == before
 
 
 # --- the Django admin ------------------------------------------------------------------------------
@@ -625,8 +855,11 @@ def _admin_url(world, target):
     if obj is None:
         return reverse(name)
     pk = {
-        "b_report": world.b_report.pk, "b_user": world.users[OUTSIDER].pk, "b_metric": world.b_metric.pk,
-        "b_membership": world.users[OUTSIDER].membership.pk, "b_export": world.b_export.pk,
+        "b_report": world.b_report.pk,
+        "b_user": world.users[OUTSIDER].pk,
+        "b_metric": world.b_metric.pk,
+        "b_membership": world.users[OUTSIDER].membership.pk,
+        "b_export": world.b_export.pk,
     }[obj]
     return reverse(name, args=[pk])
 
@@ -637,7 +870,9 @@ def _admin_page_hides(client, world, target, hidden: dict[str, str]) -> str:
     if target.endswith("_changelist"):
         assert response.status_code in (200, 403), f"{target}: {response.status_code}"
     else:
-        assert response.status_code in (302, 403, 404), f"{target}: another bureau's object opens ({response.status_code})"
+        assert response.status_code in (302, 403, 404), (
+            f"{target}: another bureau's object opens ({response.status_code})"
+        )
     leaked = [name for name, text in hidden.items() if text in body]
     assert not leaked, f"{target}: another bureau's {leaked} shown"
     return body

@@ -28,7 +28,9 @@ def supervisor(bureau):
 def submitted(report, drafter, supervisor):
     section = report.blocks.get(parent=None, position=0)
     point = services.block_add(report=report, type="point", parent=section, user=drafter)
-    services.block_save(block=point, version=1, data={"title": "坚定政治立场", "text": "全年学习12次。"}, user=drafter)
+    services.block_save(
+        block=point, version=1, data={"title": "坚定政治立场", "text": "全年学习12次。"}, user=drafter
+    )
     revision = services.report_submit(report=report, user=drafter)
     return report, point, revision
 
@@ -42,10 +44,14 @@ def test_submission_notifies_the_supervisor_and_the_review_page_shows_it(client,
     assert "<html" not in client.get(reverse("report_review", args=[report.pk]), **HX).content.decode()
 
 
-def test_comment_reply_resolve_and_the_drafter_sees_it_next_to_the_block(client, submitted, supervisor, drafter):
+def test_comment_reply_resolve_and_the_drafter_sees_it_next_to_the_block(
+    client, submitted, supervisor, drafter
+):
     report, point, _revision = submitted
     client.force_login(supervisor)
-    response = client.post(reverse("comment_add", args=[report.pk]), {"block": point.pk, "text": "请补充数据"}, **HX)
+    response = client.post(
+        reverse("comment_add", args=[report.pk]), {"block": point.pk, "text": "请补充数据"}, **HX
+    )
     assert response.status_code == 200 and "请补充数据" in response.content.decode()
     comment = report.comments.get()
     client.force_login(drafter)
@@ -69,9 +75,13 @@ def test_an_empty_comment_is_refused(client, submitted, supervisor):
 def test_return_needs_a_reason_then_the_diff_shows_the_change(client, submitted, supervisor, drafter):
     report, point, revision = submitted
     client.force_login(supervisor)
-    response = client.post(reverse("report_return", args=[report.pk]), {"revision": revision.pk, "reason": ""}, **HX)
+    response = client.post(
+        reverse("report_return", args=[report.pk]), {"revision": revision.pk, "reason": ""}, **HX
+    )
     assert response.status_code == 409 and "必须填写理由" in response.content.decode()
-    client.post(reverse("report_return", args=[report.pk]), {"revision": revision.pk, "reason": "数据不全"}, **HX)
+    client.post(
+        reverse("report_return", args=[report.pk]), {"revision": revision.pk, "reason": "数据不全"}, **HX
+    )
     report.refresh_from_db()
     assert report.status == "returned" and report.return_reason == "数据不全"
     point.refresh_from_db()
@@ -92,8 +102,12 @@ def test_presence_shows_who_else_has_the_report_open(client, report, drafter, su
 
 def test_dashboard_deadlines_overdue_and_data_changed(client, submitted, supervisor, drafter, kinds):
     report, _point, revision = submitted
-    Deadline.objects.create(bureau=report.bureau, kind=report.kind, year=report.year, due_date=dt.date(2000, 1, 1))
-    metric = Metric.objects.create(bureau=report.bureau, year=report.year, name="收入", value=Decimal("10"), unit="亿元")
+    Deadline.objects.create(
+        bureau=report.bureau, kind=report.kind, year=report.year, due_date=dt.date(2000, 1, 1)
+    )
+    metric = Metric.objects.create(
+        bureau=report.bureau, year=report.year, name="收入", value=Decimal("10"), unit="亿元"
+    )
     point = report.blocks.get(type="point")
     services.report_withdraw(report=report, user=drafter)
     services.block_save(block=point, version=point.version, data={"text": "收入{{收入}}亿元。"}, user=drafter)

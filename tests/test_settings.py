@@ -15,9 +15,15 @@ PRINT = (
 
 
 def run(**env) -> subprocess.CompletedProcess:
-    base = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS")}
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS")
+    }
     base["DJANGO_SETTINGS_MODULE"] = "bureau.settings"
-    return subprocess.run([sys.executable, "-c", PRINT], cwd=ROOT, env=base | env, capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-c", PRINT], cwd=ROOT, env=base | env, capture_output=True, text=True, timeout=60
+    )
 
 
 def test_production_refuses_to_start_without_a_secret_key():
@@ -29,11 +35,19 @@ def test_production_refuses_to_start_without_a_secret_key():
 def test_embedded_default_is_sqlite_with_in_process_tasks():
     result = run(SECRET_KEY="x", ALLOWED_HOSTS="reports.example, 10.0.0.5")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["django.db.backends.sqlite3", "True", "False", "['reports.example',", "'10.0.0.5']"]
+    assert result.stdout.split() == [
+        "django.db.backends.sqlite3",
+        "True",
+        "False",
+        "['reports.example',",
+        "'10.0.0.5']",
+    ]
 
 
 def test_database_and_redis_urls_switch_to_postgres_and_a_real_broker():
-    result = run(SECRET_KEY="x", DATABASE_URL="postgres://u:p@db:5432/bureau", REDIS_URL="redis://redis:6379/0")
+    result = run(
+        SECRET_KEY="x", DATABASE_URL="postgres://u:p@db:5432/bureau", REDIS_URL="redis://redis:6379/0"
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split()[:2] == ["django.db.backends.postgresql", "False"]
 

@@ -24,9 +24,18 @@ def objects(report, drafter):
     section = report.blocks.get(parent=None, position=0)
     point = services.block_add(report=report, type="point", parent=section, user=drafter)
     export = services.export_request(report=report, user=drafter)
-    metric = Metric.objects.create(bureau=report.bureau, year=report.year, name="一般公共预算收入", value=Decimal("186.4"), unit="亿元")
+    metric = Metric.objects.create(
+        bureau=report.bureau, year=report.year, name="一般公共预算收入", value=Decimal("186.4"), unit="亿元"
+    )
     comment = services.comment_add(report=report, user=drafter, text="请补充数据", block=point)
-    return {"report": report, "block": point, "section": section, "export": export, "metric": metric, "comment": comment}
+    return {
+        "report": report,
+        "block": point,
+        "section": section,
+        "export": export,
+        "metric": metric,
+        "comment": comment,
+    }
 
 
 # name → (method, which object's pk is in the URL)
@@ -95,11 +104,19 @@ def test_anonymous_is_sent_to_login(client, objects, name):
 def test_another_bureau_gets_404(client, objects, outsider, name):
     client.force_login(outsider)
     method, _ = RULES[name]
-    before = (Block.objects.count(), Export.objects.count(), Report.objects.get(pk=objects["report"].pk).version)
+    before = (
+        Block.objects.count(),
+        Export.objects.count(),
+        Report.objects.get(pk=objects["report"].pk).version,
+    )
     response = client.generic(method, url_for(name, objects), **HX)
     assert response.status_code == 404
     assert objects["report"].title.encode() not in response.content
-    after = (Block.objects.count(), Export.objects.count(), Report.objects.get(pk=objects["report"].pk).version)
+    after = (
+        Block.objects.count(),
+        Export.objects.count(),
+        Report.objects.get(pk=objects["report"].pk).version,
+    )
     assert after == before
 
 
@@ -124,7 +141,10 @@ def test_the_report_list_shows_only_the_bureaus_reports(client, objects, drafter
 def test_create_a_report_from_a_kind(client, drafter, kinds):
     client.force_login(drafter)
     assert "新建报告" in client.get(reverse("report_create")).content.decode()
-    response = client.post(reverse("report_create"), {"kind": kinds["annual_summary"].pk, "year": "2025", "subject": "测试市财政局"})
+    response = client.post(
+        reverse("report_create"),
+        {"kind": kinds["annual_summary"].pk, "year": "2025", "subject": "测试市财政局"},
+    )
     report = Report.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("report_edit", args=[report.pk])
     assert report.title == "测试市财政局2025年度工作总结"
@@ -166,7 +186,11 @@ def test_editor_queries_do_not_grow_with_blocks(client, objects, drafter, django
 def test_block_save_autosaves_and_returns_the_new_version(client, objects, drafter):
     client.force_login(drafter)
     block = objects["block"]
-    response = client.post(reverse("block_save", args=[block.pk]), {"version": "1", "title": "坚定政治立场", "text": "正文"}, **HX)
+    response = client.post(
+        reverse("block_save", args=[block.pk]),
+        {"version": "1", "title": "坚定政治立场", "text": "正文"},
+        **HX,
+    )
     assert response.status_code == 200
     assert 'name="version" value="2"' in response.content.decode()
     assert "report-changed" in response["HX-Trigger"]
@@ -189,7 +213,9 @@ def test_a_stale_save_gets_409_with_both_texts(client, objects, drafter):
 def test_a_refused_save_says_why_in_chinese(client, objects, drafter):
     client.force_login(drafter)
     block = objects["block"]
-    response = client.post(reverse("block_save", args=[block.pk]), {"version": "1", "text": "长" * 25_000}, **HX)
+    response = client.post(
+        reverse("block_save", args=[block.pk]), {"version": "1", "text": "长" * 25_000}, **HX
+    )
     assert response.status_code == 422
     assert "内容过长" in response.content.decode()
 
@@ -208,7 +234,9 @@ def test_report_fields_save(client, objects, drafter):
 def test_structure_ops_return_the_renumbered_document(client, objects, drafter):
     client.force_login(drafter)
     report, section, first = objects["report"], objects["section"], objects["block"]
-    response = client.post(reverse("block_add", args=[report.pk]), {"type": "point", "parent": section.pk}, **HX)
+    response = client.post(
+        reverse("block_add", args=[report.pk]), {"type": "point", "parent": section.pk}, **HX
+    )
     assert response.status_code == 200 and '<span class="number">二是</span>' in response.content.decode()
     second = section.children.order_by("position").last()
     response = client.post(reverse("block_move", args=[second.pk]), {"direction": "up"}, **HX)
@@ -222,7 +250,9 @@ def test_block_add_refuses_a_parent_from_another_report(client, objects, drafter
     client.force_login(drafter)
     other = services.report_create(user=drafter, kind=kinds["work_plan"], year=2026)
     foreign = other.blocks.first()
-    response = client.post(reverse("block_add", args=[objects["report"].pk]), {"type": "point", "parent": foreign.pk}, **HX)
+    response = client.post(
+        reverse("block_add", args=[objects["report"].pk]), {"type": "point", "parent": foreign.pk}, **HX
+    )
     assert response.status_code == 422 and "位置无效" in response.content.decode()
     assert not foreign.children.exists()
 
@@ -263,7 +293,9 @@ def test_a_queued_export_polls_and_cannot_be_downloaded(client, objects, drafter
 
 def test_a_failed_export_can_be_retried(client, objects, drafter, django_capture_on_commit_callbacks):
     client.force_login(drafter)
-    export = Export.objects.create(report=objects["report"], requested_by=drafter, status=Export.Status.FAILED, error="测试失败")
+    export = Export.objects.create(
+        report=objects["report"], requested_by=drafter, status=Export.Status.FAILED, error="测试失败"
+    )
     assert "重试" in client.get(reverse("export_status", args=[export.pk]), **HX).content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("export_retry", args=[export.pk]), **HX)

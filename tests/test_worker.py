@@ -42,9 +42,28 @@ def worker():
         pytest.fail("REDIS_URL is not set: run the suite through scripts/test.sh")
     celery_app.control.purge()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "bureau", "worker", "-P", "solo", "-Q", "bureau", "-l", "info",
-         "--without-gossip", "--without-mingle", "--without-heartbeat"],
-        cwd=ROOT, env=subprocess_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "bureau",
+            "worker",
+            "-P",
+            "solo",
+            "-Q",
+            "bureau",
+            "-l",
+            "info",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+        ],
+        cwd=ROOT,
+        env=subprocess_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     yield proc
     proc.terminate()
@@ -87,11 +106,17 @@ def test_a_real_worker_renders_an_export(worker, report, drafter):
     export_render.delay(export.pk)
     time.sleep(1.5)
     again = Export.objects.get(pk=export.pk)
-    assert again.attempts == 1 and again.finished_at == finished_at and bytes(again.content) == bytes(done.content)
+    assert (
+        again.attempts == 1
+        and again.finished_at == finished_at
+        and bytes(again.content) == bytes(done.content)
+    )
 
 
 def test_a_rerun_of_a_finished_export_is_a_noop(report, drafter):
-    export = Export.objects.create(report=report, requested_by=drafter, snapshot={"title": "标题", "blocks": []})
+    export = Export.objects.create(
+        report=report, requested_by=drafter, snapshot={"title": "标题", "blocks": []}
+    )
     assert services.export_run(export_id=export.pk) is True
     first = bytes(Export.objects.get(pk=export.pk).content)
     assert services.export_run(export_id=export.pk) is False
@@ -114,7 +139,11 @@ def test_a_dead_broker_fails_the_export_clearly_and_keeps_the_draft(report, draf
     )
     result = subprocess.run(
         [sys.executable, "manage.py", "shell", "-c", code],
-        cwd=ROOT, env=subprocess_env(REDIS_URL="redis://127.0.0.1:1/0"), capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        env=subprocess_env(REDIS_URL="redis://127.0.0.1:1/0"),
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stderr[-2000:]
     export = Export.objects.get(report=report)

@@ -47,11 +47,32 @@ LEGAL = {
     ("return", "submitted"): "returned",
     ("redraft", "approved"): "draft",
 }
-ACTOR = {"submit": "owner", "withdraw": "owner", "redraft": "owner", "approve": "supervisor", "return": "supervisor"}
-VERB = {"submit": "提交审核", "withdraw": "撤回提交", "approve": "审定", "return": "退回修改", "redraft": "重新起草"}
+ACTOR = {
+    "submit": "owner",
+    "withdraw": "owner",
+    "redraft": "owner",
+    "approve": "supervisor",
+    "return": "supervisor",
+}
+VERB = {
+    "submit": "提交审核",
+    "withdraw": "撤回提交",
+    "approve": "审定",
+    "return": "退回修改",
+    "redraft": "重新起草",
+}
 TRANSITIONS = sorted(ACTOR)
 ILLEGAL = [(name, state) for name in TRANSITIONS for state in STATES if (name, state) not in LEGAL]
-PERSONAS = ["owner", "assigned", "other_drafter", "supervisor", "supervisor2", "other_leader", "admin", "outsider"]
+PERSONAS = [
+    "owner",
+    "assigned",
+    "other_drafter",
+    "supervisor",
+    "supervisor2",
+    "other_leader",
+    "admin",
+    "outsider",
+]
 WRONG_ROLE = [
     (name, source, persona)
     for (name, source) in LEGAL
@@ -96,7 +117,10 @@ def _member(bureau, username, role, department, supervises=()):
 def make_world() -> World:
     services.kinds_sync()
     bureau = Bureau.objects.create(name="甲市财政局（流程）")
-    d = {name: Department.objects.create(bureau=bureau, name=name) for name in ("办公室", "预算科", "国库科", "综合科")}
+    d = {
+        name: Department.objects.create(bureau=bureau, name=name)
+        for name in ("办公室", "预算科", "国库科", "综合科")
+    }
     other = Bureau.objects.create(name="乙县财政局（流程）")
     other_office = Department.objects.create(bureau=other, name="办公室")
     users = {
@@ -109,7 +133,9 @@ def make_world() -> World:
         "admin": _member(bureau, "w_admin", Role.ADMIN, d["办公室"]),
         "outsider": _member(other, "w_outsider", Role.DRAFTER, other_office),
     }
-    metric = Metric.objects.create(bureau=bureau, year=2025, name=METRIC, value=Decimal("186.4"), unit="亿元", decimals=1)
+    metric = Metric.objects.create(
+        bureau=bureau, year=2025, name=METRIC, value=Decimal("186.4"), unit="亿元", decimals=1
+    )
     kind = ReportKind.objects.get(code="duty")
     owner = users["owner"]
     report = services.report_create(user=owner, kind=kind, year=2025, subject="局长 王建国")
@@ -117,7 +143,12 @@ def make_world() -> World:
     services.section_assign(block=s1, department=d["预算科"], user=owner)
     p0 = services.block_add(report=report, type="point", parent=s0, user=owner)
     p1 = services.block_add(report=report, type="point", parent=s1, user=users["assigned"])
-    services.block_save(block=p0, version=1, data={"title": "坚定政治立场", "text": "全年一般公共预算收入{{" + METRIC + "}}亿元。"}, user=owner)
+    services.block_save(
+        block=p0,
+        version=1,
+        data={"title": "坚定政治立场", "text": "全年一般公共预算收入{{" + METRIC + "}}亿元。"},
+        user=owner,
+    )
     services.block_save(block=p1, version=1, data={"text": "推进零基预算改革。"}, user=users["assigned"])
     s0.refresh_from_db()
     s1.refresh_from_db()
@@ -137,7 +168,9 @@ def to_state(w: World, state: str) -> None:
         return
     revision = services.report_submit(report=w.fresh(), user=w.users["owner"])
     if state == "returned":
-        services.report_return(report=w.fresh(), user=w.users["supervisor"], reason="请补充数据来源", revision_id=revision.pk)
+        services.report_return(
+            report=w.fresh(), user=w.users["supervisor"], reason="请补充数据来源", revision_id=revision.pk
+        )
     elif state == "approved":
         services.report_approve(report=w.fresh(), user=w.users["supervisor"], revision_id=revision.pk)
     assert w.fresh().status == state
@@ -156,7 +189,9 @@ def transition(w: World, name: str, user) -> Any:
     if name == "approve":
         return services.report_approve(report=report, user=user, revision_id=revision_id)
     if name == "return":
-        return services.report_return(report=report, user=user, reason="数据口径不一致，请核实", revision_id=revision_id)
+        return services.report_return(
+            report=report, user=user, reason="数据口径不一致，请核实", revision_id=revision_id
+        )
     raise AssertionError(name)
 
 
@@ -201,8 +236,12 @@ def test_every_legal_transition(world, name, source):
         assert latest.snapshot == live, "a revision is the whole content plus the metric values it used"
         assert latest.snapshot["metrics"][METRIC]["value"] is not None
         assert after.return_reason == ""
-        assert Notification.objects.filter(user=world.users["supervisor"], text__contains=after.title).exists()
-        assert Notification.objects.filter(user=world.users["supervisor2"], text__contains=after.title).exists()
+        assert Notification.objects.filter(
+            user=world.users["supervisor"], text__contains=after.title
+        ).exists()
+        assert Notification.objects.filter(
+            user=world.users["supervisor2"], text__contains=after.title
+        ).exists()
         assert not Notification.objects.filter(user=world.users["other_leader"]).exists()
     else:
         assert Revision.objects.filter(report=after).count() == revisions_before
@@ -214,7 +253,9 @@ def test_every_legal_transition(world, name, source):
         assert Notification.objects.filter(user=world.users["owner"], text__contains="退回修改").exists()
         assert after.approved_revision_id is None
     if name == "redraft":
-        assert after.approved_revision_id == before.approved_revision_id is not None, "the approved revision stays"
+        assert after.approved_revision_id == before.approved_revision_id is not None, (
+            "the approved revision stays"
+        )
     if name == "withdraw":
         assert after.approved_revision_id is None
 
@@ -240,8 +281,14 @@ def test_the_whole_cycle_keeps_every_revision_immutable(world):
     services.report_approve(report=world.fresh(), user=supervisor, revision_id=rev3.pk)
     assert world.fresh().approved_revision_id == rev3.pk
     assert [r.snapshot for r in Revision.objects.filter(pk__in=[rev1.pk, rev2.pk]).order_by("number")] == [
-        rev1.snapshot, rev2.snapshot]
-    actions = list(AuditLog.objects.filter(report=world.report, action__in=VERB).order_by("pk").values_list("action", flat=True))
+        rev1.snapshot,
+        rev2.snapshot,
+    ]
+    actions = list(
+        AuditLog.objects.filter(report=world.report, action__in=VERB)
+        .order_by("pk")
+        .values_list("action", flat=True)
+    )
     assert actions == ["submit", "return", "submit", "approve", "redraft", "submit", "approve"]
 
 
@@ -257,10 +304,14 @@ def test_a_transition_from_a_wrong_state_is_refused(world, name, state):
     message = str(refused.value)
     assert is_clear_chinese(message), message
     assert STATE_LABEL[state] in message and VERB[name] in message, message
-    assert state_of(world) == before, "nothing written: no state change, no revision, no audit row, no notification"
+    assert state_of(world) == before, (
+        "nothing written: no state change, no revision, no audit row, no notification"
+    )
 
 
-@pytest.mark.parametrize(("name", "source", "persona"), WRONG_ROLE, ids=[f"{n}-from-{s}-as-{p}" for n, s, p in WRONG_ROLE])
+@pytest.mark.parametrize(
+    ("name", "source", "persona"), WRONG_ROLE, ids=[f"{n}-from-{s}-as-{p}" for n, s, p in WRONG_ROLE]
+)
 def test_a_transition_by_the_wrong_role_is_refused(world, name, source, persona):
     to_state(world, source)
     before = state_of(world)
@@ -275,8 +326,12 @@ def test_returning_requires_a_reason(world, reason):
     to_state(world, "submitted")
     before = state_of(world)
     with pytest.raises(InvalidInput, match="退回修改必须填写理由"):
-        services.report_return(report=world.fresh(), user=world.users["supervisor"], reason=reason,
-                               revision_id=world.latest_revision().pk)
+        services.report_return(
+            report=world.fresh(),
+            user=world.users["supervisor"],
+            reason=reason,
+            revision_id=world.latest_revision().pk,
+        )
     assert state_of(world) == before
 
 
@@ -302,7 +357,12 @@ def test_a_leader_cannot_act_on_a_revision_they_did_not_see(world, name):
 
 def test_a_submission_with_a_broken_placeholder_is_refused_and_nothing_is_written(world):
     p0 = Block.objects.get(pk=world.p0.pk)
-    services.block_save(block=p0, version=p0.version, data={"text": "收入{{" + METRIC + " + }}亿元。"}, user=world.users["owner"])
+    services.block_save(
+        block=p0,
+        version=p0.version,
+        data={"text": "收入{{" + METRIC + " + }}亿元。"},
+        user=world.users["owner"],
+    )
     before = state_of(world)
     with pytest.raises(InvalidInput) as refused:
         services.report_submit(report=world.fresh(), user=world.users["owner"])
@@ -310,8 +370,14 @@ def test_a_submission_with_a_broken_placeholder_is_refused_and_nothing_is_writte
     assert state_of(world) == before and world.fresh().status == "draft"
 
 
-ILLEGAL_BY_VIEW = [("report_approve", "draft"), ("report_approve", "approved"), ("report_withdraw", "approved"),
-                   ("report_submit", "submitted"), ("report_redraft", "returned"), ("report_return", "returned")]
+ILLEGAL_BY_VIEW = [
+    ("report_approve", "draft"),
+    ("report_approve", "approved"),
+    ("report_withdraw", "approved"),
+    ("report_submit", "submitted"),
+    ("report_redraft", "returned"),
+    ("report_return", "returned"),
+]
 
 
 @pytest.mark.parametrize(("view", "state"), ILLEGAL_BY_VIEW)
@@ -321,8 +387,11 @@ def test_a_wrong_state_through_the_view_says_why(world, client, view, state):
     client.force_login(world.users[actor])
     before = state_of(world)
     latest = world.latest_revision()
-    response = client.post(reverse(view, args=[world.report.pk]),
-                           {"revision": latest.pk if latest else "", "reason": "理由"}, **HX)
+    response = client.post(
+        reverse(view, args=[world.report.pk]),
+        {"revision": latest.pk if latest else "", "reason": "理由"},
+        **HX,
+    )
     assert response.status_code == 409
     body = response.content.decode()
     assert STATE_LABEL[state] in body and "不能" in body, body
@@ -363,14 +432,17 @@ def _approval_race(w: World, iterations: int) -> list[dict]:
 
         results = _race([lambda u=u: approve(u) for u in leaders])
         report = w.fresh()
-        rounds.append({
-            "revision": revision.pk,
-            "won": [r for r in results if isinstance(r, Revision)],
-            "lost": [r for r in results if isinstance(r, DomainError)],
-            "audit_rows": AuditLog.objects.filter(report=w.report, action="approve").count() - audit_before,
-            "status": report.status,
-            "approved_revision": report.approved_revision_id,
-        })
+        rounds.append(
+            {
+                "revision": revision.pk,
+                "won": [r for r in results if isinstance(r, Revision)],
+                "lost": [r for r in results if isinstance(r, DomainError)],
+                "audit_rows": AuditLog.objects.filter(report=w.report, action="approve").count()
+                - audit_before,
+                "status": report.status,
+                "approved_revision": report.approved_revision_id,
+            }
+        )
         services.report_redraft(report=report, user=w.users["owner"])
     return rounds
 
@@ -383,7 +455,9 @@ def test_two_concurrent_approvals_exactly_one_wins():
     for round_ in _approval_race(w, 10):
         assert len(round_["won"]) == 1 and len(round_["lost"]) == 1, round_
         lost = round_["lost"][0]
-        assert isinstance(lost, WrongState) and "已审定" in str(lost) and is_clear_chinese(str(lost)), str(lost)
+        assert isinstance(lost, WrongState) and "已审定" in str(lost) and is_clear_chinese(str(lost)), str(
+            lost
+        )
         assert round_["audit_rows"] == 1, "exactly one approve audit row per approval"
         assert round_["status"] == "approved" and round_["approved_revision"] == round_["revision"]
 
@@ -426,10 +500,14 @@ def test_approve_and_return_at_once_exactly_one_wins():
         audit_before = AuditLog.objects.filter(report=w.report, action__in=["approve", "return"]).count()
 
         def approve(revision_id=revision.pk):
-            return services.report_approve(report=w.fresh(), user=w.users["supervisor"], revision_id=revision_id)
+            return services.report_approve(
+                report=w.fresh(), user=w.users["supervisor"], revision_id=revision_id
+            )
 
         def give_back(revision_id=revision.pk):
-            services.report_return(report=w.fresh(), user=w.users["supervisor2"], reason="退回", revision_id=revision_id)
+            services.report_return(
+                report=w.fresh(), user=w.users["supervisor2"], reason="退回", revision_id=revision_id
+            )
             return "returned"
 
         results = _race([approve, give_back])
@@ -437,7 +515,10 @@ def test_approve_and_return_at_once_exactly_one_wins():
         assert len(winners) == 1, results
         report = w.fresh()
         assert report.status == ("approved" if isinstance(winners[0], Revision) else "returned")
-        assert AuditLog.objects.filter(report=w.report, action__in=["approve", "return"]).count() == audit_before + 1
+        assert (
+            AuditLog.objects.filter(report=w.report, action__in=["approve", "return"]).count()
+            == audit_before + 1
+        )
         if report.status == "approved":
             services.report_redraft(report=report, user=w.users["owner"])
 
@@ -449,8 +530,13 @@ def content_of(w: World) -> tuple:
     report = w.fresh()
     return (
         selectors.report_snapshot(report),
-        tuple(Block.objects.filter(report=report).order_by("pk").values_list(
-            "pk", "parent_id", "position", "version", "title", "text", "assigned_department_id", "done")),
+        tuple(
+            Block.objects.filter(report=report)
+            .order_by("pk")
+            .values_list(
+                "pk", "parent_id", "position", "version", "title", "text", "assigned_department_id", "done"
+            )
+        ),
         tuple(Report.objects.filter(pk=report.pk).values_list(*services.REPORT_FIELDS, "version", "status")),
         report.approved_revision.snapshot,
         AuditLog.objects.count(),
@@ -465,22 +551,40 @@ def _edits(w: World):
         return Block.objects.select_related("report", "report__kind").get(pk=b.pk)
 
     return {
-        "block_save(owner)": lambda: services.block_save(block=block(w.p0), version=block(w.p0).version, data={"text": "改"}, user=owner),
-        "block_save(assigned)": lambda: services.block_save(block=block(w.p1), version=block(w.p1).version, data={"text": "改"}, user=assigned),
+        "block_save(owner)": lambda: services.block_save(
+            block=block(w.p0), version=block(w.p0).version, data={"text": "改"}, user=owner
+        ),
+        "block_save(assigned)": lambda: services.block_save(
+            block=block(w.p1), version=block(w.p1).version, data={"text": "改"}, user=assigned
+        ),
         "block_add(top)": lambda: services.block_add(report=w.fresh(), type="heading", user=owner),
-        "block_add(section)": lambda: services.block_add(report=w.fresh(), type="point", parent=block(w.s1), user=assigned),
+        "block_add(section)": lambda: services.block_add(
+            report=w.fresh(), type="point", parent=block(w.s1), user=assigned
+        ),
         "block_delete": lambda: services.block_delete(block=block(w.p0), user=owner),
         "block_delete(section)": lambda: services.block_delete(block=block(w.s1), user=owner),
         "block_move": lambda: services.block_move(block=block(w.p0), direction="down", user=owner),
-        "report_update_fields": lambda: services.report_update_fields(report=w.fresh(), data={"title": "改过的标题"}, user=owner),
-        "section_assign(owner)": lambda: services.section_assign(block=block(w.s0), department=w.departments["国库科"], user=owner),
+        "report_update_fields": lambda: services.report_update_fields(
+            report=w.fresh(), data={"title": "改过的标题"}, user=owner
+        ),
+        "section_assign(owner)": lambda: services.section_assign(
+            block=block(w.s0), department=w.departments["国库科"], user=owner
+        ),
         "section_set_done": lambda: services.section_set_done(block=block(w.s1), done=True, user=assigned),
     }
 
 
 EDITS = [
-    "block_save(owner)", "block_save(assigned)", "block_add(top)", "block_add(section)", "block_delete",
-    "block_delete(section)", "block_move", "report_update_fields", "section_assign(owner)", "section_set_done",
+    "block_save(owner)",
+    "block_save(assigned)",
+    "block_add(top)",
+    "block_add(section)",
+    "block_delete",
+    "block_delete(section)",
+    "block_move",
+    "report_update_fields",
+    "section_assign(owner)",
+    "section_set_done",
 ]
 
 
@@ -495,8 +599,17 @@ def test_approved_content_cannot_change_through_any_service(world, edit):
     assert content_of(world) == before
 
 
-@pytest.mark.parametrize("edit", ["block_save(owner)", "block_add(top)", "block_delete", "block_move",
-                                  "report_update_fields", "section_assign(owner)"])
+@pytest.mark.parametrize(
+    "edit",
+    [
+        "block_save(owner)",
+        "block_add(top)",
+        "block_delete",
+        "block_move",
+        "report_update_fields",
+        "section_assign(owner)",
+    ],
+)
 def test_the_owner_is_told_that_the_report_is_approved(world, edit):
     """The owner may edit a draft, so the only reason for the refusal is the state: the message says so."""
     to_state(world, "approved")
@@ -507,13 +620,25 @@ def test_the_owner_is_told_that_the_report_is_approved(world, edit):
 
 def _edit_posts(w: World):
     return [
-        ("owner", reverse("block_save", args=[w.p0.pk]), {"version": str(Block.objects.get(pk=w.p0.pk).version), "text": "改"}),
-        ("assigned", reverse("block_save", args=[w.p1.pk]), {"version": str(Block.objects.get(pk=w.p1.pk).version), "text": "改"}),
+        (
+            "owner",
+            reverse("block_save", args=[w.p0.pk]),
+            {"version": str(Block.objects.get(pk=w.p0.pk).version), "text": "改"},
+        ),
+        (
+            "assigned",
+            reverse("block_save", args=[w.p1.pk]),
+            {"version": str(Block.objects.get(pk=w.p1.pk).version), "text": "改"},
+        ),
         ("owner", reverse("block_add", args=[w.report.pk]), {"type": "heading"}),
         ("assigned", reverse("block_add", args=[w.report.pk]), {"type": "point", "parent": str(w.s1.pk)}),
         ("owner", reverse("block_delete", args=[w.p0.pk]), {}),
         ("owner", reverse("block_move", args=[w.p0.pk]), {"direction": "down"}),
-        ("owner", reverse("report_fields_save", args=[w.report.pk]), {"title": "改过的标题", "opening": "改"}),
+        (
+            "owner",
+            reverse("report_fields_save", args=[w.report.pk]),
+            {"title": "改过的标题", "opening": "改"},
+        ),
         ("owner", reverse("section_assign", args=[w.s0.pk]), {"department": str(w.departments["国库科"].pk)}),
         ("assigned", reverse("section_done", args=[w.s1.pk]), {"done": "1"}),
     ]
@@ -523,7 +648,9 @@ def _edit_posts(w: World):
 def test_approved_and_submitted_content_cannot_change_through_any_view(world, client, state):
     to_state(world, state)
     if state == "submitted":
-        services.report_approve(report=world.fresh(), user=world.users["supervisor"], revision_id=world.latest_revision().pk)
+        services.report_approve(
+            report=world.fresh(), user=world.users["supervisor"], revision_id=world.latest_revision().pk
+        )
         services.report_redraft(report=world.fresh(), user=world.users["owner"])
         services.report_submit(report=world.fresh(), user=world.users["owner"])
     before = content_of(world)
@@ -549,12 +676,20 @@ def test_a_metric_changed_after_approval_does_not_change_the_approved_export(wor
     assert row.changed_metrics == []
 
     metric = Metric.objects.get(pk=world.metric.pk)
-    services.metric_save(bureau=world.bureau, year=metric.year, period=metric.period, metric=metric, user=world.users["admin"],
-                         data={"name": METRIC, "value": Decimal("200.0"), "unit": "亿元", "decimals": 1})
+    services.metric_save(
+        bureau=world.bureau,
+        year=metric.year,
+        period=metric.period,
+        metric=metric,
+        user=world.users["admin"],
+        data={"name": METRIC, "value": Decimal("200.0"), "unit": "亿元", "decimals": 1},
+    )
 
     report = world.fresh()
     again_name, again = services.report_render(report=report)
-    assert (again_name, again) == (name, first), "the approved document is byte-identical after the metric change"
+    assert (again_name, again) == (name, first), (
+        "the approved document is byte-identical after the metric change"
+    )
     export = services.export_request(report=report, user=world.users["owner"])
     assert export.snapshot == report.approved_revision.snapshot
     assert Decimal(export.snapshot["metrics"][METRIC]["value"]) == Decimal("186.4")
@@ -569,11 +704,18 @@ def test_a_metric_changed_after_approval_does_not_change_the_approved_export(wor
     services.report_redraft(report=report, user=world.users["owner"])
     live_name, live = services.report_render(report=world.fresh())
     assert live != first
-    assert selectors.metrics_changed_since_approval(world.fresh()) == [], "only approved reports carry the flag"
+    assert selectors.metrics_changed_since_approval(world.fresh()) == [], (
+        "only approved reports carry the flag"
+    )
 
 
 def test_the_flag_is_not_raised_by_an_unrelated_metric(world):
     to_state(world, "approved")
-    services.metric_save(bureau=world.bureau, year=2025, period="", user=world.users["admin"],
-                         data={"name": "税收收入", "value": Decimal("1.0"), "unit": "亿元", "decimals": 1})
+    services.metric_save(
+        bureau=world.bureau,
+        year=2025,
+        period="",
+        user=world.users["admin"],
+        data={"name": "税收收入", "value": Decimal("1.0"), "unit": "亿元", "decimals": 1},
+    )
     assert selectors.metrics_changed_since_approval(world.fresh()) == []

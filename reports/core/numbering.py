@@ -69,14 +69,18 @@ def sibling_numbers(types: Iterable[str], level: int, numbering: Mapping[str, st
     return out
 
 
-def number_blocks(blocks: Iterable[Mapping[str, Any]], numbering: Mapping[str, str], level: int = 1) -> list[dict]:
+def number_blocks(
+    blocks: Iterable[Mapping[str, Any]], numbering: Mapping[str, str], level: int = 1
+) -> list[dict]:
     """Return a copy of a block tree with "number" on every block and "level" on headings.
 
     A heading's level is its depth: a heading inside a level-1 heading is level 2.
     """
     blocks = list(blocks)
     out: list[dict] = []
-    for block, number in zip(blocks, sibling_numbers([b["type"] for b in blocks], level, numbering), strict=True):
+    for block, number in zip(
+        blocks, sibling_numbers([b["type"] for b in blocks], level, numbering), strict=True
+    ):
         item = dict(block, number=number)
         if block["type"] == "heading":
             item["level"] = level

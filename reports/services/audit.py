@@ -9,7 +9,13 @@ from ..models import AuditLog, Notification, Report
 
 
 def audit(
-    *, bureau_id: int, actor, action: str, summary: str, report: Report | None = None, detail: dict[str, Any] | None = None
+    *,
+    bureau_id: int,
+    actor,
+    action: str,
+    summary: str,
+    report: Report | None = None,
+    detail: dict[str, Any] | None = None,
 ) -> AuditLog:
     """Record one action (who, what, when, from where: the request's address if there is one)."""
     return AuditLog.objects.create(
@@ -24,7 +30,9 @@ def audit(
 
 
 def notify(*, users, text: str, url: str = "") -> None:
-    Notification.objects.bulk_create(Notification(user=u, text=text[:300], url=url) for u in {u.pk: u for u in users}.values())
+    Notification.objects.bulk_create(
+        Notification(user=u, text=text[:300], url=url) for u in {u.pk: u for u in users}.values()
+    )
 
 
 def notifications_mark_read(*, user) -> int:
@@ -55,7 +63,11 @@ def bureau_admin_group():
     group, _ = Group.objects.get_or_create(name=BUREAU_ADMIN_GROUP)
     wanted = []
     for (app, model), actions in _ADMIN_PERMS.items():
-        wanted += list(Permission.objects.filter(content_type__app_label=app, codename__in=[f"{a}_{model}" for a in actions]))
+        wanted += list(
+            Permission.objects.filter(
+                content_type__app_label=app, codename__in=[f"{a}_{model}" for a in actions]
+            )
+        )
     group.permissions.set(wanted)
     return group
 

@@ -28,7 +28,9 @@ logger = logging.getLogger(__name__)
 # --- exports -------------------------------------------------------------------------------------
 
 
-def _export_fields(*, report: Report, masked: bool, mask_years: bool, mask_all_numbers: bool) -> dict[str, Any]:
+def _export_fields(
+    *, report: Report, masked: bool, mask_years: bool, mask_all_numbers: bool
+) -> dict[str, Any]:
     """What an export freezes at request time: content, metric values, masking options, file name."""
     snapshot = report_export_snapshot(report)
     options: dict[str, Any] = {"mask_years": mask_years, "mask_all_numbers": mask_all_numbers}
@@ -48,7 +50,11 @@ def report_render(
     *, report: Report, masked: bool = False, mask_years: bool = False, mask_all_numbers: bool = False
 ) -> tuple[str, bytes]:
     """Render a report now, without recording an export (command line): (file name, .docx bytes)."""
-    export = Export(**_export_fields(report=report, masked=masked, mask_years=mask_years, mask_all_numbers=mask_all_numbers))
+    export = Export(
+        **_export_fields(
+            report=report, masked=masked, mask_years=mask_years, mask_all_numbers=mask_all_numbers
+        )
+    )
     return export.file_name, export_render_content(export)
 
 
@@ -58,17 +64,27 @@ def export_request(
     """Record an export of the report as it is now (content and metric values) and queue it on commit."""
     from ..tasks import export_render
 
-    fields = _export_fields(report=report, masked=masked, mask_years=mask_years, mask_all_numbers=mask_all_numbers)
+    fields = _export_fields(
+        report=report, masked=masked, mask_years=mask_years, mask_all_numbers=mask_all_numbers
+    )
     export = Export.objects.create(requested_by=user, **fields)
-    audit(bureau_id=report.bureau_id, actor=user, action="export", report=report,
-          summary=f"导出{'脱敏稿' if masked else 'Word'}：{export.file_name}", detail={"export": export.pk})
+    audit(
+        bureau_id=report.bureau_id,
+        actor=user,
+        action="export",
+        report=report,
+        summary=f"导出{'脱敏稿' if masked else 'Word'}：{export.file_name}",
+        detail={"export": export.pk},
+    )
 
     def enqueue() -> None:
         try:
             export_render.delay(export.pk)
         except Exception:  # broker down: say so on the export instead of failing the request
             logger.exception("could not queue export %s", export.pk)
-            export_fail(export_id=export.pk, message="任务队列暂时不可用，请稍后点击“重试”。草稿内容不受影响。")
+            export_fail(
+                export_id=export.pk, message="任务队列暂时不可用，请稍后点击“重试”。草稿内容不受影响。"
+            )
 
     transaction.on_commit(enqueue)
     return export
@@ -142,8 +158,16 @@ def export_run(*, export_id: int) -> bool:
     running the same export concurrently store one file, once. A masked copy that would leak a
     figure fails with a message naming it, and no file is stored.
     """
-    claimed = Export.objects.filter(pk=export_id).exclude(status=Export.Status.DONE).update(
-        status=Export.Status.RUNNING, progress=10, started_at=timezone.now(), attempts=F("attempts") + 1, error=""
+    claimed = (
+        Export.objects.filter(pk=export_id)
+        .exclude(status=Export.Status.DONE)
+        .update(
+            status=Export.Status.RUNNING,
+            progress=10,
+            started_at=timezone.now(),
+            attempts=F("attempts") + 1,
+            error="",
+        )
     )
     if not claimed:
         return False
@@ -154,8 +178,10 @@ def export_run(*, export_id: int) -> bool:
         export_fail(export_id=export_id, message=str(leak))
         return False
     Export.objects.filter(pk=export_id, status=Export.Status.RUNNING).update(progress=80)
-    stored = Export.objects.filter(pk=export_id).exclude(status=Export.Status.DONE).update(
-        status=Export.Status.DONE, progress=100, content=content, finished_at=timezone.now()
+    stored = (
+        Export.objects.filter(pk=export_id)
+        .exclude(status=Export.Status.DONE)
+        .update(status=Export.Status.DONE, progress=100, content=content, finished_at=timezone.now())
     )
     return bool(stored)
 
@@ -164,5 +190,3 @@ def export_fail(*, export_id: int, message: str) -> None:
     Export.objects.filter(pk=export_id).exclude(status=Export.Status.DONE).update(
         status=Export.Status.FAILED, error=message, finished_at=timezone.now()
     )
-
-

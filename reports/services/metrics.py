@@ -19,8 +19,9 @@ METRIC_FIELDS = ("name", "value", "unit", "decimals", "prior_value", "budget_val
 # --- metrics -------------------------------------------------------------------------------------
 
 
-
-def metric_save(*, bureau: Bureau, year: int, period: str, data: dict[str, Any], user, metric: Metric | None = None) -> Metric:
+def metric_save(
+    *, bureau: Bureau, year: int, period: str, data: dict[str, Any], user, metric: Metric | None = None
+) -> Metric:
     """Create or update one metric from validated form data (reports show the new value at once)."""
     name = data["name"]
     clash = Metric.objects.filter(bureau=bureau, year=year, period=period, name=name)
@@ -37,21 +38,35 @@ def metric_save(*, bureau: Bureau, year: int, period: str, data: dict[str, Any],
             setattr(metric, field, data[field])
     metric.updated_by = user
     metric.save()
-    audit(bureau_id=bureau.pk, actor=user, action="metric", summary=f"指标“{metric.name}”= {metric.value}{metric.unit}",
-          detail={"metric": metric.pk, "value": None if metric.value is None else str(metric.value)})
+    audit(
+        bureau_id=bureau.pk,
+        actor=user,
+        action="metric",
+        summary=f"指标“{metric.name}”= {metric.value}{metric.unit}",
+        detail={"metric": metric.pk, "value": None if metric.value is None else str(metric.value)},
+    )
     return metric
 
 
 def metric_delete(*, metric: Metric, user) -> None:
-    audit(bureau_id=metric.bureau_id, actor=user, action="metric", summary=f"删除指标“{metric.name}”",
-          detail={"metric": metric.pk})
+    audit(
+        bureau_id=metric.bureau_id,
+        actor=user,
+        action="metric",
+        summary=f"删除指标“{metric.name}”",
+        detail={"metric": metric.pk},
+    )
     metric.delete()
 
 
 @transaction.atomic
-def metrics_import_apply(*, bureau: Bureau, year: int, period: str, rows: list[dict[str, Any]], user) -> tuple[int, int]:
+def metrics_import_apply(
+    *, bureau: Bureau, year: int, period: str, rows: list[dict[str, Any]], user
+) -> tuple[int, int]:
     """Apply confirmed import rows (added or changed); returns (added, changed)."""
-    existing = {m.name: m for m in Metric.objects.select_for_update().filter(bureau=bureau, year=year, period=period)}
+    existing = {
+        m.name: m for m in Metric.objects.select_for_update().filter(bureau=bureau, year=year, period=period)
+    }
     added = changed = 0
     for row in rows:
         metric = existing.get(row["name"])
@@ -65,6 +80,11 @@ def metrics_import_apply(*, bureau: Bureau, year: int, period: str, rows: list[d
             setattr(metric, field, row[field])
         metric.updated_by = user
         metric.save()
-    audit(bureau_id=bureau.pk, actor=user, action="metric", summary=f"导入指标：新增{added}项，更新{changed}项",
-          detail={"names": [row["name"] for row in rows]})
+    audit(
+        bureau_id=bureau.pk,
+        actor=user,
+        action="metric",
+        summary=f"导入指标：新增{added}项，更新{changed}项",
+        detail={"names": [row["name"] for row in rows]},
+    )
     return added, changed

@@ -35,7 +35,9 @@ def kinds_sync() -> int:
     """Mirror templates_docx/kinds/*.json into ReportKind rows (create or update). Returns the count."""
     kinds = load_kinds()
     for code, definition in kinds.items():
-        ReportKind.objects.update_or_create(code=code, defaults={"name": definition["name"], "definition": definition})
+        ReportKind.objects.update_or_create(
+            code=code, defaults={"name": definition["name"], "definition": definition}
+        )
     return len(kinds)
 
 
@@ -52,9 +54,7 @@ def cn_date(day: dt.date) -> str:
 
 
 @transaction.atomic
-def report_create(
-    *, user, kind: ReportKind, year: int, subject: str = "", period: str = ""
-) -> Report:
+def report_create(*, user, kind: ReportKind, year: int, subject: str = "", period: str = "") -> Report:
     """Create a report owned by the drafter's department, with the kind's default outline."""
     membership = membership_for(user)
     if membership is None:
@@ -170,7 +170,9 @@ def report_update_fields(*, report: Report, data: dict[str, str], user) -> Repor
     if "title" in changes and not changes["title"]:
         raise InvalidInput("标题不能为空。")
     if changes:
-        Report.objects.filter(pk=report.pk).update(**changes, version=F("version") + 1, updated_at=timezone.now())
+        Report.objects.filter(pk=report.pk).update(
+            **changes, version=F("version") + 1, updated_at=timezone.now()
+        )
         for name, value in changes.items():
             setattr(report, name, value)
     return report
@@ -209,7 +211,9 @@ def block_save(*, block: Block, version: int, data: dict[str, Any], user) -> Blo
     Each successful save writes one audit row.
     """
     _guard_edit(report=block.report, user=user, section=block)
-    title = _clean_field("title" if block.type == Block.Type.HEADING else "lead", data.get("title", block.title))
+    title = _clean_field(
+        "title" if block.type == Block.Type.HEADING else "lead", data.get("title", block.title)
+    )
     if block.type == Block.Type.HEADING:
         title = clean_text(title, multiline=False)
     text = _clean_field("text", data.get("text", block.text))
@@ -232,14 +236,20 @@ def block_save(*, block: Block, version: int, data: dict[str, Any], user) -> Blo
     block.title, block.text, block.run_in, block.inline = title, text, run_in, inline
     block.version = version + 1
     audit(
-        bureau_id=block.report.bureau_id, actor=user, action="block_save", report=block.report,
-        summary=f"修改{block.get_type_display()}（第{block.version}版）", detail={"block": block.pk, "version": block.version},
+        bureau_id=block.report.bureau_id,
+        actor=user,
+        action="block_save",
+        report=block.report,
+        summary=f"修改{block.get_type_display()}（第{block.version}版）",
+        detail={"block": block.pk, "version": block.version},
     )
     return block
 
 
 @transaction.atomic
-def block_add(*, report: Report, type: str, user, parent: Block | None = None, after: Block | None = None) -> Block:
+def block_add(
+    *, report: Report, type: str, user, parent: Block | None = None, after: Block | None = None
+) -> Block:
     """Insert an empty block under `parent` (None = top level), after `after` or at the end."""
     if type not in Block.Type.values:
         raise InvalidInput("未知的内容类型。")
@@ -292,8 +302,11 @@ def block_move(*, block: Block, direction: str, user) -> None:
     if block.type == Block.Type.HEADING or block.parent is None:
         return
     parent = block.parent
-    parents = list(Block.objects.filter(report=report, parent_id=parent.parent_id, type=Block.Type.HEADING)
-                   .order_by("position", "id"))
+    parents = list(
+        Block.objects.filter(report=report, parent_id=parent.parent_id, type=Block.Type.HEADING).order_by(
+            "position", "id"
+        )
+    )
     pi = next(i for i, b in enumerate(parents) if b.pk == parent.pk)
     neighbour_index = pi - 1 if direction == "up" else pi + 1
     if not 0 <= neighbour_index < len(parents):
@@ -367,5 +380,3 @@ def report_create_from_content(*, user, bureau: Bureau, kind: ReportKind, conten
         blocks.append(block)
     _create_blocks(report, blocks, None, 0)
     return report
-
-

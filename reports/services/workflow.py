@@ -89,9 +89,19 @@ def report_submit(*, report: Report, user) -> Revision:
     snapshot = report_content_with_metrics(report)
     number = (report.revisions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
     revision = Revision.objects.create(report=report, number=number, snapshot=snapshot, created_by=user)
-    audit(bureau_id=report.bureau_id, actor=user, action="submit", report=report,
-          summary=f"提交审核（第{number}次提交）", detail={"revision": revision.pk})
-    notify(users=_leaders(report), text=f"《{report.title}》已提交审核，请审阅。", url=_url(report, "report_review"))
+    audit(
+        bureau_id=report.bureau_id,
+        actor=user,
+        action="submit",
+        report=report,
+        summary=f"提交审核（第{number}次提交）",
+        detail={"revision": revision.pk},
+    )
+    notify(
+        users=_leaders(report),
+        text=f"《{report.title}》已提交审核，请审阅。",
+        url=_url(report, "report_review"),
+    )
     return revision
 
 
@@ -120,8 +130,14 @@ def report_approve(*, report: Report, user, revision_id: int) -> Revision:
     revision = _reviewed_revision(report, revision_id)
     Report.objects.filter(pk=report.pk).update(approved_revision=revision)
     report.approved_revision = revision
-    audit(bureau_id=report.bureau_id, actor=user, action="approve", report=report,
-          summary=f"审定（第{revision.number}次提交）", detail={"revision": revision.pk})
+    audit(
+        bureau_id=report.bureau_id,
+        actor=user,
+        action="approve",
+        report=report,
+        summary=f"审定（第{revision.number}次提交）",
+        detail={"revision": revision.pk},
+    )
     notify(users=_drafters(report), text=f"《{report.title}》已审定。", url=_url(report))
     return revision
 
@@ -138,8 +154,14 @@ def report_return(*, report: Report, user, reason: str, revision_id: int) -> Non
         raise InvalidInput("退回理由最多2000字。")
     _apply(report, "return", return_reason=reason)
     _reviewed_revision(report, revision_id)
-    audit(bureau_id=report.bureau_id, actor=user, action="return", report=report,
-          summary=f"退回修改：{reason[:100]}", detail={"reason": reason})
+    audit(
+        bureau_id=report.bureau_id,
+        actor=user,
+        action="return",
+        report=report,
+        summary=f"退回修改：{reason[:100]}",
+        detail={"reason": reason},
+    )
     notify(users=_drafters(report), text=f"《{report.title}》被退回修改：{reason[:60]}", url=_url(report))
 
 
@@ -149,14 +171,22 @@ def report_redraft(*, report: Report, user) -> None:
     if not permissions.can_submit(membership_for(user), report):
         raise Forbidden("只有牵头科室的起草人可以重新起草。")
     _apply(report, "redraft")
-    audit(bureau_id=report.bureau_id, actor=user, action="redraft", report=report, summary="重新起草（审定版本保留）")
+    audit(
+        bureau_id=report.bureau_id,
+        actor=user,
+        action="redraft",
+        report=report,
+        summary="重新起草（审定版本保留）",
+    )
 
 
 # --- comments ------------------------------------------------------------------------------------
 
 
 @transaction.atomic
-def comment_add(*, report: Report, user, text: str, block: Block | None = None, parent: Comment | None = None) -> Comment:
+def comment_add(
+    *, report: Report, user, text: str, block: Block | None = None, parent: Comment | None = None
+) -> Comment:
     """A remark on a block (or the report), or a reply in a thread. Anyone who can open the report."""
     text = clean_text(text)
     if not text:
@@ -174,22 +204,42 @@ def comment_add(*, report: Report, user, text: str, block: Block | None = None, 
     if block is not None:
         label = (block.title or block.text)[:60]
     comment = Comment.objects.create(
-        report=report, block=block, block_label=label, parent=parent, author=user, text=text,
+        report=report,
+        block=block,
+        block_label=label,
+        parent=parent,
+        author=user,
+        text=text,
         revision=report.revisions.order_by("-number").first(),
     )
-    audit(bureau_id=report.bureau_id, actor=user, action="comment", report=report,
-          summary=("回复批注：" if parent else "批注：") + text[:80], detail={"comment": comment.pk})
+    audit(
+        bureau_id=report.bureau_id,
+        actor=user,
+        action="comment",
+        report=report,
+        summary=("回复批注：" if parent else "批注：") + text[:80],
+        detail={"comment": comment.pk},
+    )
     if parent is not None and parent.author_id and parent.author_id != getattr(user, "pk", None):
-        notify(users=[parent.author], text=f"{user.get_full_name() or user.username}回复了您的批注：{text[:40]}",
-               url=_url(report, "report_review"))
+        notify(
+            users=[parent.author],
+            text=f"{user.get_full_name() or user.username}回复了您的批注：{text[:40]}",
+            url=_url(report, "report_review"),
+        )
     return comment
 
 
 def comment_resolve(*, comment: Comment, user, resolved: bool = True) -> Comment:
     Comment.objects.filter(pk=comment.pk).update(resolved=resolved)
     comment.resolved = resolved
-    audit(bureau_id=comment.report.bureau_id, actor=user, action="comment_resolve", report=comment.report,
-          summary=("解决批注" if resolved else "重新打开批注"), detail={"comment": comment.pk})
+    audit(
+        bureau_id=comment.report.bureau_id,
+        actor=user,
+        action="comment_resolve",
+        report=comment.report,
+        summary=("解决批注" if resolved else "重新打开批注"),
+        detail={"comment": comment.pk},
+    )
     return comment
 
 
@@ -210,9 +260,14 @@ def section_assign(*, block: Block, department: Department | None, user) -> Bloc
         raise InvalidInput("科室不属于本局。")
     Block.objects.filter(pk=block.pk).update(assigned_department=department)
     block.assigned_department = department
-    audit(bureau_id=report.bureau_id, actor=user, action="assign", report=report,
-          summary=f"章节“{block.title[:30]}”分配给{department.name if department else '牵头科室'}",
-          detail={"block": block.pk, "department": department.pk if department else None})
+    audit(
+        bureau_id=report.bureau_id,
+        actor=user,
+        action="assign",
+        report=report,
+        summary=f"章节“{block.title[:30]}”分配给{department.name if department else '牵头科室'}",
+        detail={"block": block.pk, "department": department.pk if department else None},
+    )
     return block
 
 

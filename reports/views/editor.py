@@ -45,7 +45,9 @@ def _editor_context(report, user) -> dict:
         "can_submit": permissions.can_submit(membership, report),
         "can_review": permissions.can_review(membership, report),
         "report_comments": open_by_block.get(None, []),
-        "departments": report.bureau.departments.all() if permissions.can_edit_report(membership, report) else [],
+        "departments": report.bureau.departments.all()
+        if permissions.can_edit_report(membership, report)
+        else [],
     }
 
 
@@ -100,7 +102,9 @@ def report_fields_save(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.report_update_fields(report=report, data=data, user=request.user)
     except DomainError as error:
-        return render(request, "reports/_save_state.html", {"error": str(error)}, status=_domain_error_status(error))
+        return render(
+            request, "reports/_save_state.html", {"error": str(error)}, status=_domain_error_status(error)
+        )
     response = render(request, "reports/_save_state.html", {"saved": True})
     return trigger_client_event(response, "report-changed")
 
@@ -132,7 +136,9 @@ def block_add(request: HttpRequest, pk: int) -> HttpResponse:
     if any(b is not None and b.report_id != report.pk for b in (parent, after)):
         return _document_response(request, report, "位置无效，请刷新页面。")
     try:
-        services.block_add(report=report, type=request.POST.get("type", ""), parent=parent, after=after, user=request.user)
+        services.block_add(
+            report=report, type=request.POST.get("type", ""), parent=parent, after=after, user=request.user
+        )
     except DomainError as error:
         return _document_response(request, report, error)
     return _document_response(request, report)
@@ -152,10 +158,20 @@ def block_save(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         block = services.block_save(block=block, version=version, data=data, user=request.user)
     except BlockConflict as conflict:
-        context = {"block": conflict.current, "mine_version": version, "error": str(conflict), "conflict": True}
+        context = {
+            "block": conflict.current,
+            "mine_version": version,
+            "error": str(conflict),
+            "conflict": True,
+        }
         return render(request, "reports/_save_state.html", context, status=409)
     except DomainError as error:
-        return render(request, "reports/_save_state.html", {"block": block, "error": str(error)}, status=_domain_error_status(error))
+        return render(
+            request,
+            "reports/_save_state.html",
+            {"block": block, "error": str(error)},
+            status=_domain_error_status(error),
+        )
     preview = selectors.block_preview(block, selectors.metric_values_for_report(block.report))
     context = {"block": block, "saved": True, "segments": preview, "oob": True}
     response = render(request, "reports/_block_saved.html", context)
@@ -223,7 +239,9 @@ def export_retry(request: HttpRequest, pk: int) -> HttpResponse:
 def export_download(request: HttpRequest, pk: int) -> HttpResponse:
     export = selectors.export_get_for_user(user=request.user, pk=pk)
     if export.status != Export.Status.DONE:
-        return render(request, "reports/_export_status.html", {"export": export, "report": export.report}, status=409)
+        return render(
+            request, "reports/_export_status.html", {"export": export, "report": export.report}, status=409
+        )
     content = Export.objects.values_list("content", flat=True).get(pk=export.pk)
     return FileResponse(
         io.BytesIO(bytes(content)),

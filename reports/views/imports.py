@@ -59,7 +59,9 @@ class ImportForm(forms.Form):
         required=False,
         strip=False,
         max_length=MAX_TEXT_CHARS,
-        widget=forms.Textarea(attrs={"rows": 12, "placeholder": "从 Word 中复制全文粘贴到这里，或在下面选择文件"}),
+        widget=forms.Textarea(
+            attrs={"rows": 12, "placeholder": "从 Word 中复制全文粘贴到这里，或在下面选择文件"}
+        ),
         error_messages={"max_length": f"粘贴的内容过长，最多{MAX_TEXT_CHARS}字。"},
     )
     kind = forms.ChoiceField(label="报告类型", required=False)
@@ -67,7 +69,10 @@ class ImportForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [("", "按内容自动判断"), *((k.code, k.name) for k in selectors_import.import_kinds())]
+        self.fields["kind"].choices = [
+            ("", "按内容自动判断"),
+            *((k.code, k.name) for k in selectors_import.import_kinds()),
+        ]
 
 
 def _page_context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
@@ -82,7 +87,9 @@ def _page_context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
     }
 
 
-def _preview_context(request: HttpRequest, parsed: ParsedReport, revision: int, **extra: Any) -> dict[str, Any]:
+def _preview_context(
+    request: HttpRequest, parsed: ParsedReport, revision: int, **extra: Any
+) -> dict[str, Any]:
     numbers = parsed.numbers()
     rows = [
         {"index": i, "item": item, "kind": item_kind(item), "number": numbers.get(i, ""), "level": item.level}
@@ -159,12 +166,19 @@ def report_import_preview(request: HttpRequest) -> HttpResponse:
         length = 0
     if length > MAX_REQUEST_BYTES:  # refused before a byte of the body is read
         return _refuse(
-            request, f"上传内容过大（{length / MB:.1f} MB）。Word 文件最大 {size_limit('a.docx') // MB} MB，文本文件最大 {size_limit('a.txt') // MB} MB。"
+            request,
+            f"上传内容过大（{length / MB:.1f} MB）。Word 文件最大 {size_limit('a.docx') // MB} MB，文本文件最大 {size_limit('a.txt') // MB} MB。",
         )
     try:
         request.POST  # noqa: B018 — parse the body here, where its errors get a Chinese answer
         request.FILES  # noqa: B018
-    except (RequestDataTooBig, TooManyFilesSent, TooManyFieldsSent, MultiPartParserError, SuspiciousOperation):
+    except (
+        RequestDataTooBig,
+        TooManyFilesSent,
+        TooManyFieldsSent,
+        MultiPartParserError,
+        SuspiciousOperation,
+    ):
         return _refuse(request, "提交的内容过大或文件过多，请一次只上传一个文件，或分开粘贴。")
     return _preview(request)
 
@@ -189,7 +203,11 @@ def _preview(request: HttpRequest) -> HttpResponse:
             upload = uploads[0]
             limit = size_limit(upload.name or "")
             if upload.size > limit:  # checked before reading it
-                return _refuse(request, f"文件过大（{upload.size / MB:.1f} MB），此类文件最大 {limit // MB} MB。", form=form)
+                return _refuse(
+                    request,
+                    f"文件过大（{upload.size / MB:.1f} MB），此类文件最大 {limit // MB} MB。",
+                    form=form,
+                )
             parsed = parse_upload(upload.read(limit + 1), upload.name or "", kind)
         else:
             if not text.strip():
@@ -211,7 +229,11 @@ def _edit(request: HttpRequest) -> HttpResponse:
         return _refuse(request, "没有正在预览的内容，请重新粘贴或上传。")
     parsed, revision = pending
     if str(revision) != request.POST.get("revision", ""):
-        return _refuse(request, "预览已在其他窗口中更新，请以当前内容为准再修改。", **_preview_context(request, parsed, revision))
+        return _refuse(
+            request,
+            "预览已在其他窗口中更新，请以当前内容为准再修改。",
+            **_preview_context(request, parsed, revision),
+        )
     _apply_fields(parsed, request.POST)
     op = request.POST.get("op", "")
     try:
@@ -252,10 +274,17 @@ def _apply_fields(parsed: ParsedReport, data) -> None:
 
 class CreateForm(forms.Form):
     revision = forms.IntegerField()
-    kind = forms.ChoiceField(label="报告类型", error_messages={"required": "请选择报告类型。", "invalid_choice": "请选择报告类型。"})
+    kind = forms.ChoiceField(
+        label="报告类型",
+        error_messages={"required": "请选择报告类型。", "invalid_choice": "请选择报告类型。"},
+    )
     year = year_field()
-    title = forms.CharField(label="标题", required=False, max_length=200, error_messages={"max_length": "标题最多200字。"})
-    subject = forms.CharField(label="主体", required=False, max_length=100, error_messages={"max_length": "主体最多100字。"})
+    title = forms.CharField(
+        label="标题", required=False, max_length=200, error_messages={"max_length": "标题最多200字。"}
+    )
+    subject = forms.CharField(
+        label="主体", required=False, max_length=100, error_messages={"max_length": "主体最多100字。"}
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -275,7 +304,11 @@ def report_import_create(request: HttpRequest) -> HttpResponse:
         message = " ".join(str(e) for errors in form.errors.values() for e in errors)
         return _refuse(request, message, **_preview_context(request, parsed, revision))
     if form.cleaned_data["revision"] != revision:
-        return _refuse(request, "预览已在其他窗口中更新，请确认当前内容后再创建。", **_preview_context(request, parsed, revision))
+        return _refuse(
+            request,
+            "预览已在其他窗口中更新，请确认当前内容后再创建。",
+            **_preview_context(request, parsed, revision),
+        )
     data = form.cleaned_data
     kind = selectors_import.import_kinds().get(code=data["kind"])
     chosen = {fid: (request.POST.get(f"name-{fid}") or "").strip() for fid in request.POST.getlist("metric")}
@@ -309,6 +342,10 @@ def report_carry_forward(request: HttpRequest, pk: int) -> HttpResponse:
         status = 403 if isinstance(error, Forbidden) else 422
         context = _page_context(request, carry_error=str(error))
         return render(request, PAGE, context, status=status)
-    messages.success(request, f"已以“{report.title}”为基础新建{result.report.year}年报告。" + (result.message and result.message + "。"))
+    messages.success(
+        request,
+        f"已以“{report.title}”为基础新建{result.report.year}年报告。"
+        + (result.message and result.message + "。"),
+    )
     url = reverse("report_edit", args=[result.report.pk])
     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)

@@ -59,7 +59,9 @@ def metric_create(request: HttpRequest) -> HttpResponse:
     form = MetricForm(request.POST)
     if form.is_valid():
         try:
-            services.metric_save(bureau=bureau, year=year, period=period, data=form.cleaned_data, user=request.user)
+            services.metric_save(
+                bureau=bureau, year=year, period=period, data=form.cleaned_data, user=request.user
+            )
         except DomainError as error:
             form.add_error("name", str(error))
     if form.errors:
@@ -76,8 +78,12 @@ def metric_update(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             metric = services.metric_save(
-                bureau=metric.bureau, year=metric.year, period=metric.period, data=form.cleaned_data,
-                user=request.user, metric=metric,
+                bureau=metric.bureau,
+                year=metric.year,
+                period=metric.period,
+                data=form.cleaned_data,
+                user=request.user,
+                metric=metric,
             )
             saved = True
         except DomainError as error:
@@ -98,7 +104,11 @@ def metric_delete(request: HttpRequest, pk: int) -> HttpResponse:
     # Titles only of reports this user may open; the others are counted, not named.
     usage = selectors.metric_usage(metric, selectors.reports_for_user(user=request.user))
     hidden = len(selectors.metric_usage(metric)) - len(usage)
-    return render(request, "reports/metric_list.html#metric-delete", {"metric": metric, "usage": usage, "hidden": hidden})
+    return render(
+        request,
+        "reports/metric_list.html#metric-delete",
+        {"metric": metric, "usage": usage, "hidden": hidden},
+    )
 
 
 @require_POST
@@ -107,7 +117,12 @@ def metric_import(request: HttpRequest) -> HttpResponse:
     bureau, year, period = _metric_scope(request)
     form = MetricImportForm(request.POST, request.FILES)
     if not form.is_valid():
-        return render(request, "reports/metric_list.html#import-preview", {"error": " ".join(form.errors.get("file", ["上传失败。"]))}, status=422)
+        return render(
+            request,
+            "reports/metric_list.html#import-preview",
+            {"error": " ".join(form.errors.get("file", ["上传失败。"]))},
+            status=422,
+        )
     upload = form.cleaned_data["file"]
     try:
         result = parse_metrics_file(upload.read(), upload.name)
@@ -118,7 +133,9 @@ def metric_import(request: HttpRequest) -> HttpResponse:
     request.session["metric_import"] = {
         "year": year,
         "period": period,
-        "rows": [selectors.import_row_dict(row) for row in [*plan.added, *(row for row, _diff in plan.changed)]],
+        "rows": [
+            selectors.import_row_dict(row) for row in [*plan.added, *(row for row, _diff in plan.changed)]
+        ],
     }
     context = {"plan": plan, "year": year, "period": period, "warnings": result.warnings}
     return render(request, "reports/metric_list.html#import-preview", context)
@@ -130,10 +147,17 @@ def metric_import_confirm(request: HttpRequest) -> HttpResponse:
     bureau, _year, _period = _metric_scope(request)
     pending = request.session.pop("metric_import", None)
     if not pending:
-        return render(request, "reports/metric_list.html#import-preview", {"error": "没有待导入的数据，请重新上传文件。"}, status=422)
+        return render(
+            request,
+            "reports/metric_list.html#import-preview",
+            {"error": "没有待导入的数据，请重新上传文件。"},
+            status=422,
+        )
     year, period = pending["year"], pending["period"]
     rows = [selectors.import_row_from_dict(row) for row in pending["rows"]]
-    added, changed = services.metrics_import_apply(bureau=bureau, year=year, period=period, rows=rows, user=request.user)
+    added, changed = services.metrics_import_apply(
+        bureau=bureau, year=year, period=period, rows=rows, user=request.user
+    )
     return _metric_table(request, bureau, year, period, message=f"导入完成：新增{added}项，更新{changed}项。")
 
 
@@ -145,4 +169,6 @@ def metric_picker(request: HttpRequest, pk: int) -> HttpResponse:
     query = clean_text(request.GET.get("q", ""), multiline=False)
     if query:
         metrics = metrics.filter(name__contains=query)
-    return render(request, "reports/_metric_picker.html", {"report": report, "metrics": metrics[:50], "q": query})
+    return render(
+        request, "reports/_metric_picker.html", {"report": report, "metrics": metrics[:50], "q": query}
+    )

@@ -60,7 +60,9 @@ def report_transition(request: HttpRequest, pk: int, action: str) -> HttpRespons
 def report_approve(request: HttpRequest, pk: int) -> HttpResponse:
     report = selectors.report_get_for_user(user=request.user, pk=pk)
     try:
-        services.report_approve(report=report, user=request.user, revision_id=parse_int(request.POST.get("revision", "")))
+        services.report_approve(
+            report=report, user=request.user, revision_id=parse_int(request.POST.get("revision", ""))
+        )
     except DomainError as error:
         return _error(request, error, report)
     return _back(request, reverse("report_review", args=[report.pk]))
@@ -72,7 +74,9 @@ def report_return(request: HttpRequest, pk: int) -> HttpResponse:
     report = selectors.report_get_for_user(user=request.user, pk=pk)
     try:
         services.report_return(
-            report=report, user=request.user, reason=request.POST.get("reason", ""),
+            report=report,
+            user=request.user,
+            reason=request.POST.get("reason", ""),
             revision_id=parse_int(request.POST.get("revision", "")),
         )
     except DomainError as error:
@@ -128,7 +132,9 @@ def comment_add(request: HttpRequest, pk: int) -> HttpResponse:
     if request.POST.get("parent"):
         parent = selectors.comment_get_for_user(user=request.user, pk=parse_int(request.POST["parent"]))
     try:
-        services.comment_add(report=report, user=request.user, text=request.POST.get("text", ""), block=block, parent=parent)
+        services.comment_add(
+            report=report, user=request.user, text=request.POST.get("text", ""), block=block, parent=parent
+        )
     except DomainError as error:
         return _error(request, error, report)
     comments = selectors.report_comments(report)
@@ -139,7 +145,9 @@ def comment_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def comment_resolve(request: HttpRequest, pk: int) -> HttpResponse:
     comment = selectors.comment_get_for_user(user=request.user, pk=pk)
-    services.comment_resolve(comment=comment, user=request.user, resolved=request.POST.get("resolved", "1") == "1")
+    services.comment_resolve(
+        comment=comment, user=request.user, resolved=request.POST.get("resolved", "1") == "1"
+    )
     comments = selectors.report_comments(comment.report)
     return render(request, "reports/_comments.html", {"report": comment.report, "comments": comments})
 
@@ -191,9 +199,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied("只有审核领导和管理员可以查看总览。")
     status = request.GET.get("status", "")
     department = parse_int(request.GET.get("department", "")) if request.GET.get("department") else None
-    rows = selectors.dashboard_rows(user=request.user, status=status if status in Report.Status.values else "", department_id=department)
+    rows = selectors.dashboard_rows(
+        user=request.user, status=status if status in Report.Status.values else "", department_id=department
+    )
     context = {
-        "rows": rows, "status": status, "department": department, "statuses": Report.Status.choices,
+        "rows": rows,
+        "status": status,
+        "department": department,
+        "statuses": Report.Status.choices,
         "departments": membership.bureau.departments.all(),
     }
     template = "reports/dashboard.html#dashboard-table" if request.htmx else "reports/dashboard.html"
@@ -208,9 +221,13 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied("只有审核领导和管理员可以查看操作记录。")
     action = request.GET.get("action", "")
     entries = selectors.audit_entries(
-        user=request.user, action=action, report_id=parse_int(request.GET.get("report", "")) if request.GET.get("report") else None
+        user=request.user,
+        action=action,
+        report_id=parse_int(request.GET.get("report", "")) if request.GET.get("report") else None,
     )[:300]
-    actions = AuditLog.objects.filter(bureau_id=membership.bureau_id).values_list("action", flat=True).distinct()
+    actions = (
+        AuditLog.objects.filter(bureau_id=membership.bureau_id).values_list("action", flat=True).distinct()
+    )
     context = {"entries": entries, "action": action, "actions": sorted(set(actions))}
     template = "reports/audit_log.html#audit-table" if request.htmx else "reports/audit_log.html"
     return render(request, template, context)
@@ -224,4 +241,3 @@ def notifications(request: HttpRequest) -> HttpResponse:
         return HttpResponseNotAllowed(["GET", "POST"])
     items = selectors.notifications_for(user=request.user)
     return render(request, "reports/notifications.html", {"items": items})
-

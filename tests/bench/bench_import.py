@@ -44,7 +44,9 @@ def main() -> None:
     parsed = parse_text(text)
     parse_text(text), parse_docx(data)  # warm up (kinds loaded, regexes compiled)
 
-    print(f"seed: {path.name} ({len(text)} characters, {len(parsed.items)} items), .docx {len(data)} bytes, N = {args.n}")
+    print(
+        f"seed: {path.name} ({len(text)} characters, {len(parsed.items)} items), .docx {len(data)} bytes, N = {args.n}"
+    )
     print(f"parse_text    median: {median_ms(lambda: parse_text(text), args.n):7.2f} ms")
     print(f"parse_docx    median: {median_ms(lambda: parse_docx(data), args.n):7.2f} ms")
     print(f"find_figures  median: {median_ms(lambda: find_figures(parsed), args.n):7.2f} ms")

@@ -33,13 +33,17 @@ PROMPT_CHARS = 60
 @dataclass
 class CarryResult:
     content: dict[str, Any]
-    metrics: dict[str, tuple[str, Decimal | None, int]] = field(default_factory=dict)  # name -> (unit, last value, decimals)
+    metrics: dict[str, tuple[str, Decimal | None, int]] = field(
+        default_factory=dict
+    )  # name -> (unit, last value, decimals)
     prompts: list[str] = field(default_factory=list)
 
 
 def shift_years(text: str, year: int) -> str:
     """Move the report's year and the year after it on by one (other years stay)."""
-    return _YEAR.sub(lambda m: str(int(m.group()) + 1) if int(m.group()) in (year, year + 1) else m.group(), text)
+    return _YEAR.sub(
+        lambda m: str(int(m.group()) + 1) if int(m.group()) in (year, year + 1) else m.group(), text
+    )
 
 
 def _flatten(blocks: list[dict[str, Any]], level: int, out: list[tuple[dict[str, Any], int]]) -> None:
@@ -52,9 +56,17 @@ def _flatten(blocks: list[dict[str, Any]], level: int, out: list[tuple[dict[str,
 def _item(block: dict[str, Any], level: int) -> Item:
     kind = block.get("type")
     if kind == HEADING:
-        return Item(HEADING, level=min(level, 3), title=block.get("title", ""), text=block.get("text", ""), run_in=bool(block.get("run_in")))
+        return Item(
+            HEADING,
+            level=min(level, 3),
+            title=block.get("title", ""),
+            text=block.get("text", ""),
+            run_in=bool(block.get("run_in")),
+        )
     if kind == POINT:
-        return Item(POINT, lead=block.get("lead", ""), text=block.get("text", ""), inline=bool(block.get("inline")))
+        return Item(
+            POINT, lead=block.get("lead", ""), text=block.get("text", ""), inline=bool(block.get("inline"))
+        )
     return Item(PARAGRAPH, text=block.get("text", ""), inline=bool(block.get("inline")))
 
 
@@ -94,19 +106,31 @@ def carry_forward(content: dict[str, Any], *, year: int) -> CarryResult:
     for figure in find_figures(parsed):
         if figure.role == "base":
             if figure.confident:
-                edits.setdefault(figure.field, []).append((figure.start, figure.end, "{{" + figure.name + "}}"))
+                edits.setdefault(figure.field, []).append(
+                    (figure.start, figure.end, "{{" + figure.name + "}}")
+                )
                 result.metrics.setdefault(figure.name, (figure.unit, figure.value, figure.decimals))
             else:
-                edits.setdefault(figure.field, []).append((figure.start, figure.end, mask_digits(figure.number)))
+                edits.setdefault(figure.field, []).append(
+                    (figure.start, figure.end, mask_digits(figure.number))
+                )
             for companion in figure.companions:
                 if not figure.confident:
-                    edits.setdefault(companion.field, []).append((companion.start, companion.end, mask_digits(companion.number)))
+                    edits.setdefault(companion.field, []).append(
+                        (companion.start, companion.end, mask_digits(companion.number))
+                    )
                 elif companion.role == "yoy" and companion.repl_start != companion.start:
-                    edits.setdefault(companion.field, []).append((companion.repl_start, companion.repl_end, "{{" + figure.name + ".增减}}"))
+                    edits.setdefault(companion.field, []).append(
+                        (companion.repl_start, companion.repl_end, "{{" + figure.name + ".增减}}")
+                    )
                 elif companion.role == "budget":
-                    edits.setdefault(companion.field, []).append((companion.start, companion.end, "{{" + figure.name + ".完成预算}}"))
+                    edits.setdefault(companion.field, []).append(
+                        (companion.start, companion.end, "{{" + figure.name + ".完成预算}}")
+                    )
                 else:
-                    edits.setdefault(companion.field, []).append((companion.start, companion.end, mask_digits(companion.number)))
+                    edits.setdefault(companion.field, []).append(
+                        (companion.start, companion.end, mask_digits(companion.number))
+                    )
         elif figure.role == "other":
             edits.setdefault(figure.field, []).append((figure.start, figure.end, mask_digits(figure.number)))
 

@@ -33,7 +33,18 @@ _INVALID = "文件不是有效的 Word（.docx）文件"
 _DTD = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 _HEADING_STYLE = re.compile(r"^(?:heading|标题)\s*([1-9])$")
 _FALSE = ("0", "false", "off", "none")
-_RUN_CONTAINERS = ("hyperlink", "ins", "moveTo", "smartTag", "customXml", "sdt", "sdtContent", "fldSimple", "bdo", "dir")
+_RUN_CONTAINERS = (
+    "hyperlink",
+    "ins",
+    "moveTo",
+    "smartTag",
+    "customXml",
+    "sdt",
+    "sdtContent",
+    "fldSimple",
+    "bdo",
+    "dir",
+)
 _BLOCK_CONTAINERS = ("sdt", "sdtContent", "customXml", "ins", "moveTo")
 
 
@@ -94,7 +105,11 @@ def _rel_targets(archive: Any, part: str) -> dict[str, str]:
         target = rel.get("Target") or ""
         if rel.get("TargetMode") == "External" or not target:
             continue
-        path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
+        path = (
+            target.lstrip("/")
+            if target.startswith("/")
+            else posixpath.normpath(posixpath.join(folder, target))
+        )
         targets.setdefault(kind, path)
     return targets
 
@@ -205,8 +220,21 @@ _FULL_DIGITS = str.maketrans("0123456789", "０１２３４５６７８９")
 
 def _roman(n: int) -> str:
     out = []
-    for value, letters in ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
-                           (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+    for value, letters in (
+        (1000, "M"),
+        (900, "CM"),
+        (500, "D"),
+        (400, "CD"),
+        (100, "C"),
+        (90, "XC"),
+        (50, "L"),
+        (40, "XL"),
+        (10, "X"),
+        (9, "IX"),
+        (5, "V"),
+        (4, "IV"),
+        (1, "I"),
+    ):
         while n >= value:
             out.append(letters)
             n -= value
@@ -215,8 +243,18 @@ def _roman(n: int) -> str:
 
 def format_counter(n: int, fmt: str) -> str:
     """One level's counter in Word's number format (the common Chinese and Western ones)."""
-    if fmt in ("chineseCounting", "chineseCountingThousand", "japaneseCounting", "taiwaneseCounting",
-               "koreanCounting", "ideographLegalTraditional") and 1 <= n <= 9999:
+    if (
+        fmt
+        in (
+            "chineseCounting",
+            "chineseCountingThousand",
+            "japaneseCounting",
+            "taiwaneseCounting",
+            "koreanCounting",
+            "ideographLegalTraditional",
+        )
+        and 1 <= n <= 9999
+    ):
         return cn_int(n)
     if fmt == "chineseLegalSimplified" and 1 <= n <= 9999:
         return cn_int(n).translate(_UPPER_CN)
@@ -399,7 +437,9 @@ class _Reader:
             raise ImportRefused(f"Word 文件段落过多（超过 {MAX_PARAGRAPHS} 段），请分开导入")
         ns = self.ns
         ppr = p.find(self.q("pPr"))
-        sid = (_val(ppr.find(self.q("pStyle")), ns) if ppr is not None else None) or self.styles.default_paragraph
+        sid = (
+            _val(ppr.find(self.q("pStyle")), ns) if ppr is not None else None
+        ) or self.styles.default_paragraph
         level = self.styles.level(sid)
         outline = _val(ppr.find(self.q("outlineLvl")), ns) if ppr is not None else None
         if outline is not None and outline.isdigit():
@@ -445,7 +485,9 @@ def read_docx(data: bytes) -> list[Paragraph]:
                 raise ImportRefused(f"{_INVALID}：缺少正文部分（word/document.xml）")
             parts = _rel_targets(archive, main)
             styles_xml = read_member(archive, parts["styles"], MAX_PART_BYTES) if "styles" in parts else None
-            numbering_xml = read_member(archive, parts["numbering"], MAX_PART_BYTES) if "numbering" in parts else None
+            numbering_xml = (
+                read_member(archive, parts["numbering"], MAX_PART_BYTES) if "numbering" in parts else None
+            )
     except UnsafeZip as exc:
         raise ImportRefused(zip_message(exc)) from exc
     root = parse_xml(document)

@@ -54,7 +54,15 @@ def _as(kind: str, text: str, base: Item) -> Item:
     """`text` (no number) as an item of `kind`, keeping base's marker, line and inline flag."""
     if kind.startswith("h"):
         title, rest, stop = split_heading(text)
-        return Item(HEADING, level=int(kind[1]), title=title, text=rest, run_in=bool(stop), marker=base.marker, line=base.line)
+        return Item(
+            HEADING,
+            level=int(kind[1]),
+            title=title,
+            text=rest,
+            run_in=bool(stop),
+            marker=base.marker,
+            line=base.line,
+        )
     if kind == POINT:
         lead, rest, _stop = split_lead(text)
         return Item(POINT, lead=lead, text=rest, inline=base.inline, marker=base.marker, line=base.line)
@@ -73,7 +81,9 @@ def retype_item(parsed: ParsedReport, index: int, kind: str) -> ParsedReport:
     elif item.type == HEADING and kind == POINT:
         copy.items[index] = Item(POINT, lead=item.title, text=item.text, marker=item.marker, line=item.line)
     elif kind == PARAGRAPH:
-        copy.items[index] = Item(PARAGRAPH, text=item.marker + _whole(item), inline=item.inline, line=item.line)
+        copy.items[index] = Item(
+            PARAGRAPH, text=item.marker + _whole(item), inline=item.inline, line=item.line
+        )
     else:
         copy.items[index] = _as(kind, _whole(item), item)
     copy.warnings = [*parsed.warnings, *normalise_levels(copy.items)]

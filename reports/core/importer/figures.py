@@ -80,7 +80,9 @@ _TRAILING = sorted(
     key=len,
     reverse=True,
 )
-_PERIOD = re.compile(r"(?:元|[0-9０-９*＊]+)(?:月)?(?:[至到\-—~～](?:[0-9０-９*＊]+))?(?:年度?|月份?|月底|月末|日)")
+_PERIOD = re.compile(
+    r"(?:元|[0-9０-９*＊]+)(?:月)?(?:[至到\-—~～](?:[0-9０-９*＊]+))?(?:年度?|月份?|月底|月末|日)"
+)
 _NAME_OK = re.compile(r"^[^\W\d]\w*$")
 MAX_NAME = 30
 MAX_CLAUSE = 60  # characters before a figure that its name and role are read from
@@ -254,7 +256,11 @@ def find_figures(parsed: ParsedReport) -> list[Figure]:
                 continue
             if start and text[start - 1] == "第":
                 continue
-            if start >= 2 and text[start - 1] in "—–-~～至到" and text[start - 2].translate(_ASCII)[-1:] in "0123456789*":
+            if (
+                start >= 2
+                and text[start - 1] in "—–-~～至到"
+                and text[start - 2].translate(_ASCII)[-1:] in "0123456789*"
+            ):
                 continue
             while k < len(inside) and inside[k][1] <= start:
                 k += 1
@@ -307,7 +313,12 @@ def find_figures(parsed: ParsedReport) -> list[Figure]:
                 figure.base, figure.name = last_base.id, last_base.name
                 verb = _VERB_END.search(clause)
                 figure.verb = verb.group("verb") if verb else ""
-                exact = verb and not verb.group().endswith("了") and m.group("unit") == "%" and not figure.qualifier
+                exact = (
+                    verb
+                    and not verb.group().endswith("了")
+                    and m.group("unit") == "%"
+                    and not figure.qualifier
+                )
                 if role == "yoy" and exact:
                     figure.repl_start = clause_start + verb.start()
                     figure.repl_end = m.end()
@@ -386,7 +397,9 @@ def _quantize(value: Decimal) -> Decimal:
 def check_metric_name(name: str) -> str:
     name = (name or "").strip()
     if not _NAME_OK.match(name) or len(name) > 100:
-        raise ImportRefused(f"指标名称“{name[:30]}”无效：只能由汉字、字母、数字和下划线组成，且不能以数字开头")
+        raise ImportRefused(
+            f"指标名称“{name[:30]}”无效：只能由汉字、字母、数字和下划线组成，且不能以数字开头"
+        )
     return name
 
 
@@ -414,7 +427,9 @@ def plan_figures(figures: list[Figure], chosen: Mapping[str, str]) -> FigurePlan
             metrics[name] = MetricDraft(name, figure.value, figure.unit, figure.decimals)
         else:
             if draft.unit != figure.unit:
-                raise ImportRefused(f"指标“{name}”的两处数字单位不同（{draft.unit}、{figure.unit}），请修改其中一个名称")
+                raise ImportRefused(
+                    f"指标“{name}”的两处数字单位不同（{draft.unit}、{figure.unit}），请修改其中一个名称"
+                )
             if draft.value is not None and figure.value is not None and draft.value != figure.value:
                 raise ImportRefused(
                     f"指标“{name}”对应两个不同的数值（{_plain(draft.value)}{draft.unit}、{figure.label}），请修改其中一个名称"

@@ -58,7 +58,9 @@ _SUBJECT_PAREN = re.compile(r"(?P<o>[（(])(?P<s>[^（）()]{1,40})(?P<c>[）)])
 _LEAD_REFUSED = re.compile(
     r"^(根据|按照|依据|依照|针对|对于|由于|随着|截至|截止|今年|全年|去年|目前|其中|我局|我县|我市|我区|我们|我|通过|经过|自|从)"
 )
-_FIGURE_LIKE = re.compile(r"[0-9０-９*＊]+(?:[.．][0-9０-９*＊]+)?\s*(?:余|多)?\s*(?:%|％|亿|万|元|个|项|人|户|次|家)")
+_FIGURE_LIKE = re.compile(
+    r"[0-9０-９*＊]+(?:[.．][0-9０-９*＊]+)?\s*(?:余|多)?\s*(?:%|％|亿|万|元|个|项|人|户|次|家)"
+)
 _COLON = re.compile(r"[：:]")
 _CLOSING_START = re.compile(r"^(以上|特此|总之|总而言之|综上所述|综上|谢谢)")
 _CLOSING_ANY = re.compile(r"请予?(审议|评议|批评指正)|敬请|特此报告|不妥之处|以上报告|以上述职|以上汇报")
@@ -223,7 +225,9 @@ class _Parser:
             text = lines[end - 1].text
             plain = len(text) <= 30 and not any(p in text for p in "。，；！？,;!?、")
             relaxed = bool(date) or lines[end - 1].align == "right"
-            if plain and (_UNIT_END.search(text) or _SIGNER.match(text) or (relaxed and not text.endswith("："))):
+            if plain and (
+                _UNIT_END.search(text) or _SIGNER.match(text) or (relaxed and not text.endswith("："))
+            ):
                 signature = text
                 end -= 1
         return end, signature, date
@@ -269,9 +273,13 @@ class _Parser:
         lead, text, stop = split_lead(segment.text)
         if stop:
             self.removed.append(stop)
-        return Item(POINT, lead=lead, text=text, inline=inline, marker=segment.marker.text.strip(), line=line.index)
+        return Item(
+            POINT, lead=lead, text=text, inline=inline, marker=segment.marker.text.strip(), line=line.index
+        )
 
-    def add_segments(self, items: list[Item], segments: list[_Segment], line: Line, first_inline: bool) -> None:
+    def add_segments(
+        self, items: list[Item], segments: list[_Segment], line: Line, first_inline: bool
+    ) -> None:
         for k, segment in enumerate(segments):
             inline = first_inline or k > 0
             if segment.marker is None:
@@ -305,7 +313,9 @@ class _Parser:
                 if not line.auto:
                     self.removed.append(marker.text)
                 if marker.flagged:
-                    self.warn(f"第{line.index}段：标题序号“{marker.text.strip()}”应为“{marker.text.strip()[:-1]}、”，已按一级标题识别，请校对")
+                    self.warn(
+                        f"第{line.index}段：标题序号“{marker.text.strip()}”应为“{marker.text.strip()[:-1]}、”，已按一级标题识别，请校对"
+                    )
                 if marker.rank != depth:
                     pattern = numbering.get(str(depth), DEFAULT_NUMBERING["3"])
                     shown = re.sub(r"[0-9０-９]+|[一二三四五六七八九十]+", "…", marker.text.strip())
@@ -404,11 +414,15 @@ class _Parser:
             self.warn("无法判断报告类型，请选择报告类型")
         if report.year is None:
             self.warn("未识别到年度，请填写年度")
-        pattern = ((kind_definition(report.kind) or {}).get("numbering") or DEFAULT_NUMBERING).get("point", "{cn}是")
+        pattern = ((kind_definition(report.kind) or {}).get("numbering") or DEFAULT_NUMBERING).get(
+            "point", "{cn}是"
+        )
         wanted = format_number(pattern, 1)
         used = {item.marker[-1] for item in report.items if item.type == POINT and item.marker}
         others = sorted(m for m in used if m in "是要" and m != wanted[-1])
-        if others or any(item.type == POINT and item.marker[:1] in ("第", "首", "其", "再", "最") for item in report.items):
+        if others or any(
+            item.type == POINT and item.marker[:1] in ("第", "首", "其", "再", "最") for item in report.items
+        ):
             self.warn(f"要点序号将按本类型统一为“{wanted}、{format_number(pattern, 2)}……”的形式")
 
 
@@ -528,6 +542,8 @@ def parse_text(text: str, kind: str | None = None, *, strict: bool = False) -> P
     return parse_lines(lines_from_text(text or ""), kind, strict=strict)
 
 
-def parse_paragraphs(paragraphs: list[Paragraph], kind: str | None = None, *, strict: bool = False) -> ParsedReport:
+def parse_paragraphs(
+    paragraphs: list[Paragraph], kind: str | None = None, *, strict: bool = False
+) -> ParsedReport:
     """Parse the paragraphs read from a .docx (see docx.read_docx)."""
     return parse_lines(lines_from_paragraphs(paragraphs), kind, strict=strict)

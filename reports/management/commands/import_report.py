@@ -27,18 +27,24 @@ class Command(BaseCommand):
         parser.add_argument("file", help="要导入的 .docx 或 .txt 文件")
         parser.add_argument("--kind", choices=kind_codes(), help="报告类型（不填则按内容判断）")
         parser.add_argument("--dry-run", action="store_true", help="只解析，不新建报告")
-        parser.add_argument("--json", action="store_true", help="以 JSON 输出解析结果（stdout 只有一个 JSON 对象）")
+        parser.add_argument(
+            "--json", action="store_true", help="以 JSON 输出解析结果（stdout 只有一个 JSON 对象）"
+        )
         parser.add_argument("--user", help="新建报告的起草人用户名（不加 --dry-run 时必填）")
         parser.add_argument("--year", type=int, help="报告年度（不填则按内容判断）")
 
-    def handle(self, *args, file: str, kind: str | None, dry_run: bool, json: bool, user: str | None, **options) -> None:
+    def handle(
+        self, *args, file: str, kind: str | None, dry_run: bool, json: bool, user: str | None, **options
+    ) -> None:
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"文件不存在：{file}")
         limit = size_limit(path.name)
         size = path.stat().st_size
         if size > limit:  # checked before reading a byte
-            raise CommandError(f"文件过大（{size / 1024 / 1024:.1f} MB），此类文件上限为 {limit // 1024 // 1024} MB")
+            raise CommandError(
+                f"文件过大（{size / 1024 / 1024:.1f} MB），此类文件上限为 {limit // 1024 // 1024} MB"
+            )
         owner = None
         if not dry_run and not user:
             # Nobody to own a new report: parse and print only (so `--json` alone is always safe).

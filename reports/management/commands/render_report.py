@@ -20,7 +20,9 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=["docx", "pdf"], default="docx")
         parser.add_argument("--masked", action="store_true", help="输出脱敏稿（指标数字替换为 *）")
         parser.add_argument("--mask-years", action="store_true", help="脱敏稿中四位年份也替换为 ****")
-        parser.add_argument("--mask-all-numbers", action="store_true", help="脱敏稿中手工录入的数字也一律脱敏")
+        parser.add_argument(
+            "--mask-all-numbers", action="store_true", help="脱敏稿中手工录入的数字也一律脱敏"
+        )
 
     def handle(self, *args, ids: list[int], out: str, format: str, masked: bool, **options) -> None:
         out_dir = Path(out)

@@ -38,7 +38,9 @@ OUTSIDER = ("outsider", "周强", Membership.Role.DRAFTER, "办公室", "outside
 
 def demo_contents() -> list[dict]:
     return [
-        json.loads(p.read_text(encoding="utf-8")) for p in sorted(DEMO_DIR.glob("*.json")) if p.name != "metrics.json"
+        json.loads(p.read_text(encoding="utf-8"))
+        for p in sorted(DEMO_DIR.glob("*.json"))
+        if p.name != "metrics.json"
     ]
 
 
@@ -116,10 +118,14 @@ class Command(BaseCommand):
             kind = ReportKind.objects.get(code=content["kind"])
             if Report.objects.filter(bureau=bureau, kind=kind, title=content["title"]).exists():
                 continue
-            services.report_create_from_content(user=users["drafter"], bureau=bureau, kind=kind, content=content)
+            services.report_create_from_content(
+                user=users["drafter"], bureau=bureau, kind=kind, content=content
+            )
             created += 1
 
-        self.stdout.write(f"演示数据就绪：{BUREAU}，新建报告 {created} 份（已有的不重复创建），指标 {metric_count} 项。")
+        self.stdout.write(
+            f"演示数据就绪：{BUREAU}，新建报告 {created} 份（已有的不重复创建），指标 {metric_count} 项。"
+        )
         self.stdout.write("演示账号（用户名 / 密码 / 角色）：")
         for username, full_name, role, _dept, password in [*USERS, OUTSIDER]:
             self.stdout.write(f"  {username} / {password} / {Membership.Role(role).label}（{full_name}）")
