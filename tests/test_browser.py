@@ -299,3 +299,33 @@ def test_text_typed_before_the_browser_closed_is_restored_and_saved(page):
     restored = reopened.locator(f"#block-{block_id} .save-state")
     expect(restored).to_contain_text("已保存", timeout=15_000)
     assert Block.objects.get(pk=block_id).text.endswith("关闭前最后一句。")
+
+
+def test_a_stale_save_shows_both_texts_and_lets_the_user_choose(page):
+    """htmx swaps the 409 answer: the second writer sees the first writer's text and keeps theirs."""
+    from playwright.sync_api import expect
+
+    from reports.models import Block
+
+    login(page)
+    page.click("text=2025年度述职报告")
+    other = page.context.new_page()
+    other.goto(page.url)
+    block_id = page.locator("#document .block-point").first.get_attribute("data-block-id")
+
+    first = page.locator(f"#block-{block_id}")
+    first.locator(":scope > form textarea[name=text]").fill("甲写的版本。")
+    expect(first.locator(":scope > form .save-state")).to_contain_text("已保存")
+
+    second = other.locator(f"#block-{block_id}")
+    second.locator(":scope > form textarea[name=text]").fill("乙写的版本。")
+    conflict = second.locator(".conflict")
+    expect(conflict).to_contain_text("甲写的版本。")
+    expect(conflict).to_contain_text("已被他人修改")
+    expect(second.locator(":scope > form textarea[name=text]")).to_have_value("乙写的版本。")
+    assert Block.objects.get(pk=block_id).text == "甲写的版本。"
+
+    conflict.locator("button", has_text="保留我的版本").click()
+    expect(second.locator(":scope > form .save-state")).to_contain_text("已保存")
+    assert Block.objects.get(pk=block_id).text == "乙写的版本。"
+    other.close()

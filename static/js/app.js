@@ -70,7 +70,11 @@
 
   document.addEventListener("htmx:configRequest", function (e) {
     var form = e.detail.elt.closest && e.detail.elt.closest("form[data-key]");
-    if (form) e.detail.elt._sentValues = values(form);
+    if (!form) return;
+    e.detail.elt._sentValues = values(form);
+    // "保留我的版本": overwrite the version the user chose to overwrite, whatever a stale answer
+    // swapped into the form meanwhile.
+    if (form.dataset.forceVersion) e.detail.parameters.version = form.dataset.forceVersion;
   });
   document.addEventListener("htmx:afterRequest", function (e) {
     var elt = e.detail.elt;
@@ -78,6 +82,7 @@
     if (!form) return;
     var status = e.detail.xhr ? e.detail.xhr.status : 0;
     if (status === 200) {
+      delete form.dataset.forceVersion;
       clearBackup(form, elt._sentValues || {});
       if (JSON.stringify(values(form)) === JSON.stringify(elt._sentValues)) delete form.dataset.dirty;
     } else if (status !== 403 && status !== 409 && status !== 422) {
@@ -105,8 +110,10 @@
     var v = versionInput(form);
     v.value = info.dataset.theirVersion;
     if (btn.dataset.conflict === "mine") {
+      form.dataset.forceVersion = info.dataset.theirVersion;
       htmx.trigger(form, "retry");
     } else {
+      delete form.dataset.forceVersion;
       apply(form, { title: info.dataset.theirTitle, text: info.dataset.theirText });
       localStorage.removeItem(PREFIX + form.dataset.key);
       delete form.dataset.dirty;
