@@ -109,6 +109,8 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 WHITENOISE_USE_FINDERS = True
 
+CSRF_FAILURE_VIEW = "reports.views.common.csrf_failure"
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "report_list"
 LOGOUT_REDIRECT_URL = "login"

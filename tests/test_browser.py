@@ -329,3 +329,27 @@ def test_a_stale_save_shows_both_texts_and_lets_the_user_choose(page):
     expect(second.locator(":scope > form .save-state")).to_contain_text("已保存")
     assert Block.objects.get(pk=block_id).text == "乙写的版本。"
     other.close()
+
+
+def test_an_expired_session_keeps_the_text_and_saves_after_login_again(page, live_server):
+    from playwright.sync_api import expect
+
+    from reports.models import Block
+
+    login(page)
+    page.click("text=2025年度述职报告")
+    point = page.locator("#document .block-point").first
+    block_id = point.get_attribute("data-block-id")
+    cookies = page.context.cookies()
+    page.context.clear_cookies()  # the session expired (the CSRF cookie lives on)
+    page.context.add_cookies([c for c in cookies if c["name"] != "sessionid"])
+    text = point.locator(":scope > form textarea[name=text]")
+    text.press("Control+End")
+    text.press_sequentially("过期后写的。")
+    expect(point.locator(".save-state")).to_contain_text("登录已过期")
+    assert not Block.objects.get(pk=block_id).text.endswith("过期后写的。")
+    other = page.context.new_page()
+    login(other)  # signs in again in another tab
+    other.close()
+    expect(point.locator(".save-state")).to_contain_text("已保存", timeout=15_000)
+    assert Block.objects.get(pk=block_id).text.endswith("过期后写的。")

@@ -1,5 +1,30 @@
 """Small request helpers shared by the views."""
 
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpResponse
+
+
+def login_required(view):
+    """Like Django's, but an htmx request from a signed-out user gets 401 instead of a redirect.
+
+    htmx follows redirects, so an autosave after the session expired would swap the login page
+    into the editor and look saved; a 401 makes the page keep the text and say why.
+    """
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if request.user.is_authenticated:
+            return view(request, *args, **kwargs)
+        if getattr(request, "htmx", False):
+            return HttpResponse(
+                "登录已过期，请重新登录。", status=401, content_type="text/plain; charset=utf-8"
+            )
+        return redirect_to_login(request.get_full_path())
+
+    return wrapped
+
 
 def parse_int(value: str | None) -> int:
     """An id or number from a request parameter; -1 (matches nothing) when it is not an integer."""
@@ -7,3 +32,12 @@ def parse_int(value: str | None) -> int:
         return int(value or "")
     except (TypeError, ValueError):
         return -1
+
+
+def csrf_failure(request, reason: str = "") -> HttpResponse:
+    """CSRF_FAILURE_VIEW: a short Chinese answer that also reads well inside an htmx fragment."""
+    return HttpResponse(
+        "页面已过期，请刷新页面后重试（您输入的内容已暂存在浏览器中，刷新后会自动恢复）。",
+        status=403,
+        content_type="text/plain; charset=utf-8",
+    )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 
-from django.contrib.auth.decorators import login_required
 from django.http import (
     FileResponse,
     HttpRequest,
@@ -21,7 +20,7 @@ from ..core.document import layout_paragraphs
 from ..errors import BlockConflict, DomainError, Forbidden
 from ..forms import ReportCreateForm
 from ..models import Export
-from .common import parse_int
+from .common import login_required, parse_int
 
 
 def _editor_context(report, user) -> dict:

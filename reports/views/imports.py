@@ -15,7 +15,6 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation, TooManyFieldsSent, TooManyFilesSent
 from django.http import HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
@@ -43,6 +42,7 @@ from ..core.importer import (
 )
 from ..errors import DomainError, Forbidden
 from ..forms import year_field
+from .common import login_required
 
 SESSION_KEY = "report_import"
 PAGE = "reports/report_import.html"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import render
 from django.utils import timezone
@@ -15,7 +14,7 @@ from ..core.text import clean_text
 from ..errors import DomainError
 from ..forms import MetricForm, MetricImportForm
 from ..models import Metric
-from .common import parse_int
+from .common import login_required, parse_int
 
 # --- metrics library (指标库) ---------------------------------------------------------------------
 

@@ -3,7 +3,6 @@ audit log, notifications and presence."""
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
@@ -17,7 +16,7 @@ from ..core.document import layout_paragraphs
 from ..core.metrics import MetricValue, resolve_snapshot
 from ..errors import DomainError, Forbidden
 from ..models import AuditLog, Report
-from .common import parse_int
+from .common import login_required, parse_int
 
 TRANSITION_SERVICES = {
     "submit": services.report_submit,

@@ -69,6 +69,10 @@
   });
 
   document.addEventListener("htmx:configRequest", function (e) {
+    // The CSRF token is read from the cookie at send time: signing in again (in another tab)
+    // rotates it, and the token rendered into the page would then be refused.
+    var csrf = document.cookie.match(/(?:^|; )csrftoken=([^;]+)/);
+    if (csrf) e.detail.headers["X-CSRFToken"] = decodeURIComponent(csrf[1]);
     var form = e.detail.elt.closest && e.detail.elt.closest("form[data-key]");
     if (!form) return;
     e.detail.elt._sentValues = values(form);
@@ -88,13 +92,16 @@
     } else if (status !== 403 && status !== 409 && status !== 422) {
       // Network down, server error, dead worker…: keep the text, say so, try again.
       var form2 = document.querySelector("form[data-key='" + form.dataset.key + "']") || form;
-      setState(form2, "is-error", "保存失败（网络或服务器暂不可用），内容仍在本页并已暂存于浏览器，5秒后自动重试。");
+      setState(form2, "is-error", status === 401
+        ? "登录已过期，内容仍在本页并已暂存于浏览器。请在新标签页重新登录，本页会自动重试保存。"
+        : "保存失败（网络或服务器暂不可用），内容仍在本页并已暂存于浏览器，5秒后自动重试。");
       setTimeout(function () { if (document.body.contains(form2)) htmx.trigger(form2, "retry"); }, 5000);
     }
   });
   document.addEventListener("htmx:responseError", function (e) {
     if (e.detail.elt.matches && e.detail.elt.matches("form[data-key]")) return;  // handled above
-    toast("操作失败：" + (e.detail.xhr.status === 403 ? "没有权限" : "服务器错误，请稍后重试"));
+    var code = e.detail.xhr.status;
+    toast(code === 401 ? "登录已过期，请刷新页面重新登录。" : "操作失败：" + (code === 403 ? "没有权限" : "服务器错误，请稍后重试"));
   });
   document.addEventListener("htmx:sendError", function (e) {
     if (e.detail.elt.matches && e.detail.elt.matches("form[data-key]")) return;
