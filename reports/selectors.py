@@ -325,10 +325,16 @@ def import_row_from_dict(data: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def report_content_with_metrics(report: Report) -> dict[str, Any]:
-    """The live content plus the metric values it uses: what a revision or an export freezes."""
-    snapshot = report_snapshot(report)
-    snapshot["metrics"] = {name: m.to_dict() for name, m in metric_values_for_report(report).items()}
+def report_content_with_metrics(
+    report: Report, tree: list[Node] | None = None, metrics: dict[str, MetricValue] | None = None
+) -> dict[str, Any]:
+    """The live content plus the metric values it uses: what a revision or an export freezes.
+
+    Pass `tree` and `metrics` when the caller already loaded them (no second round of queries).
+    """
+    snapshot = report_snapshot(report, tree)
+    metrics = metric_values_for_report(report) if metrics is None else metrics
+    snapshot["metrics"] = {name: m.to_dict() for name, m in metrics.items()}
     return snapshot
 
 

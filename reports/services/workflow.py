@@ -82,11 +82,11 @@ def report_submit(*, report: Report, user) -> Revision:
     if not permissions.can_submit(membership_for(user), report):
         raise Forbidden("只有牵头科室的起草人可以提交审核。")
     _apply(report, "submit", return_reason="")
-    metrics = metric_values_for_report(report)
-    check = report_check(report, report_tree(report), metrics)
+    tree, metrics = report_tree(report), metric_values_for_report(report)
+    check = report_check(report, tree, metrics)
     if check.errors:
         raise InvalidInput("报告中有占位符错误，请先修改：" + "；".join(check.errors[:3]))
-    snapshot = report_content_with_metrics(report)
+    snapshot = report_content_with_metrics(report, tree, metrics)
     number = (report.revisions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
     revision = Revision.objects.create(report=report, number=number, snapshot=snapshot, created_by=user)
     audit(
