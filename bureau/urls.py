@@ -11,3 +11,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("reports.urls")),
 ]
+
+handler400 = "reports.views.common.bad_request"

@@ -132,7 +132,15 @@ class ReportKindAdmin(admin.ModelAdmin):
 class ReportAdmin(BureauScoped, admin.ModelAdmin):
     list_display = ["title", "bureau", "kind", "year", "status", "updated_at"]
     list_filter = ["bureau", "kind", "status", "year"]
-    readonly_fields = ["status", "approved_revision", "version", "created_by", "created_at", "updated_at"]
+    readonly_fields = [
+        "status",
+        "approved_revision",
+        "head_version",
+        "tail_version",
+        "created_by",
+        "created_at",
+        "updated_at",
+    ]
 
     def has_add_permission(self, request):
         return False  # reports are created and changed through the app, where the workflow applies

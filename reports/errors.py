@@ -17,6 +17,15 @@ class BlockConflict(DomainError):
         self.current = current
 
 
+class ReportFieldsConflict(DomainError):
+    """A save of the report's own fields carried a stale version; `current` is the report as stored."""
+
+    def __init__(self, current, part: str):
+        super().__init__("此处已被他人修改，您的内容尚未保存。请对比后选择保留哪一版。")
+        self.current = current
+        self.part = part
+
+
 class InvalidInput(DomainError):
     pass
 

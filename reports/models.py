@@ -120,7 +120,10 @@ class Report(models.Model):
         verbose_name="审定版本",
     )
     return_reason = models.TextField("退回理由", blank=True)
-    version = models.PositiveIntegerField(default=1)
+    # Optimistic versions of the report's own fields, one per editor form (title/subject/period/
+    # opening above the outline, closing/signature/date below it), so the two never conflict.
+    head_version = models.PositiveIntegerField("标题区版本", default=1)
+    tail_version = models.PositiveIntegerField("结尾区版本", default=1)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -55,6 +55,20 @@ def can_edit_section(
     return section_department_id is not None and section_department_id == membership.department_id
 
 
+def can_edit_part(
+    membership: Membership | None, report: Report, section_department_id: int | None, *, whole: bool
+) -> bool:
+    """The one rule for every edit of the outline, used by the services and by the editor's buttons.
+
+    `whole`: the change touches the report itself (its own fields, a top-level block's place — moving,
+    deleting or adding next to a section), which only the owner may do; otherwise it stays inside
+    one section, which that section's department may change too.
+    """
+    if whole:
+        return can_edit_report(membership, report)
+    return can_edit_section(membership, report, section_department_id)
+
+
 def can_submit(membership: Membership | None, report: Report) -> bool:
     return owns(membership, report)
 

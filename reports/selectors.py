@@ -83,7 +83,8 @@ class Node:
     number: str
     children: list[Node] = field(default_factory=list)
     preview: list[Segment] | None = None  # placeholders evaluated, when the block has any
-    editable: bool = False  # may the current user change this block (set by annotate_access)
+    editable: bool = False  # may the current user change this block's text (set by annotate_access)
+    movable: bool = False  # … move or delete it, or add next to it (top-level: the owner only)
     comments: list = field(default_factory=list)  # open comments on this block
 
     @property
@@ -258,8 +259,9 @@ def annotate_previews(tree: list[Node], metrics: dict[str, MetricValue]) -> None
 
 
 def annotate_access(tree: list[Node], membership, report: Report, comments: dict | None = None) -> None:
-    """Mark each node editable for this member (by its section's assignment) and attach its comments."""
-    from .permissions import can_edit_section
+    """Mark what this member may do with each node (by its section's assignment, through the same
+    rule the services apply) and attach its comments."""
+    from .permissions import can_edit_part
 
     comments = comments or {}
 
@@ -270,7 +272,10 @@ def annotate_access(tree: list[Node], membership, report: Report, comments: dict
                 if node.level == 1 and node.block.parent_id is None
                 else section_department_id
             )
-            node.editable = can_edit_section(membership, report, department_id)
+            node.editable = can_edit_part(membership, report, department_id, whole=False)
+            node.movable = can_edit_part(
+                membership, report, department_id, whole=node.block.parent_id is None
+            )
             node.comments = comments.get(node.block.pk, [])
             walk(node.children, department_id)
 

@@ -485,7 +485,11 @@ CASES = [
         "report",
         _reach(edit_whole),
         writes=True,
-        data=lambda w, s: {"opening": "矩阵改写的导语"},
+        data=lambda w, s: {
+            "part": "head",
+            "version": str(Report.objects.get(pk=w.states[s].report.pk).head_version),
+            "opening": "矩阵改写的导语",
+        },
     ),
     Case(
         "block_add",

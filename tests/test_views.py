@@ -107,7 +107,7 @@ def test_another_bureau_gets_404(client, objects, outsider, name):
     before = (
         Block.objects.count(),
         Export.objects.count(),
-        Report.objects.get(pk=objects["report"].pk).version,
+        Report.objects.get(pk=objects["report"].pk).head_version,
     )
     response = client.generic(method, url_for(name, objects), **HX)
     assert response.status_code == 404
@@ -115,7 +115,7 @@ def test_another_bureau_gets_404(client, objects, outsider, name):
     after = (
         Block.objects.count(),
         Export.objects.count(),
-        Report.objects.get(pk=objects["report"].pk).version,
+        Report.objects.get(pk=objects["report"].pk).head_version,
     )
     assert after == before
 
@@ -223,12 +223,47 @@ def test_a_refused_save_says_why_in_chinese(client, objects, drafter):
 def test_report_fields_save(client, objects, drafter):
     client.force_login(drafter)
     report = objects["report"]
-    response = client.post(reverse("report_fields_save", args=[report.pk]), {"opening": "导语\x00文字"}, **HX)
+    url = reverse("report_fields_save", args=[report.pk])
+    response = client.post(url, {"part": "head", "version": "1", "opening": "导语\x00文字"}, **HX)
     assert response.status_code == 200 and "已保存" in response.content.decode()
+    assert 'name="version" value="2"' in response.content.decode()
     report.refresh_from_db()
-    assert report.opening == "导语文字"
-    response = client.post(reverse("report_fields_save", args=[report.pk]), {"title": "  "}, **HX)
+    assert report.opening == "导语文字" and report.head_version == 2 and report.tail_version == 1
+    response = client.post(url, {"part": "head", "version": "2", "title": "  "}, **HX)
     assert response.status_code == 422 and "标题不能为空" in response.content.decode()
+    response = client.post(url, {"part": "tail", "version": "1", "closing": "结尾"}, **HX)
+    assert response.status_code == 200, "the other form has its own version"
+
+
+def test_report_fields_save_with_a_stale_version_is_a_conflict(client, objects, drafter):
+    client.force_login(drafter)
+    report = objects["report"]
+    url = reverse("report_fields_save", args=[report.pk])
+    assert (
+        client.post(url, {"part": "head", "version": "1", "opening": "第一人的导语"}, **HX).status_code == 200
+    )
+    response = client.post(url, {"part": "head", "version": "1", "opening": "第二人的导语"}, **HX)
+    body = response.content.decode()
+    assert response.status_code == 409
+    assert "保留我的版本" in body and "第一人的导语" in body and 'data-their-version="2"' in body
+    report.refresh_from_db()
+    assert report.opening == "第一人的导语"
+
+
+def test_a_body_over_the_upload_limit_gets_a_chinese_413(client, objects, drafter, settings):
+    """A huge paste: Django's English "Bad Request (400)" becomes the over-long-field answer."""
+    client.force_login(drafter)
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 100_000
+    report = objects["report"]
+    response = client.post(
+        reverse("report_fields_save", args=[report.pk]),
+        {"part": "head", "version": "1", "opening": "长" * 60_000},
+        **HX,
+    )
+    assert response.status_code == 413
+    assert "内容过长" in response.content.decode() and "请分段" in response.content.decode()
+    report.refresh_from_db()
+    assert report.opening != "长" * 60_000
 
 
 def test_structure_ops_return_the_renumbered_document(client, objects, drafter):

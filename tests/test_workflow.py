@@ -537,7 +537,11 @@ def content_of(w: World) -> tuple:
                 "pk", "parent_id", "position", "version", "title", "text", "assigned_department_id", "done"
             )
         ),
-        tuple(Report.objects.filter(pk=report.pk).values_list(*services.REPORT_FIELDS, "version", "status")),
+        tuple(
+            Report.objects.filter(pk=report.pk).values_list(
+                *services.REPORT_FIELDS, "head_version", "tail_version", "status"
+            )
+        ),
         report.approved_revision.snapshot,
         AuditLog.objects.count(),
     )
@@ -565,7 +569,11 @@ def _edits(w: World):
         "block_delete(section)": lambda: services.block_delete(block=block(w.s1), user=owner),
         "block_move": lambda: services.block_move(block=block(w.p0), direction="down", user=owner),
         "report_update_fields": lambda: services.report_update_fields(
-            report=w.fresh(), data={"title": "改过的标题"}, user=owner
+            report=w.fresh(),
+            part="head",
+            version=w.fresh().head_version,
+            data={"title": "改过的标题"},
+            user=owner,
         ),
         "section_assign(owner)": lambda: services.section_assign(
             block=block(w.s0), department=w.departments["国库科"], user=owner
@@ -637,7 +645,7 @@ def _edit_posts(w: World):
         (
             "owner",
             reverse("report_fields_save", args=[w.report.pk]),
-            {"title": "改过的标题", "opening": "改"},
+            {"part": "head", "version": str(w.fresh().head_version), "title": "改过的标题", "opening": "改"},
         ),
         ("owner", reverse("section_assign", args=[w.s0.pk]), {"department": str(w.departments["国库科"].pk)}),
         ("assigned", reverse("section_done", args=[w.s1.pk]), {"done": "1"}),

@@ -13,7 +13,7 @@ from django.utils import timezone
 from .. import permissions
 from ..core.kinds import fill, load_kinds
 from ..core.text import clean_text
-from ..errors import BlockConflict, Forbidden, InvalidInput, NotEditable
+from ..errors import BlockConflict, Forbidden, InvalidInput, NotEditable, ReportFieldsConflict
 from ..models import Block, Bureau, Report, ReportKind
 from ..selectors import (
     membership_for,
@@ -24,7 +24,6 @@ logger = logging.getLogger(__name__)
 
 MAX_DEPTH = 3
 MAX_TEXT = 20_000  # characters per field; a section longer than this is a paste accident
-REPORT_FIELDS = ("title", "subject", "period", "opening", "closing", "signature", "sign_date")
 SINGLE_LINE_FIELDS = ("title", "subject", "period", "signature", "sign_date")
 
 
@@ -139,12 +138,7 @@ def _guard_edit(
     report.status = _lock_status(report.pk, for_update=writes_report)
     _check_editable(report)
     membership = membership_for(user)
-    allowed = (
-        permissions.can_edit_report(membership, report)
-        if whole
-        else permissions.can_edit_section(membership, report, section_department_id(section))
-    )
-    if not allowed:
+    if not permissions.can_edit_part(membership, report, section_department_id(section), whole=whole):
         raise Forbidden("您没有修改这一部分的权限：报告由牵头科室起草，其他科室只能修改分配给本科室的章节。")
 
 
@@ -155,26 +149,61 @@ def _clean_field(name: str, value: str) -> str:
     return value
 
 
+# The report's own fields, in the two editor forms that hold them; each form has its own version.
+REPORT_FIELD_PARTS = {
+    "head": ("title", "subject", "period", "opening"),
+    "tail": ("closing", "signature", "sign_date"),
+}
+REPORT_FIELDS = REPORT_FIELD_PARTS["head"] + REPORT_FIELD_PARTS["tail"]
+
+
 @transaction.atomic
-def report_update_fields(*, report: Report, data: dict[str, str], user) -> Report:
-    """Save any of the report's own fields (title, opening, …); text is cleaned here, once."""
+def report_update_fields(
+    *, report: Report, data: dict[str, str], user, part: str | None = None, version: int | None = None
+) -> Report:
+    """Save the report's own fields, like a block save.
+
+    The editor saves one form at a time (`part`: head or tail) with the version it was shown; the
+    check is one conditional UPDATE on that part's version column, so two saves from the same
+    version cannot both succeed, and the two forms never conflict with each other. Without a
+    `version` (internal callers: import, tests) the write is unconditional and bumps the versions
+    of the parts it touches. Fields of `data` outside `part` are ignored.
+    Raises ReportFieldsConflict (with the stored report) when `version` is stale, InvalidInput for
+    an unknown part, an empty title or over-long text, NotEditable/Forbidden like every edit.
+    Each successful save writes one audit row.
+    """
+    if part is not None and part not in REPORT_FIELD_PARTS:
+        raise InvalidInput("未知的报告栏目。")
     _guard_edit(report=report, user=user, whole=True, writes_report=True)
+    names = REPORT_FIELD_PARTS[part] if part else REPORT_FIELDS
     changes: dict[str, Any] = {}
-    for name in REPORT_FIELDS:
+    for name in names:
         if name in data:
             value = _clean_field(name, data[name])
-            limit = Report._meta.get_field(name).max_length
-            if limit and len(value) > limit:
-                raise InvalidInput(f"“{Report._meta.get_field(name).verbose_name}”最多{limit}字。")
+            field = Report._meta.get_field(name)
+            if field.max_length and len(value) > field.max_length:
+                raise InvalidInput(f"“{field.verbose_name}”最多{field.max_length}字。")
             changes[name] = value
     if "title" in changes and not changes["title"]:
         raise InvalidInput("标题不能为空。")
-    if changes:
-        Report.objects.filter(pk=report.pk).update(
-            **changes, version=F("version") + 1, updated_at=timezone.now()
-        )
-        for name, value in changes.items():
-            setattr(report, name, value)
+    parts = [part] if part else [p for p, fields in REPORT_FIELD_PARTS.items() if set(fields) & set(changes)]
+    bumps = {f"{p}_version": F(f"{p}_version") + 1 for p in parts}
+    rows = Report.objects.filter(pk=report.pk)
+    if version is not None:
+        rows = rows.filter(**{f"{part}_version": version})
+    if not rows.update(**changes, **bumps, updated_at=timezone.now()):
+        raise ReportFieldsConflict(Report.objects.get(pk=report.pk), part or "head")
+    for name, value in changes.items():
+        setattr(report, name, value)
+    report.refresh_from_db(fields=[f"{p}_version" for p in REPORT_FIELD_PARTS])
+    audit(
+        bureau_id=report.bureau_id,
+        actor=user,
+        action="report_fields_save",
+        report=report,
+        summary="修改" + "、".join(str(Report._meta.get_field(n).verbose_name) for n in changes),
+        detail={"fields": sorted(changes)},
+    )
     return report
 
 

@@ -54,12 +54,13 @@ def _apply(report: Report, name: str, **updates: Any) -> None:
         setattr(report, field, value)
 
 
-def _drafters(report: Report):
+def _drafters(report: Report, department_id: int | None = None):
+    """The drafters of the report's owning department (or of `department_id`)."""
     User = get_user_model()
     return User.objects.filter(
         membership__bureau_id=report.bureau_id,
         membership__role=Membership.Role.DRAFTER,
-        membership__department_id=report.department_id,
+        membership__department_id=department_id or report.department_id,
     )
 
 
@@ -268,6 +269,12 @@ def section_assign(*, block: Block, department: Department | None, user) -> Bloc
         summary=f"章节“{block.title[:30]}”分配给{department.name if department else '牵头科室'}",
         detail={"block": block.pk, "department": department.pk if department else None},
     )
+    if department is not None and department.pk != report.department_id:
+        notify(
+            users=_drafters(report, department.pk),
+            text=f"《{report.title}》的章节“{block.title[:30]}”已分配给{department.name}，请编写。",
+            url=_url(report) + f"#block-{block.pk}",
+        )
     return block
 
 

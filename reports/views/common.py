@@ -3,7 +3,10 @@
 from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpResponse
+from django.shortcuts import render
+from django.views import defaults
 
 
 def login_required(view):
@@ -41,3 +44,32 @@ def csrf_failure(request, reason: str = "") -> HttpResponse:
         status=403,
         content_type="text/plain; charset=utf-8",
     )
+
+
+def flash_error(request, message: str, *, status: int, report=None) -> HttpResponse:
+    """An error answer for any htmx action: it goes to the page's message region (#flash).
+
+    Whatever element the action targets, the answer is retargeted, so an error never replaces
+    the element that the next click needs (a button, a comment list, a select).
+    """
+    response = render(request, "reports/_flash.html", {"error": message, "report": report}, status=status)
+    response["HX-Retarget"] = "#flash"
+    response["HX-Reswap"] = "outerHTML"
+    return response
+
+
+def bad_request(request, exception=None, template_name="400.html") -> HttpResponse:
+    """handler400. A body over DATA_UPLOAD_MAX_MEMORY_SIZE (a huge paste) gets the same Chinese
+    answer as an over-long field, as 413, which the page shows without retrying."""
+    if isinstance(exception, RequestDataTooBig):
+        from django.conf import settings
+
+        from ..services import MAX_TEXT
+
+        limit_mb = settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 1024 / 1024
+        return HttpResponse(
+            f"内容过长（超过{limit_mb:g} MB），单项最多{MAX_TEXT}字，请分段。未保存，内容仍在本页。",
+            status=413,
+            content_type="text/plain; charset=utf-8",
+        )
+    return defaults.bad_request(request, exception, template_name=template_name)

@@ -17,7 +17,7 @@ from django_htmx.http import trigger_client_event
 
 from .. import permissions, selectors, services
 from ..core.document import layout_paragraphs
-from ..errors import BlockConflict, DomainError, Forbidden
+from ..errors import BlockConflict, DomainError, Forbidden, ReportFieldsConflict
 from ..forms import ReportCreateForm
 from ..models import Export
 from .common import login_required, parse_int
@@ -93,18 +93,46 @@ def report_outline(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "reports/report_edit.html#outline", _editor_context(report, request.user))
 
 
+def _save_state(request: HttpRequest, *, version: int, status: int = 200, **context) -> HttpResponse:
+    """The save-state fragment every autosaving form targets (blocks and the report's fields)."""
+    return render(request, "reports/_save_state.html", {"version": version, **context}, status=status)
+
+
+def _conflict(
+    request: HttpRequest, error: DomainError, *, mine: int, theirs: int, fields: list
+) -> HttpResponse:
+    """409 with the stored values (`fields`: (name, label, value)) for 保留我的版本 / 采用对方版本."""
+    context = {
+        "error": str(error),
+        "conflict": True,
+        "mine_version": mine,
+        "their_version": theirs,
+        "their_fields": fields,
+        "their_values": {name: value for name, _label, value in fields},
+    }
+    return _save_state(request, version=mine, status=409, **context)
+
+
 @require_POST
 @login_required
 def report_fields_save(request: HttpRequest, pk: int) -> HttpResponse:
     report = selectors.report_get_for_user(user=request.user, pk=pk)
-    data = {name: request.POST[name] for name in services.REPORT_FIELDS if name in request.POST}
+    part = request.POST.get("part", "")
+    version = parse_int(request.POST.get("version", ""))
+    names = services.REPORT_FIELD_PARTS.get(part, ())
+    data = {name: request.POST[name] for name in names if name in request.POST}
     try:
-        services.report_update_fields(report=report, data=data, user=request.user)
-    except DomainError as error:
-        return render(
-            request, "reports/_save_state.html", {"error": str(error)}, status=_domain_error_status(error)
+        report = services.report_update_fields(
+            report=report, part=part, version=version, data=data, user=request.user
         )
-    response = render(request, "reports/_save_state.html", {"saved": True})
+    except ReportFieldsConflict as conflict:
+        current = conflict.current
+        fields = [(n, current._meta.get_field(n).verbose_name, getattr(current, n)) for n in names]
+        theirs = getattr(current, f"{part}_version")
+        return _conflict(request, conflict, mine=version, theirs=theirs, fields=fields)
+    except DomainError as error:
+        return _save_state(request, version=version, error=str(error), status=_domain_error_status(error))
+    response = _save_state(request, version=getattr(report, f"{part}_version"), saved=True)
     return trigger_client_event(response, "report-changed")
 
 
@@ -116,8 +144,11 @@ def report_preview(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "reports/report_preview.html", {"report": report, "paragraphs": paragraphs})
 
 
-def _document_response(request: HttpRequest, report, error: DomainError | str | None = None) -> HttpResponse:
-    context = _editor_context(report, request.user) | {"error": str(error or "")}
+def _document_response(
+    request: HttpRequest, report, error: DomainError | str | None = None, near: int | None = None
+) -> HttpResponse:
+    """The re-rendered document; an error is shown next to the block it concerns (`near`)."""
+    context = _editor_context(report, request.user) | {"error": str(error or ""), "error_block": near}
     status = 200 if not error else _domain_error_status(error) if isinstance(error, DomainError) else 422
     response = render(request, "reports/report_edit.html#document", context, status=status)
     return trigger_client_event(response, "report-changed")
@@ -139,7 +170,8 @@ def block_add(request: HttpRequest, pk: int) -> HttpResponse:
             report=report, type=request.POST.get("type", ""), parent=parent, after=after, user=request.user
         )
     except DomainError as error:
-        return _document_response(request, report, error)
+        near = (after or parent).pk if (after or parent) else None
+        return _document_response(request, report, error, near=near)
     return _document_response(request, report)
 
 
@@ -157,22 +189,15 @@ def block_save(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         block = services.block_save(block=block, version=version, data=data, user=request.user)
     except BlockConflict as conflict:
-        context = {
-            "block": conflict.current,
-            "mine_version": version,
-            "error": str(conflict),
-            "conflict": True,
-        }
-        return render(request, "reports/_save_state.html", context, status=409)
+        current = conflict.current
+        fields = [("title", "标题", current.title), ("text", "正文", current.text)]
+        return _conflict(request, conflict, mine=version, theirs=current.version, fields=fields)
     except DomainError as error:
-        return render(
-            request,
-            "reports/_save_state.html",
-            {"block": block, "error": str(error)},
-            status=_domain_error_status(error),
+        return _save_state(
+            request, version=block.version, error=str(error), status=_domain_error_status(error)
         )
     preview = selectors.block_preview(block, selectors.metric_values_for_report(block.report))
-    context = {"block": block, "saved": True, "segments": preview, "oob": True}
+    context = {"block": block, "version": block.version, "saved": True, "segments": preview, "oob": True}
     response = render(request, "reports/_block_saved.html", context)
     return trigger_client_event(response, "report-changed")
 
@@ -185,7 +210,7 @@ def block_delete(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.block_delete(block=block, user=request.user)
     except DomainError as error:
-        return _document_response(request, report, error)
+        return _document_response(request, report, error, near=block.pk)
     return _document_response(request, report)
 
 
@@ -196,7 +221,7 @@ def block_move(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.block_move(block=block, direction=request.POST.get("direction", ""), user=request.user)
     except DomainError as error:
-        return _document_response(request, block.report, error)
+        return _document_response(request, block.report, error, near=block.pk)
     return _document_response(request, block.report)
 
 

@@ -3,6 +3,7 @@ audit log, notifications and presence."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
@@ -16,12 +17,18 @@ from ..core.document import layout_paragraphs
 from ..core.metrics import MetricValue, resolve_snapshot
 from ..errors import DomainError, Forbidden
 from ..models import AuditLog, Report
-from .common import login_required, parse_int
+from .common import flash_error, login_required, parse_int
 
 TRANSITION_SERVICES = {
     "submit": services.report_submit,
     "withdraw": services.report_withdraw,
     "redraft": services.report_redraft,
+}
+
+TRANSITION_MESSAGES = {
+    "submit": "已提交审核，等待审核领导审定。",
+    "withdraw": "已撤回提交，可以继续修改。",
+    "redraft": "已重新起草，报告回到草稿状态；已审定的版本保留不变。",
 }
 
 
@@ -37,7 +44,7 @@ def _back(request: HttpRequest, url: str) -> HttpResponse:
 
 def _error(request: HttpRequest, error: DomainError, report: Report) -> HttpResponse:
     status = 403 if isinstance(error, Forbidden) else 409
-    return render(request, "reports/_flash.html", {"error": str(error), "report": report}, status=status)
+    return flash_error(request, str(error), status=status, report=report)
 
 
 @require_POST
@@ -46,11 +53,12 @@ def report_transition(request: HttpRequest, pk: int, action: str) -> HttpRespons
     report = selectors.report_get_for_user(user=request.user, pk=pk)
     service = TRANSITION_SERVICES.get(action)
     if service is None:
-        return render(request, "reports/_flash.html", {"error": "未知的操作。"}, status=400)
+        return flash_error(request, "未知的操作。", status=400)
     try:
         service(report=report, user=request.user)
     except DomainError as error:
         return _error(request, error, report)
+    messages.success(request, TRANSITION_MESSAGES[action])
     return _back(request, reverse("report_edit", args=[report.pk]))
 
 
@@ -64,6 +72,7 @@ def report_approve(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except DomainError as error:
         return _error(request, error, report)
+    messages.success(request, "已审定。报告已定稿，导出的 Word 为审定版本；起草科室已收到通知。")
     return _back(request, reverse("report_review", args=[report.pk]))
 
 
@@ -80,6 +89,7 @@ def report_return(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except DomainError as error:
         return _error(request, error, report)
+    messages.success(request, "已退回修改，退回理由已通知起草科室。")
     return _back(request, reverse("report_review", args=[report.pk]))
 
 
@@ -159,7 +169,7 @@ def section_assign(request: HttpRequest, pk: int) -> HttpResponse:
     if request.POST.get("department"):
         department = block.report.bureau.departments.filter(pk=parse_int(request.POST["department"])).first()
         if department is None:
-            return render(request, "reports/_flash.html", {"error": "科室不存在。"}, status=422)
+            return flash_error(request, "科室不存在。", status=422)
     try:
         services.section_assign(block=block, department=department, user=request.user)
     except DomainError as error:

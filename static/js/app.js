@@ -3,7 +3,14 @@
 // localStorage until the server answers 200 for exactly those values.
 (function () {
   "use strict";
-  var PREFIX = "bureau-unsaved:";
+  // Backups belong to one user of one bureau (data-backup-scope on <body>): on a shared browser,
+  // nobody else's unsaved text is ever restored, let alone saved under their name.
+  var ROOT = "bureau-unsaved:";
+  function scope() { return document.body && document.body.dataset.backupScope; }
+  function storageKey(form) { return ROOT + scope() + ":" + form.dataset.key; }
+  // Answers that a retry cannot change: refused, conflict, too large, invalid. Anything else
+  // (network down, server error, dead worker, expired session) keeps the text and retries.
+  var FINAL = [400, 403, 409, 413, 422];
 
   function values(form) {
     var out = {};
@@ -24,16 +31,18 @@
     if (!msg) { msg = document.createElement("span"); msg.className = "msg"; s.appendChild(msg); }
     msg.textContent = text;
   }
+  function readBackup(form) {
+    try { return JSON.parse(localStorage.getItem(storageKey(form)) || "null"); } catch (e) { return null; }
+  }
   function backup(form) {
+    if (!scope()) return;
     var v = versionInput(form);
     var data = { values: values(form), version: v ? v.value : null, at: Date.now() };
-    try { localStorage.setItem(PREFIX + form.dataset.key, JSON.stringify(data)); } catch (e) { /* storage full: the page still holds the text */ }
+    try { localStorage.setItem(storageKey(form), JSON.stringify(data)); } catch (e) { /* storage full: the page still holds the text */ }
   }
   function clearBackup(form, sent) {
-    var raw = localStorage.getItem(PREFIX + form.dataset.key);
-    if (!raw) return;
-    var data = JSON.parse(raw);
-    if (JSON.stringify(data.values) === JSON.stringify(sent)) localStorage.removeItem(PREFIX + form.dataset.key);
+    var data = readBackup(form);
+    if (data && JSON.stringify(data.values) === JSON.stringify(sent)) localStorage.removeItem(storageKey(form));
   }
   function apply(form, vals) {
     Object.keys(vals).forEach(function (name) {
@@ -42,29 +51,38 @@
       if (el.type === "checkbox") el.checked = vals[name] === "on"; else el.value = vals[name];
     });
   }
+  function forgetAll(prefix) {
+    for (var i = localStorage.length - 1; i >= 0; i--) {
+      var key = localStorage.key(i);
+      if (key && key.indexOf(prefix) === 0) localStorage.removeItem(key);
+    }
+  }
   function restore(root) {
+    if (!scope()) return;
     root.querySelectorAll("form[data-key]").forEach(function (form) {
-      var raw = localStorage.getItem(PREFIX + form.dataset.key);
-      if (!raw) return;
-      var data = JSON.parse(raw);
-      if (JSON.stringify(data.values) === JSON.stringify(values(form))) { localStorage.removeItem(PREFIX + form.dataset.key); return; }
+      var data = readBackup(form);
+      if (!data) return;
+      if (JSON.stringify(data.values) === JSON.stringify(values(form))) { localStorage.removeItem(storageKey(form)); return; }
+      if (form.querySelector("fieldset[disabled]")) return;  // not editable now (submitted…): keep it, do not send
       apply(form, data.values);
       var v = versionInput(form);
       if (v && data.version) v.value = data.version;  // a change made meanwhile shows as a conflict
+      form.dataset.dirty = "1";
       setState(form, "is-dirty", "已恢复上次未保存的内容，正在保存…");
       setTimeout(function () { htmx.trigger(form, "retry"); }, 50);
     });
   }
+  function formOf(elt) { return elt && elt.closest ? elt.closest("form[data-key]") : null; }
 
   document.addEventListener("input", function (e) {
-    var form = e.target.closest && e.target.closest("form[data-key]");
+    var form = formOf(e.target);
     if (!form) return;
     form.dataset.dirty = "1";
     backup(form);
     setState(form, "is-dirty", "未保存…");
   });
   document.addEventListener("change", function (e) {
-    var form = e.target.closest && e.target.closest("form[data-key]");
+    var form = formOf(e.target);
     if (form) backup(form);
   });
 
@@ -73,7 +91,7 @@
     // rotates it, and the token rendered into the page would then be refused.
     var csrf = document.cookie.match(/(?:^|; )csrftoken=([^;]+)/);
     if (csrf) e.detail.headers["X-CSRFToken"] = decodeURIComponent(csrf[1]);
-    var form = e.detail.elt.closest && e.detail.elt.closest("form[data-key]");
+    var form = formOf(e.detail.elt);
     if (!form) return;
     e.detail.elt._sentValues = values(form);
     // "保留我的版本": overwrite the version the user chose to overwrite, whatever a stale answer
@@ -84,35 +102,49 @@
     var elt = e.detail.elt;
     var form = elt.matches && elt.matches("form[data-key]") ? elt : null;
     if (!form) return;
-    var status = e.detail.xhr ? e.detail.xhr.status : 0;
+    var xhr = e.detail.xhr;
+    var status = xhr ? xhr.status : 0;
+    // The form may have been replaced meanwhile (a structure change re-rendered the document).
+    var current = document.querySelector("form[data-key='" + form.dataset.key + "']") || form;
     if (status === 200) {
       delete form.dataset.forceVersion;
       clearBackup(form, elt._sentValues || {});
-      if (JSON.stringify(values(form)) === JSON.stringify(elt._sentValues)) delete form.dataset.dirty;
-    } else if (status !== 403 && status !== 409 && status !== 422) {
-      // Network down, server error, dead worker…: keep the text, say so, try again.
-      var form2 = document.querySelector("form[data-key='" + form.dataset.key + "']") || form;
-      setState(form2, "is-error", status === 401
+      if (JSON.stringify(values(current)) === JSON.stringify(elt._sentValues)) delete current.dataset.dirty;
+    } else if (status === 413) {
+      setState(current, "is-error", xhr.responseText);
+    } else if (FINAL.indexOf(status) < 0) {
+      setState(current, "is-error", status === 401
         ? "登录已过期，内容仍在本页并已暂存于浏览器。请在新标签页重新登录，本页会自动重试保存。"
         : "保存失败（网络或服务器暂不可用），内容仍在本页并已暂存于浏览器，5秒后自动重试。");
-      setTimeout(function () { if (document.body.contains(form2)) htmx.trigger(form2, "retry"); }, 5000);
+      setTimeout(function () {
+        var again = document.querySelector("form[data-key='" + form.dataset.key + "']");
+        if (again) htmx.trigger(again, "retry");
+      }, 5000);
     }
   });
   document.addEventListener("htmx:responseError", function (e) {
     if (e.detail.elt.matches && e.detail.elt.matches("form[data-key]")) return;  // handled above
-    var code = e.detail.xhr.status;
-    toast(code === 401 ? "登录已过期，请刷新页面重新登录。" : "操作失败：" + (code === 403 ? "没有权限" : "服务器错误，请稍后重试"));
+    var xhr = e.detail.xhr;
+    var code = xhr.status;
+    var text = code === 401 ? "登录已过期，请刷新页面重新登录。"
+      : code === 413 ? xhr.responseText
+      : "操作失败：" + (code === 403 ? "没有权限" : code === 404 ? "内容已不存在，请刷新页面" : "服务器错误，请稍后重试");
+    flash(text);
   });
   document.addEventListener("htmx:sendError", function (e) {
     if (e.detail.elt.matches && e.detail.elt.matches("form[data-key]")) return;
-    toast("网络连接失败，请检查网络后重试。");
+    flash("网络连接失败，请检查网络后重试。");
+  });
+  // A swap target that is gone (a stale page): say so instead of failing silently.
+  document.addEventListener("htmx:targetError", function () {
+    flash("页面内容已变化，请刷新页面后重试。");
   });
 
   // Conflict view: keep mine (overwrite with the current version) or take theirs.
   document.addEventListener("click", function (e) {
     var btn = e.target.closest && e.target.closest("[data-conflict]");
     if (!btn) return;
-    var form = btn.closest("form[data-key]");
+    var form = formOf(btn);
     var info = btn.closest(".conflict");
     var v = versionInput(form);
     v.value = info.dataset.theirVersion;
@@ -121,28 +153,62 @@
       htmx.trigger(form, "retry");
     } else {
       delete form.dataset.forceVersion;
-      apply(form, { title: info.dataset.theirTitle, text: info.dataset.theirText });
-      localStorage.removeItem(PREFIX + form.dataset.key);
+      apply(form, JSON.parse(info.querySelector("script[type='application/json']").textContent));
+      localStorage.removeItem(storageKey(form));
       delete form.dataset.dirty;
       info.remove();
       setState(form, "is-saved", "已采用对方版本");
     }
   });
 
+  // Signing out ends this user's backups on this browser; unsaved text is named first.
+  document.addEventListener("submit", function (e) {
+    if (!e.target.matches || !e.target.matches("form[data-logout]")) return;
+    if (document.querySelector("form[data-dirty]") &&
+        !confirm("本页还有未保存的内容，退出后将丢失。确定退出？")) { e.preventDefault(); return; }
+    if (scope()) forgetAll(ROOT + scope() + ":");
+  });
+
   window.addEventListener("beforeunload", function (e) {
     if (document.querySelector("form[data-dirty]")) { e.preventDefault(); e.returnValue = ""; }
   });
 
-  function toast(text) {
-    var t = document.getElementById("toast");
-    if (!t) return;
-    t.textContent = text; t.classList.add("show");
-    setTimeout(function () { t.classList.remove("show"); t.textContent = ""; }, 5000);
+  // Messages: one region (#flash, in the page frame, never in a layout column); errors from any
+  // action land there (the server retargets them), success messages come with the page.
+  function flash(text) {
+    var region = document.getElementById("flash");
+    if (!region) { alert(text); return; }
+    region.innerHTML = "";
+    var p = document.createElement("p");
+    p.className = "flash error";
+    p.setAttribute("role", "alert");
+    p.textContent = text;
+    var close = document.createElement("button");
+    close.type = "button"; close.className = "close"; close.setAttribute("data-dismiss", ""); close.setAttribute("aria-label", "关闭");
+    close.textContent = "×";
+    p.appendChild(close);
+    region.appendChild(p);
+  }
+  document.addEventListener("click", function (e) {
+    var close = e.target.closest && e.target.closest("[data-dismiss]");
+    if (close) close.parentNode.remove();
+  });
+
+  function scrollToInlineError(root) {
+    var err = root.querySelector && root.querySelector(".inline-error");
+    if (err && err.scrollIntoView) err.scrollIntoView({ block: "center" });
   }
 
-  document.addEventListener("DOMContentLoaded", function () { restore(document); });
+  document.addEventListener("DOMContentLoaded", function () {
+    // Backups from before they were keyed by user have no known owner: drop them.
+    for (var i = localStorage.length - 1; i >= 0; i--) {
+      var key = localStorage.key(i);
+      if (key && /^bureau-unsaved:(block|report)-/.test(key)) localStorage.removeItem(key);
+    }
+    restore(document);
+  });
   document.addEventListener("htmx:afterSettle", function (e) {
-    if (e.detail.elt && e.detail.elt.id === "document") restore(e.detail.elt);
+    if (e.detail.elt && e.detail.elt.id === "document") { restore(e.detail.elt); scrollToInlineError(e.detail.elt); }
   });
 })();
 
