@@ -80,7 +80,9 @@ def test_report_fields_retry_and_survive_a_closed_tab(page, live_server):  # noq
     again = context.new_page()
     again.goto(url)
     expect(again.locator("form.report-fields input[name=period]")).to_have_value("1—11月")
-    expect(again.locator("form.report-fields").first.locator(".save-state")).to_contain_text("已保存", timeout=15_000)
+    expect(again.locator("form.report-fields").first.locator(".save-state")).to_contain_text(
+        "已保存", timeout=15_000
+    )
     assert _report().period == "1—11月"
     assert _backups(again) == []
 
@@ -326,3 +328,22 @@ def test_a_leader_reviews_comments_and_approves_on_a_phone(browser, live_server,
         leader.goto(path)
         _no_horizontal_scroll(leader)
     context.close()
+
+
+def test_a_paste_over_the_server_limit_is_answered_in_chinese_and_not_retried(page, live_server, settings):  # noqa: F811
+    """Item 3: a body over DATA_UPLOAD_MAX_MEMORY_SIZE gets 内容过长…请分段 once, no retry loop."""
+    from playwright.sync_api import expect
+
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 200_000  # the live server reads settings per request
+    login(page)
+    page.click("text=2025年度述职报告")
+    point = page.locator("#document .block-point").first
+    sent = []
+    page.on("request", lambda request: sent.append(request.url) if "/save/" in request.url else None)
+    point.locator(":scope > form textarea[name=text]").fill("长" * 100_000)
+    state = point.locator(":scope > form .save-state")
+    expect(state).to_contain_text("内容过长")
+    expect(state).to_contain_text("请分段")
+    page.wait_for_timeout(6500)  # longer than the 5 s retry delay
+    assert len(sent) == 1, sent
+    expect(point.locator(":scope > form textarea[name=text]")).to_have_value("长" * 100_000)
