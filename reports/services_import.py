@@ -228,17 +228,19 @@ def _restore_block_fields(report: Report, blocks: list[dict[str, Any]]) -> None:
 @transaction.atomic
 def report_carry_forward(*, user, report: Report) -> ImportResult:
     """Start next year's draft from `report` (the caller fetched it through a selector, so the user
-    may open it): same kind, subject and structure with guidance and assignments; figures become
-    placeholders (or are cleared); last year's plan items become "去年计划：…" guidance on the 成效
-    section. Metrics the placeholders name are created for the new year without a value, with last
-    year's value as 上年同期, unless they exist."""
+    may open it): same kind, subject and structure with guidance and assignments; the period's
+    years move on; figures are cleared unless they name one of last year's metrics (then they
+    become its placeholder); last year's plan items become "去年计划：…" guidance on the 成效
+    section. Only the metrics the placeholders name are created for the new year, without a value
+    and with last year's value as 上年同期, unless they exist: no metric is made from prose."""
     membership = _drafter(user)
     if report.bureau_id != membership.bureau_id:
         raise Forbidden("不能以其他单位的报告为基础新建。")
     year = report.year + 1
     if year > 2100:
         raise InvalidInput("年度应在2000至2100之间。")
-    result = carry_forward(report_outline_content(report), year=report.year)
+    last_values = metric_values_for_report(report)
+    result = carry_forward(report_outline_content(report), year=report.year, known=frozenset(last_values))
     content = result.content
     content["department"] = membership.department.name if membership.department else ""
     _check_content(content)
@@ -246,7 +248,7 @@ def report_carry_forward(*, user, report: Report) -> ImportResult:
     _restore_block_fields(new, content["blocks"])
 
     # The new year's metrics: every name a placeholder uses, old placeholders included.
-    _resolved, check = resolve_snapshot(content, metric_values_for_report(report))
+    _resolved, check = resolve_snapshot(content, last_values)
     names = [*result.metrics, *sorted(check.metrics_used - set(result.metrics))]
     last_year = metrics_by_name(
         bureau_id=report.bureau_id, year=report.year, names=names, period=report.period

@@ -335,7 +335,7 @@ def test_carry_forward_keeps_guidance_and_assignments(client, drafter, report):
         (b.guidance, b.target_chars, b.required) for b in old_blocks
     ]
     assert new_blocks[1].assigned_department.name == "预算科"
-    assert new.opening == "2025年，收入完成***.*亿元。"  # a figure without a clear name is cleared
+    assert new.opening == "2026年，收入完成***.*亿元。"  # the period's year moves on, the figure is cleared
     assert (
         new.year == 2026
         and Block.objects.filter(report=new).count() == Block.objects.filter(report=report).count()
