@@ -40,7 +40,7 @@ from ..core.importer import (
     size_limit,
     split_item,
 )
-from ..errors import DomainError, Forbidden
+from ..errors import DomainError, DuplicateReport, Forbidden
 from ..forms import year_field
 from .common import login_required
 
@@ -353,10 +353,17 @@ def report_import_create(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 def report_carry_forward(request: HttpRequest, pk: int) -> HttpResponse:
-    """以上年报告为基础新建: next year's draft from report `pk`."""
+    """以上年报告为基础新建: next year's draft from report `pk`; when next year's report exists
+    already, a page naming it (打开已有 / 仍然新建, which posts again with confirm=1)."""
     report = selectors.report_get_for_user(user=request.user, pk=pk)
     try:
-        result = services_import.report_carry_forward(user=request.user, report=report)
+        result = services_import.report_carry_forward(
+            user=request.user, report=report, allow_duplicate=request.POST.get("confirm") == "1"
+        )
+    except DuplicateReport as duplicate:
+        # Asked once: open the existing report, or confirm a second one (仍然新建).
+        context = {"report": report, "existing": duplicate.existing}
+        return render(request, "reports/report_carry_confirm.html", context, status=409)
     except DomainError as error:
         status = 403 if isinstance(error, Forbidden) else 422
         context = _page_context(request, carry_error=str(error))
