@@ -56,11 +56,10 @@ def test_paste_preview_fix_a_level_and_create(page):  # noqa: F811
 
 
 def test_a_second_carry_forward_warns_and_offers_the_existing_report(page):  # noqa: F811
+    from django.contrib.auth import get_user_model
     from playwright.sync_api import expect
 
     from reports import selectors
-    from django.contrib.auth import get_user_model
-
     from reports.models import Report
 
     drafter = get_user_model().objects.get(username="drafter")
