@@ -104,7 +104,7 @@ _NOT_A_NAME = re.compile(
 MIN_NAME = 3  # a two-character name (资金, 金额) says too little to be confident
 MAX_NAME = 30
 MAX_CLAUSE = 60  # characters before a figure that its name and role are read from
-_CONTEXT = 30
+_CONTEXT = 60  # characters of the sentence shown each side of a figure
 
 
 @dataclass
@@ -453,7 +453,7 @@ def plan_figures(figures: list[Figure], chosen: Mapping[str, str]) -> FigurePlan
             continue
         if not (raw_name or "").strip():
             raise ImportRefused(
-                f"请为勾选的数字“{figure.label}”填写指标名称，或取消勾选（原文：{figure.context[:40]}）"
+                f"请为勾选的数字“{figure.label}”填写指标名称，或取消勾选（原文：{figure.context}）"
             )
         name = check_metric_name(raw_name)
         names[fid] = name
