@@ -48,3 +48,12 @@ class Forbidden(DomainError):
 
 class WrongState(DomainError):
     """A workflow transition whose source state does not hold (any more)."""
+
+
+class DuplicateReport(DomainError):
+    """The report to create already exists (same kind, subject and year); `existing` is it. The
+    user may open it or confirm a second one."""
+
+    def __init__(self, existing):
+        super().__init__(f"已有相同的{existing.year}年度报告“{existing.title}”。")
+        self.existing = existing

@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from .core.importer.carry import stale_date_warnings
 from .core.metrics import MetricValue, ResolveReport, resolve_snapshot, resolve_text
 from .core.numbering import numbering_for, sibling_numbers
 from .core.preview import Segment, has_placeholders, preview_segments
@@ -283,8 +284,11 @@ def annotate_access(tree: list[Node], membership, report: Report, comments: dict
 
 
 def report_check(report: Report, tree: list[Node], metrics: dict[str, MetricValue]) -> ResolveReport:
-    """Placeholder errors, missing values and hand-typed figures of a report, for the check panel."""
-    _resolved, check = resolve_snapshot(report_snapshot(report, tree), metrics)
+    """Placeholder errors, missing values and hand-typed figures of a report, for the check panel;
+    also dates of earlier years left in the text (as carrying forward leaves them)."""
+    snapshot = report_snapshot(report, tree)
+    _resolved, check = resolve_snapshot(snapshot, metrics)
+    check.warnings.extend(stale_date_warnings(snapshot, report.year))
     return check
 
 

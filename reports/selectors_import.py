@@ -35,6 +35,23 @@ def carry_forward_sources(*, user) -> QuerySet[Report]:
     return reports_for_user(user=user).order_by("-year", "-updated_at")[:50]
 
 
+def carry_forward_duplicate(*, user, report: Report) -> Report | None:
+    """A report the user may open that carrying `report` forward would duplicate: same bureau,
+    kind, subject and period, the next year (the most recently changed one)."""
+    return (
+        reports_for_user(user=user)
+        .filter(
+            bureau_id=report.bureau_id,
+            kind_id=report.kind_id,
+            subject=report.subject,
+            period=report.period,
+            year=report.year + 1,
+        )
+        .order_by("-updated_at")
+        .first()
+    )
+
+
 def can_import(user) -> bool:
     """Only a department's drafter creates reports (services.report_create's rule)."""
     membership = membership_for(user)

@@ -25,10 +25,15 @@ from .core.importer.model import match_sections
 from .core.kinds import fill
 from .core.metrics import resolve_snapshot
 from .core.text import clean_text
-from .errors import Forbidden, InvalidInput
+from .errors import DuplicateReport, Forbidden, InvalidInput
 from .models import Block, Membership, Metric, Report, ReportKind
 from .selectors import membership_for, metric_values_for_report
-from .selectors_import import existing_metric_names, metrics_by_name, report_outline_content
+from .selectors_import import (
+    carry_forward_duplicate,
+    existing_metric_names,
+    metrics_by_name,
+    report_outline_content,
+)
 from .services import MAX_TEXT, report_create_from_content
 from .services.audit import audit
 
@@ -226,19 +231,26 @@ def _restore_block_fields(report: Report, blocks: list[dict[str, Any]]) -> None:
 
 
 @transaction.atomic
-def report_carry_forward(*, user, report: Report) -> ImportResult:
+def report_carry_forward(*, user, report: Report, allow_duplicate: bool = False) -> ImportResult:
     """Start next year's draft from `report` (the caller fetched it through a selector, so the user
-    may open it): same kind, subject and structure with guidance and assignments; figures become
-    placeholders (or are cleared); last year's plan items become "去年计划：…" guidance on the 成效
-    section. Metrics the placeholders name are created for the new year without a value, with last
-    year's value as 上年同期, unless they exist."""
+    may open it): same kind, subject and structure with guidance and assignments; the period's
+    years move on; figures are cleared unless they name one of last year's metrics (then they
+    become its placeholder); last year's plan items become "去年计划：…" guidance on the 成效
+    section. Only the metrics the placeholders name are created for the new year, without a value
+    and with last year's value as 上年同期, unless they exist: no metric is made from prose.
+    Raises DuplicateReport when next year's report already exists (selectors_import.
+    carry_forward_duplicate) unless `allow_duplicate`."""
     membership = _drafter(user)
     if report.bureau_id != membership.bureau_id:
         raise Forbidden("不能以其他单位的报告为基础新建。")
     year = report.year + 1
     if year > 2100:
         raise InvalidInput("年度应在2000至2100之间。")
-    result = carry_forward(report_outline_content(report), year=report.year)
+    existing = None if allow_duplicate else carry_forward_duplicate(user=user, report=report)
+    if existing is not None:
+        raise DuplicateReport(existing)
+    last_values = metric_values_for_report(report)
+    result = carry_forward(report_outline_content(report), year=report.year, known=frozenset(last_values))
     content = result.content
     content["department"] = membership.department.name if membership.department else ""
     _check_content(content)
@@ -246,7 +258,7 @@ def report_carry_forward(*, user, report: Report) -> ImportResult:
     _restore_block_fields(new, content["blocks"])
 
     # The new year's metrics: every name a placeholder uses, old placeholders included.
-    _resolved, check = resolve_snapshot(content, metric_values_for_report(report))
+    _resolved, check = resolve_snapshot(content, last_values)
     names = [*result.metrics, *sorted(check.metrics_used - set(result.metrics))]
     last_year = metrics_by_name(
         bureau_id=report.bureau_id, year=report.year, names=names, period=report.period

@@ -53,3 +53,37 @@ def test_paste_preview_fix_a_level_and_create(page):  # noqa: F811
     points = first.nth(7).locator(":scope > .children > .block-point")
     expect(points).to_have_count(5)
     expect(points.nth(0).locator("input[name=title]")).to_have_value("抓“五型政府”建设")
+
+
+def test_a_second_carry_forward_warns_and_offers_the_existing_report(page):  # noqa: F811
+    from django.contrib.auth import get_user_model
+    from playwright.sync_api import expect
+
+    from reports import selectors
+    from reports.models import Report
+
+    drafter = get_user_model().objects.get(username="drafter")
+    source = selectors.reports_for_user(user=drafter).order_by("pk").first()
+    login(page)
+    page.goto(f"/reports/{source.pk}/")
+    carry = page.locator("form[action$='/carry-forward/'] button")
+    carry.click()
+    page.wait_for_url(lambda url: not url.endswith(f"/reports/{source.pk}/"))
+    existing = Report.objects.get(year=source.year + 1, kind=source.kind, subject=source.subject)
+    assert page.url.endswith(f"/reports/{existing.pk}/")
+
+    page.goto(f"/reports/{source.pk}/")
+    carry.click()
+    warning = page.locator(".carry-duplicate")
+    expect(warning).to_be_visible()
+    expect(warning).to_contain_text(existing.title)
+    assert Report.objects.filter(year=source.year + 1, kind=source.kind).count() == 1  # nothing made
+    page.screenshot(path="/tmp/import-duplicate-warning.png", full_page=True)
+    warning.get_by_role("link", name="打开已有报告").click()
+    page.wait_for_url(f"**/reports/{existing.pk}/")
+
+    page.goto(f"/reports/{source.pk}/")
+    carry.click()
+    page.get_by_role("button", name="仍然新建").click()
+    page.wait_for_url(lambda url: "/carry-forward/" not in url and not url.endswith(f"/reports/{source.pk}/"))
+    assert Report.objects.filter(year=source.year + 1, kind=source.kind, subject=source.subject).count() == 2

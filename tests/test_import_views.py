@@ -335,7 +335,7 @@ def test_carry_forward_keeps_guidance_and_assignments(client, drafter, report):
         (b.guidance, b.target_chars, b.required) for b in old_blocks
     ]
     assert new_blocks[1].assigned_department.name == "预算科"
-    assert new.opening == "2025年，收入完成***.*亿元。"  # a figure without a clear name is cleared
+    assert new.opening == "2026年，收入完成***.*亿元。"  # the period's year moves on, the figure is cleared
     assert (
         new.year == 2026
         and Block.objects.filter(report=new).count() == Block.objects.filter(report=report).count()
@@ -377,3 +377,28 @@ def test_the_preview_still_checks_csrf(drafter, kinds):
         reverse("report_import_preview"), {"text": seed("000")}, HTTP_X_CSRFTOKEN=token, **HX
     )
     assert response.status_code == 200 and "坚定政治立场" in response.content.decode()
+
+
+def test_a_second_carry_forward_names_the_existing_report_and_asks(client, drafter, report):
+    client.force_login(drafter)
+    url = reverse("report_carry_forward", args=[report.pk])
+    first = client.post(url)
+    existing = Report.objects.exclude(pk=report.pk).get()
+    assert first.status_code == 302 and existing.year == 2026
+
+    again = client.post(url)
+    html = again.content.decode()
+    assert again.status_code == 409 and Report.objects.count() == 2  # nothing made silently
+    assert existing.title in html and reverse("report_edit", args=[existing.pk]) in html
+    assert "打开已有报告" in html and "仍然新建" in html and 'name="confirm" value="1"' in html
+
+    confirmed = client.post(url, {"confirm": "1"})
+    assert confirmed.status_code == 302 and Report.objects.filter(year=2026).count() == 2
+
+
+def test_a_next_years_report_of_another_subject_or_kind_is_no_duplicate(client, drafter, report, kinds):
+    services.report_create(user=drafter, kind=report.kind, year=2026, subject="副局长 李四")
+    services.report_create(user=drafter, kind=kinds["work_plan"], year=2026, subject=report.subject)
+    client.force_login(drafter)
+    response = client.post(reverse("report_carry_forward", args=[report.pk]))
+    assert response.status_code == 302 and Report.objects.count() == 4

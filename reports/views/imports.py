@@ -40,7 +40,7 @@ from ..core.importer import (
     size_limit,
     split_item,
 )
-from ..errors import DomainError, Forbidden
+from ..errors import DomainError, DuplicateReport, Forbidden
 from ..forms import year_field
 from .common import login_required
 
@@ -88,8 +88,16 @@ def _page_context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
 
 
 def _preview_context(
-    request: HttpRequest, parsed: ParsedReport, revision: int, **extra: Any
+    request: HttpRequest,
+    parsed: ParsedReport,
+    revision: int,
+    chosen: dict[str, str] | None = None,
+    typed: dict[str, str] | None = None,
+    **extra: Any,
 ) -> dict[str, Any]:
+    """`chosen` (ticked figure ids) and `typed` (figure id -> the name in its box) are what the
+    user had in a refused create: shown again as they were, so that nothing typed is lost. Without
+    them, confidently named figures are ticked with their name and the others unticked and blank."""
     numbers = parsed.numbers()
     rows = [
         {"index": i, "item": item, "kind": item_kind(item), "number": numbers.get(i, ""), "level": item.level}
@@ -102,13 +110,22 @@ def _preview_context(
     existing: set[str] = set()
     if membership is not None and parsed.year:
         existing = selectors_import.existing_metric_names(
-            bureau_id=membership.bureau_id, year=parsed.year, names=[f.name for f in figures]
+            bureau_id=membership.bureau_id, year=parsed.year, names=[f.name for f in figures if f.name]
         )
+    typed = typed or {}
+    figure_rows = [
+        {
+            "figure": f,
+            "checked": f.id in chosen if chosen is not None else f.confident,
+            "name": typed.get(f.id, f.name),
+        }
+        for f in figures
+    ]
     return {
         "parsed": parsed,
         "revision": revision,
         "rows": rows,
-        "figures": figures,
+        "figures": figure_rows,
         "figures_more": more,
         "existing": existing,
         "kinds": selectors_import.import_kinds(),
@@ -299,10 +316,12 @@ def report_import_create(request: HttpRequest) -> HttpResponse:
     if pending is None:
         return _refuse(request, "没有正在预览的内容，请重新粘贴或上传。")
     parsed, revision = pending
+    chosen = {fid: (request.POST.get(f"name-{fid}") or "").strip() for fid in request.POST.getlist("metric")}
+    typed = {key[len("name-") :]: value for key, value in request.POST.items() if key.startswith("name-")}
     form = CreateForm(request.POST)
     if not form.is_valid():
         message = " ".join(str(e) for errors in form.errors.values() for e in errors)
-        return _refuse(request, message, **_preview_context(request, parsed, revision))
+        return _refuse(request, message, **_preview_context(request, parsed, revision, chosen, typed))
     if form.cleaned_data["revision"] != revision:
         return _refuse(
             request,
@@ -311,7 +330,6 @@ def report_import_create(request: HttpRequest) -> HttpResponse:
         )
     data = form.cleaned_data
     kind = selectors_import.import_kinds().get(code=data["kind"])
-    chosen = {fid: (request.POST.get(f"name-{fid}") or "").strip() for fid in request.POST.getlist("metric")}
     try:
         result = services_import.report_import_create(
             user=request.user,
@@ -324,7 +342,8 @@ def report_import_create(request: HttpRequest) -> HttpResponse:
         )
     except DomainError as error:
         status = 403 if isinstance(error, Forbidden) else 422
-        return _refuse(request, str(error), status, **_preview_context(request, parsed, revision))
+        context = _preview_context(request, parsed, revision, chosen, typed)
+        return _refuse(request, str(error), status, **context)
     request.session.pop(SESSION_KEY, None)
     messages.success(request, "已导入报告。" + (result.message and result.message + "。"))
     url = reverse("report_edit", args=[result.report.pk])
@@ -334,10 +353,17 @@ def report_import_create(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 def report_carry_forward(request: HttpRequest, pk: int) -> HttpResponse:
-    """以上年报告为基础新建: next year's draft from report `pk`."""
+    """以上年报告为基础新建: next year's draft from report `pk`; when next year's report exists
+    already, a page naming it (打开已有 / 仍然新建, which posts again with confirm=1)."""
     report = selectors.report_get_for_user(user=request.user, pk=pk)
     try:
-        result = services_import.report_carry_forward(user=request.user, report=report)
+        result = services_import.report_carry_forward(
+            user=request.user, report=report, allow_duplicate=request.POST.get("confirm") == "1"
+        )
+    except DuplicateReport as duplicate:
+        # Asked once: open the existing report, or confirm a second one (仍然新建).
+        context = {"report": report, "existing": duplicate.existing}
+        return render(request, "reports/report_carry_confirm.html", context, status=409)
     except DomainError as error:
         status = 403 if isinstance(error, Forbidden) else 422
         context = _page_context(request, carry_error=str(error))

@@ -1,10 +1,17 @@
 """Carry a report forward: last year's content -> this year's draft (pure).
 
 - Years in the title and in headings move on by one (2022年工作成效 -> 2023年工作成效, and the
-  2023年工作计划 heading of a 2022 summary -> 2024年工作计划). Years in the prose stay.
-- Figures in the prose become placeholders ({{名称}}, 同比{{名称.增减}}, {{名称.完成预算}}%) when
-  their name was read confidently, and are cleared to * otherwise; placeholders already in the text
-  stay. The new year's metrics do not exist yet, so the draft shows ** until they are filled.
+  2023年工作计划 heading of a 2022 summary -> 2024年工作计划).
+- Years in the prose move on by one where they denote the reporting period (move_period_years):
+  the report's year, the year before it and the year after it, followed by 年 and not by a single
+  month (2022年，/ 2022年以来 / 2021年1-10月 / 到2023年底 / 比2021年增长 all move). Years in
+  document titles 《…》, dates (2022年3月) and historical starting points (2019年开始, 自2022年起)
+  stay; the check panel lists the dates left from earlier years (stale_dates).
+- Figures in the prose are last year's, not this year's: they are cleared to * (**.*亿元) and no
+  metric is made for them, except where the figure's confident name is a metric the bureau already
+  keeps (`known`): it becomes that metric's placeholder ({{名称}}, 同比{{名称.增减}},
+  {{名称.完成预算}}%). Placeholders already in the text stay. The new year's rows of those metrics
+  are made by the service, without a value, so the draft shows ** until they are filled.
 - The points (or sub-headings) of last year's 计划/打算 section are added to the guidance of this
   year's 成效 section as "去年计划：…" lines, shown beside it in the editor.
 - Date cleared; everything else (structure, guidance, target lengths, assignments) kept.
@@ -18,6 +25,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from ..document import plain_text
 from ..metrics import mask_digits
 from .figures import find_figures
 from .markers import STOP
@@ -40,10 +48,62 @@ class CarryResult:
 
 
 def shift_years(text: str, year: int) -> str:
-    """Move the report's year and the year after it on by one (other years stay)."""
+    """Move the report's year and the year after it on by one (other years stay): for titles."""
     return _YEAR.sub(
         lambda m: str(int(m.group()) + 1) if int(m.group()) in (year, year + 1) else m.group(), text
     )
+
+
+# After "2022年": a single month or day makes a date (2022年3月, but not the range 2022年1-10月);
+# 开始/起/以前… make a historical starting point. Neither is the reporting period.
+_DATE_AFTER = re.compile(
+    r"年\s*(?:[0-9０-９]{1,2}|[一二三四五六七八九十]{1,3})\s*月(?![0-9０-９]*\s*[至到\-—–~～])"
+    r"|年(?:开始|起|以前|之前|前后|之后)"
+)
+_START_BEFORE = re.compile(r"(?:自|从|于)$")
+_TITLE_SPAN = re.compile(r"《[^《》]*》")
+
+
+def _year_mentions(text: str) -> list[tuple[re.Match[str], bool]]:
+    """Each 4-digit year followed by 年 outside 《…》, with whether it denotes a period (True) or a
+    date / starting point (False)."""
+    titles = [m.span() for m in _TITLE_SPAN.finditer(text)]
+    out = []
+    for m in _YEAR.finditer(text):
+        if not text.startswith("年", m.end()) or any(a <= m.start() < b for a, b in titles):
+            continue
+        dated = bool(_DATE_AFTER.match(text, m.end())) or bool(_START_BEFORE.search(text, 0, m.start()))
+        out.append((m, not dated))
+    return out
+
+
+def move_period_years(text: str, year: int) -> str:
+    """The prose of a `year` report for the next year: each of year-1, year and year+1 that denotes
+    the period moves on by one ("2022年，" -> "2023年，"; see the module docstring)."""
+    for m, period in reversed(_year_mentions(text)):
+        value = int(m.group())
+        if period and year - 1 <= value <= year + 1:
+            text = text[: m.start()] + str(value + 1) + text[m.end() :]
+    return text
+
+
+def stale_dates(text: str, year: int) -> list[str]:
+    """Dates and starting points from the two years before `year` (2025年3月 in a 2026 report),
+    as written with a few characters after: what carrying forward left for the user to check."""
+    out = []
+    for m, period in _year_mentions(text):
+        if not period and year - 2 <= int(m.group()) < year:
+            after = _DATE_AFTER.match(text, m.end())
+            out.append(text[m.start() : after.end() if after else m.end() + 1])
+    return out
+
+
+def stale_date_warnings(snapshot: dict[str, Any], year: int) -> list[str]:
+    """The check panel's warning for each date of an earlier year left in a `year` report's text
+    (the date line under the signature aside): carrying forward moves only the period's years."""
+    text = "\n".join(plain_text({**snapshot, "date": ""}))
+    found = dict.fromkeys(stale_dates(text, year))
+    return [f"正文中的“{d}”是往年的时间，本报告为{year}年度，请核对是否需要更新" for d in found]
 
 
 def _flatten(blocks: list[dict[str, Any]], level: int, out: list[tuple[dict[str, Any], int]]) -> None:
@@ -83,18 +143,25 @@ def _prompt(block: dict[str, Any]) -> str:
     return text if len(text) <= PROMPT_CHARS else text[: PROMPT_CHARS - 1] + "…"
 
 
-def carry_forward(content: dict[str, Any], *, year: int) -> CarryResult:
+def carry_forward(content: dict[str, Any], *, year: int, known: frozenset[str] = frozenset()) -> CarryResult:
     """`content`: last year's snapshot-shaped dict (blocks may carry extra keys such as guidance,
-    target_chars, required, assigned_department_id, which are kept). `year`: last year's year."""
+    target_chars, required, assigned_department_id, which are kept). `year`: last year's year.
+    `known`: the names of last year's metrics; a figure confidently named as one of them becomes
+    its placeholder, every other figure is cleared (see the module docstring)."""
     new = copy.deepcopy(content)
     new["year"] = year + 1
     new["title"] = shift_years(new.get("title", ""), year)
     new["date"] = ""
+    for key in ("opening", "closing"):
+        new[key] = move_period_years(new.get(key, ""), year)
     pairs: list[tuple[dict[str, Any], int]] = []
     _flatten(new.get("blocks", []), 1, pairs)
     for block, _level in pairs:
         if block.get("type") == HEADING:
             block["title"] = shift_years(block.get("title", ""), year)
+        for key in ("lead", "text"):
+            if block.get(key):
+                block[key] = move_period_years(block[key], year)
 
     parsed = ParsedReport(
         opening=new.get("opening", ""),
@@ -105,7 +172,7 @@ def carry_forward(content: dict[str, Any], *, year: int) -> CarryResult:
     edits: dict[str, list[tuple[int, int, str]]] = {}
     for figure in find_figures(parsed):
         if figure.role == "base":
-            if figure.confident:
+            if figure.confident and figure.name in known:
                 edits.setdefault(figure.field, []).append(
                     (figure.start, figure.end, "{{" + figure.name + "}}")
                 )
@@ -115,7 +182,7 @@ def carry_forward(content: dict[str, Any], *, year: int) -> CarryResult:
                     (figure.start, figure.end, mask_digits(figure.number))
                 )
             for companion in figure.companions:
-                if not figure.confident:
+                if not (figure.confident and figure.name in known):
                     edits.setdefault(companion.field, []).append(
                         (companion.start, companion.end, mask_digits(companion.number))
                     )

@@ -12,9 +12,8 @@ from .figures import FigurePlan
 from .limits import ImportRefused
 from .markers import point_markers
 from .model import HEADING, MAX_LEVEL, PARAGRAPH, POINT, Item, ParsedReport, normalise_levels
+from .model import item_text as _whole
 from .parse import split_heading, split_lead
-
-_OWN_STOP = tuple("。！？；：…")
 
 ITEM_KINDS: dict[str, str] = {
     "h1": "一级标题",
@@ -27,20 +26,6 @@ ITEM_KINDS: dict[str, str] = {
 
 def item_kind(item: Item) -> str:
     return f"h{item.level}" if item.type == HEADING else item.type
-
-
-def _whole(item: Item) -> str:
-    """The item's text as printed, without its number (a run-in title keeps its 。)."""
-    if item.type == HEADING:
-        return _joined(item.title, item.text) if item.run_in else item.title
-    if item.type == POINT and item.lead:
-        return _joined(item.lead, item.text) if item.text else item.lead
-    return item.text
-
-
-def _joined(head: str, text: str) -> str:
-    """As the renderer joins them: a 。 between, unless the head ends with its own stop (：)."""
-    return head + text if head.endswith(_OWN_STOP) else f"{head}。{text}"
 
 
 def _get(parsed: ParsedReport, index: int) -> tuple[ParsedReport, Item]:

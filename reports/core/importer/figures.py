@@ -10,7 +10,12 @@ Each figure gets a role from the words just before it, in its clause (text since
 colon, 、 …):
 
     base          its own metric; the name is the noun phrase before it with scope words
-                  (全市, 其中, 全年…) and verbs (完成, 拨付, 达到…) stripped
+                  (全市, 其中, 全年…) and verbs (完成, 拨付, 达到…) stripped. The name is
+                  *confident* (offered ticked) only when it reads as the name of a measure: it
+                  ends in a head noun of the figure's kind (…收入/支出/资金 for money, …率/比重 for
+                  a percentage, …项目/企业 for a count) and holds no verb or preposition (开展, 为,
+                  提高到…). Otherwise the figure is offered unticked with an empty name for the user
+                  to type, and its sentence shown (see is_metric_name).
     yoy           同比增长7.5% (or 增长/下降 right after a base): the base's 同比
     budget        占年初预算103.2% / 完成年初计划的…%: the base's 完成预算
     budget_value  占年初计划**亿元: the base's 年初预算 itself
@@ -70,7 +75,7 @@ _LEADING = sorted(
     """其中 全市 全县 全省 全区 全州 全国 全镇 全乡 我市 我县 我区 我省 我局 我镇 本级 市本级 县本级 今年以来 今年
     全年 当年 年内 截至目前 截止目前 截至 截止 目前 累计 共计 合计 总计 共 已 另 再 并 均 同时 此外 另外 以上 分别
     先后 各类 各 的 拨付 投入 安排 发放 筹措 争取 落实 完成 实现 开展 召开 举办 支持 建成 实施 下达 兑现 办理
-    带动 撬动 提供 帮助 用于 通过 惠及 统筹 受理 评审 审核 清理""".split(),
+    带动 撬动 提供 帮助 用于 通过 惠及 统筹 受理 评审 审核 清理 引导 设立 新建 发行了 争取到""".split(),
     key=len,
     reverse=True,
 )
@@ -84,9 +89,22 @@ _PERIOD = re.compile(
     r"(?:元|[0-9０-９*＊]+)(?:月)?(?:[至到\-—~～](?:[0-9０-９*＊]+))?(?:年度?|月份?|月底|月末|日)"
 )
 _NAME_OK = re.compile(r"^[^\W\d]\w*$")
+# What a measure's name ends in, by the kind of figure (see is_metric_name).
+_MONEY_HEAD = re.compile(
+    r"(收入|支出|资金|基金|金额|余额|总额|税收|税额|收益|预算|预算数|债券|债务|贷款|补助|补贴|奖补|资产|价值|"
+    r"投资|投资额|经费|费用|财力|库款|缺口|规模|退税|减税降费|税费|利息|成本|产值|总值|增加值|额度|保费|资金规模)$"
+)
+_COUNT_HEAD = re.compile(r"(项目|企业|中心|单位|部门|机构|学校|合同|事项|岗位|户数|人数|个数|家数)$")
+# Verbs and prepositions that make a clause, not a name: 开展…, 为企业办理…, 提高到每人每年.
+_NOT_A_NAME = re.compile(
+    r"为|了|着|把|将|被|到(?!位)|用于|帮助|亲自|深入|带队|已经|需|保持|意味|开展|召开|组织|举办|"
+    r"完成(?!率|数|额)|实现|建成|推进|牵头|围绕|细化|选准|核实|安置|转移(?!支付)|规范|惠及|减免|结对|查摆|"
+    r"参与|拿出|办理|推行|提高|降低|每人|每年|以来|目前|圆满|重大|积极|全面|持续|不断|进一步"
+)
+MIN_NAME = 3  # a two-character name (资金, 金额) says too little to be confident
 MAX_NAME = 30
 MAX_CLAUSE = 60  # characters before a figure that its name and role are read from
-_CONTEXT = 30
+_CONTEXT = 60  # characters of the sentence shown each side of a figure
 
 
 @dataclass
@@ -169,11 +187,28 @@ def _clean_name(text: str) -> str:
     return name[-MAX_NAME:]
 
 
-def _after_name(text: str, end: int) -> str:
-    """A name from the words after a figure (拨付*亿元用于疫苗采购 -> 疫苗采购)."""
-    m = _CLAUSE_END.search(text, end)
-    tail = text[end : m.start() if m else len(text)][:12]
-    return _clean_name(tail)
+def is_metric_name(name: str, unit: str) -> bool:
+    """Whether `name` reads as the name of what a figure in `unit` measures: at least MIN_NAME
+    characters, a head noun of the unit's kind at its end (money: 一般公共预算收入, 民生支出; %:
+    审减率, 民生支出占比; counts: 新增债券项目) and no verb or preposition inside (牵头推进,
+    圆满完成重大科技项目及, 城乡居民基本医疗保险财政补助标准提高到每人每年 are not names)."""
+    if len(name) < MIN_NAME or len(name) > MAX_NAME or not _NAME_OK.match(name) or _NOT_A_NAME.search(name):
+        return False
+    if unit == "%":
+        return bool(_RATE.search(name))
+    if unit.endswith("元"):
+        return bool(_MONEY_HEAD.search(name))
+    return bool(_COUNT_HEAD.search(name))
+
+
+def _base_name(clause: str, unit: str) -> str:
+    """The measure's name from the clause before a base figure, or "" when none reads as one.
+    "地方一般公共预算收入中税收收入" names 税收收入 (the part after 中, when both parts are names)."""
+    name = _clean_name(_NUMBERISH.split(_PERIOD.sub("", clause))[-1])
+    before, sep, after = name.rpartition("中")
+    if sep and is_metric_name(after, unit) and is_metric_name(before, unit):
+        name = after
+    return name if is_metric_name(name, unit) else ""
 
 
 def _role(clause: str, unit: str) -> tuple[str, str]:
@@ -298,16 +333,12 @@ def find_figures(parsed: ParsedReport) -> list[Figure]:
                 share_of=share_of,
             )
             if role == "base":
-                tail = _NUMBERISH.split(_PERIOD.sub("", clause))[-1]
-                name = _clean_name(tail)
-                figure.confident = len(name) >= 3 and (unit != "%" or bool(_RATE.search(name)))
-                if len(name) < 2:
-                    name = _after_name(text, m.end()) or name
-                    figure.confident = False
-                if not _NAME_OK.match(name or "_"):
-                    name = "指标"
-                    figure.confident = False
-                figure.name = names.unique(name, value)
+                # A name is proposed (and the figure ticked) only when it reads as a measure's
+                # name; a repeated name gets a number (税收收入2) and is offered unticked.
+                name = _base_name(clause, unit)
+                if name:
+                    figure.name = names.unique(name, value)
+                    figure.confident = figure.name == name
                 last_base = figure
             elif role in ("yoy", "budget", "budget_value", "share", "change") and last_base is not None:
                 figure.base, figure.name = last_base.id, last_base.name
@@ -420,6 +451,10 @@ def plan_figures(figures: list[Figure], chosen: Mapping[str, str]) -> FigurePlan
         figure = by_id.get(fid)
         if figure is None or figure.role != "base":
             continue
+        if not (raw_name or "").strip():
+            raise ImportRefused(
+                f"请为勾选的数字“{figure.label}”填写指标名称，或取消勾选（原文：{figure.context}）"
+            )
         name = check_metric_name(raw_name)
         names[fid] = name
         draft = metrics.get(name)

@@ -97,6 +97,23 @@ class Item:
         return item
 
 
+_OWN_STOP = tuple("。！？；：…")
+
+
+def joined(head: str, text: str) -> str:
+    """As the renderer joins them: a 。 between, unless the head ends with its own stop (：)."""
+    return head + text if head.endswith(_OWN_STOP) else f"{head}。{text}"
+
+
+def item_text(item: Item) -> str:
+    """The item's text as printed, without its number (a run-in title keeps its 。)."""
+    if item.type == HEADING:
+        return joined(item.title, item.text) if item.run_in else item.title
+    if item.type == POINT and item.lead:
+        return joined(item.lead, item.text) if item.text else item.lead
+    return item.text
+
+
 def _str(value: Any) -> str:
     return value if isinstance(value, str) else ""
 

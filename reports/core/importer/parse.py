@@ -25,7 +25,10 @@ How lines are read, top to bottom:
    like a heading (short, no figures, not a clause such as 根据…/针对…); otherwise there is no lead
    and everything is text.
 7. Closing: the trailing whole paragraphs of the last section from the first one that reads like a
-   closing (以上…, 特此报告, 请予评议, 总之…).
+   closing (以上…, 特此报告, 请予评议, 总之…), or that turns to the whole report: a paragraph
+   that opens on the whole year (今年以来，尽管…/一年来/回顾…) or on what comes next (下一步/今后)
+   and speaks of shortcomings and next steps, after a last section that is not itself about
+   problems or plans (a 总结 whose problems and plans have no heading of their own).
 """
 
 from __future__ import annotations
@@ -38,7 +41,17 @@ from ..text import clean_text
 from .guess import guess_kind, guess_year
 from .limits import MAX_TEXT_CHARS, ImportRefused
 from .markers import STOP, HeadingMarker, PointMarker, heading_marker, point_markers
-from .model import HEADING, MAX_LEVEL, PARAGRAPH, POINT, Item, Paragraph, ParsedReport, kind_definition
+from .model import (
+    HEADING,
+    MAX_LEVEL,
+    PARAGRAPH,
+    POINT,
+    Item,
+    Paragraph,
+    ParsedReport,
+    item_text,
+    kind_definition,
+)
 
 _TITLE_WORDS = re.compile(r"报告|总结|计划|述职|述廉|汇报|要点|讲话|打算|安排|意见|方案|材料|发言|情况")
 _END_PUNCT = tuple("。；，、：:;,！？!?")
@@ -64,6 +77,14 @@ _FIGURE_LIKE = re.compile(
 _COLON = re.compile(r"[：:]")
 _CLOSING_START = re.compile(r"^(以上|特此|总之|总而言之|综上所述|综上|谢谢)")
 _CLOSING_ANY = re.compile(r"请予?(审议|评议|批评指正)|敬请|特此报告|不妥之处|以上报告|以上述职|以上汇报")
+# A paragraph that turns from the last section to the whole report (see step 7).
+_TURN_START = re.compile(
+    r"^(今年以来|今年来|一年来|过去的?一年|回顾(过去|一年|全年|今年)|总的来看|总体来看|总体上看|尽管|虽然)"
+)
+_TURN_NEXT = re.compile(r"^(下一步|下步|今后|新的一年|展望)")
+_SHORTCOMINGS = re.compile(r"不足|差距|问题|短板|困难|薄弱")
+_NEXT_STEPS = re.compile(r"下一步|下步|今后|明年|新的一年|来年")
+_PROBLEMS_OR_PLANS = re.compile(r"问题|不足|差距|打算|计划|思路|下一步|下步|展望|努力方向|措施|建议")
 _LEGAL = re.compile(r"[0-9]+(?:\.[0-9]+)+\.?")
 _NO_STRUCTURE = (
     "未能识别出报告的结构：既没有“一、”“（一）”等标题，也没有“一是”“二是”等要点。"
@@ -346,17 +367,38 @@ class _Parser:
         return items
 
     def closing(self, items: list[Item]) -> str:
+        # k: the first of the trailing whole paragraphs (a plain paragraph and the points that
+        # continue it, as in "下一步，…：一是…，二是…").
         k = len(items)
-        while k > 0 and items[k - 1].type == PARAGRAPH and not items[k - 1].inline:
-            k -= 1
+        while k > 0:
+            start = k - 1
+            while start > 0 and items[start].inline:
+                start -= 1
+            if items[start].type != PARAGRAPH or items[start].inline:
+                break
+            k = start
         if k == 0:  # no heading or point at all: nothing to close
             return ""
+        last_section = next((i for i in reversed(items[:k]) if i.type == HEADING and i.level == 1), None)
+        turn_allowed = last_section is not None and not _PROBLEMS_OR_PLANS.search(last_section.title)
         for j in range(k, len(items)):
             text = items[j].text
-            if _CLOSING_START.match(text) or _CLOSING_ANY.search(text):
-                closing = "\n".join(item.text for item in items[j:])
+            if items[j].inline:
+                continue
+            if (
+                _CLOSING_START.match(text)
+                or _CLOSING_ANY.search(text)
+                or (turn_allowed and _turns_to_the_whole(text))
+            ):
+                paragraphs: list[str] = []
+                for item in items[j:]:
+                    text = item.marker + item_text(item) if item.type == POINT else item.text
+                    if item.inline and paragraphs:
+                        paragraphs[-1] += text
+                    else:
+                        paragraphs.append(text)
                 del items[j:]
-                return closing
+                return "\n".join(paragraphs)
         return ""
 
     # --- the whole -----------------------------------------------------------------------------
@@ -424,6 +466,13 @@ class _Parser:
             item.type == POINT and item.marker[:1] in ("第", "首", "其", "再", "最") for item in report.items
         ):
             self.warn(f"要点序号将按本类型统一为“{wanted}、{format_number(pattern, 2)}……”的形式")
+
+
+def _turns_to_the_whole(text: str) -> bool:
+    """今年以来，尽管我们做了大量工作，但…差距…下一步，… (see step 7 of the module docstring)."""
+    if _TURN_NEXT.match(text):
+        return True
+    return bool(_TURN_START.match(text) and _SHORTCOMINGS.search(text) and _NEXT_STEPS.search(text))
 
 
 def _has_sequence(text: str) -> bool:
