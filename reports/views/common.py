@@ -4,6 +4,7 @@ from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponse
+from django.shortcuts import render
 
 
 def login_required(view):
@@ -41,3 +42,12 @@ def csrf_failure(request, reason: str = "") -> HttpResponse:
         status=403,
         content_type="text/plain; charset=utf-8",
     )
+
+
+def permission_denied(request, exception=None) -> HttpResponse:
+    """handler403: the Chinese reason a view raised PermissionDenied with, on the app's 403 page.
+
+    An htmx request gets the message alone: the page would otherwise be swapped into a fragment.
+    """
+    template = "403.html#message" if getattr(request, "htmx", False) else "403.html"
+    return render(request, template, {"exception": str(exception or "")}, status=403)
