@@ -17,10 +17,13 @@ from pathlib import Path
 import django
 import pytest
 from crawling import crawl, visible_text
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, include, path, reverse
+from django.utils import translation
+from django.utils.translation import gettext
 
 from reports import services
 from reports.models import Block, Comment, Export, Report
@@ -145,6 +148,8 @@ def test_the_admin_javascript_catalog_is_chinese_for_every_string(client, admin_
     assert {"Choose all %s", "Remove all %s", "Filter"} <= msgids  # the parser finds what it must
     missing = sorted(m for m in msgids if m not in catalog)
     assert not missing, f"admin scripts show these in English: {missing}"
+    ours = _po_entries("djangojs.po")  # and the compiled catalog says what locale/djangojs.po says
+    assert {m: catalog.get(m) for m in ours} == ours
 
 
 # --- error pages, with DEBUG off (as in production) ----------------------------------------------
@@ -195,3 +200,24 @@ def test_a_crash_gets_the_chinese_500_page_without_the_database():
     client = Client(raise_request_exception=False)
     response = client.get("/boom/")
     assert "服务器出错" in _is_chinese_error_page(response, 500)
+
+
+def _po_entries(name: str) -> dict[str, str]:
+    """msgid → msgstr of our locale/ catalog (singular entries; the header left out)."""
+    text = (Path(settings.BASE_DIR) / "locale" / "zh_Hans" / "LC_MESSAGES" / name).read_text()
+
+    def joined(block: str) -> str:
+        return "".join(json.loads(line) for line in block.split("\n") if line.startswith('"'))
+
+    pattern = r'^msgid ((?:".*"\n)+)msgstr ((?:".*"\n?)+)'
+    return {joined(i): joined(s) for i, s in re.findall(pattern, text, re.M) if joined(i)}
+
+
+def test_the_compiled_catalogs_say_what_the_po_files_say():
+    """locale/*.mo are committed (the image has no gettext tools): a .po edited without msgfmt fails
+    here (djangojs.po: in the admin catalog test)."""
+    entries = _po_entries("django.po")
+    assert len(entries) >= 8
+    with translation.override("zh-hans"):
+        stale = {m: gettext(m) for m, s in entries.items() if gettext(m) != s}
+    assert not stale, stale
