@@ -42,6 +42,7 @@ if DEBUG:
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
 
 INSTALLED_APPS = [
+    "reports",  # first: its templates override the admin's (admin/search_form.html)
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -50,7 +51,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "template_partials",
-    "reports",
 ]
 
 MIDDLEWARE = [
@@ -99,7 +99,11 @@ else:
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Every page is in Chinese whatever the browser asks for: no LocaleMiddleware, so LANGUAGE_CODE is
+# the one language. locale/ fills the strings Django's own zh_Hans catalogs leave untranslated.
 LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

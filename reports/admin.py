@@ -1,12 +1,28 @@
 """Django admin. A superuser sees everything; a bureau admin (staff, role admin, in the
 “财政局管理员” group) sees and edits only their own bureau's rows, and the audit log is read-only
-for everyone."""
+for everyone.
 
+Scoping is one mechanism for every model: `ScopedChoices` limits every foreign-key and many-to-many
+choice (and every related filter) to the admin's bureau and validates the models' unique
+constraints with the bureau included; `BureauScoped` adds the row filter and puts new rows in the
+admin's bureau. Everything shown is Chinese: verbose names and choice labels on the models,
+locale/ for the strings Django leaves untranslated.
+"""
+
+from django.apps import apps
 from django.contrib import admin
+from django.contrib.admin.templatetags import admin_list
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.forms.models import InlineForeignKeyField
+from django.templatetags.static import static
+from django.utils.html import format_html
+from django.utils.text import capfirst
 
 from . import selectors
+from .core.kinds import fill
 from .models import (
     AuditLog,
     Bureau,
@@ -21,30 +37,107 @@ from .models import (
 )
 from .services.audit import audit, membership_sync_staff
 
+User = get_user_model()
+
+
+def _boolean_icon(value) -> str:
+    """Django's yes/no icon with a Chinese alt text (Django writes alt="True"/"False" untranslated).
+
+    Django looks the function up on this module each time it draws a boolean, in lists and in
+    read-only fields alike, so replacing it here covers the whole admin.
+    """
+    icon, label = {True: ("yes", "是"), False: ("no", "否"), None: ("unknown", "未知")}[value]
+    return format_html('<img src="{}" alt="{}">', static(f"admin/img/icon-{icon}.svg"), label)
+
+
+admin_list._boolean_icon = _boolean_icon
+
 
 def _bureau_id(request) -> int | None:
     membership = selectors.membership_for(request.user)
     return membership.bureau_id if membership else None
 
 
+def _has_bureau(model) -> bool:
+    return any(f.name == "bureau" for f in model._meta.fields)
+
+
+class BureauConstraintsForm:
+    """Form mixin: the model's unique constraints are checked with the bureau, which is not on the form.
+
+    Django leaves a constraint unchecked when one of its fields is not edited on the form (the bureau
+    that the admin sets, or the parent of an inline), so a duplicate 科室 / 指标 / 敏感词 / 截止日期
+    reached the database and answered HTTP 500. Here the bureau is set on the instance first and the
+    constraints are validated with it: the user gets the constraint's Chinese message on the form.
+    """
+
+    bureau_id: int | None = None  # the bureau new rows go to (None: the form has a bureau field)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.bureau_id is not None and self.instance.bureau_id is None:
+            self.instance.bureau_id = self.bureau_id
+
+    def validate_unique(self):
+        super().validate_unique()
+        # _get_validation_exclusions: Django's own list of what full_clean skipped (fields not on the
+        # form, fields with errors); constraints over the bureau were skipped with it.
+        exclude = self._get_validation_exclusions()
+        skipped = "bureau" in exclude or isinstance(self.fields.get("bureau"), InlineForeignKeyField)
+        if skipped and self.instance.bureau_id is not None:
+            try:
+                self.instance.validate_constraints(exclude=exclude - {"bureau"})
+            except ValidationError as error:
+                self._update_errors(error)
+
+
+def _with_bureau_constraints(form, bureau_id: int | None):
+    return type(form.__name__, (BureauConstraintsForm, form), {"bureau_id": bureau_id})
+
+
 class ScopedChoices:
-    """Mixin: for non-superusers, foreign-key and many-to-many choices come from their own bureau."""
+    """Mixin for model admins and inlines: for non-superusers, every related choice comes from their own
+    bureau (users: its members, and people not yet in any bureau, who are the ones to add), and
+    the bureau's unique constraints are validated on the form."""
+
+    def _scoped(self, related_model, request):
+        bureau_id = _bureau_id(request)
+        if related_model is Department:
+            return Department.objects.filter(bureau_id=bureau_id)
+        if related_model is Bureau:
+            return Bureau.objects.filter(pk=bureau_id)
+        if related_model is Report:
+            return Report.objects.filter(bureau_id=bureau_id)
+        if related_model is User:
+            return User.objects.filter(
+                Q(membership__bureau_id=bureau_id) | Q(membership__isnull=True), is_superuser=False
+            )
+        return None
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if not request.user.is_superuser:
-            bureau_id = _bureau_id(request)
-            if db_field.related_model is Department:
-                kwargs["queryset"] = Department.objects.filter(bureau_id=bureau_id)
-            elif db_field.related_model is Bureau:
-                kwargs["queryset"] = Bureau.objects.filter(pk=bureau_id)
-            elif db_field.related_model is Report:
-                kwargs["queryset"] = Report.objects.filter(bureau_id=bureau_id)
+            queryset = self._scoped(db_field.related_model, request)
+            if queryset is not None:
+                kwargs["queryset"] = queryset
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
-        if not request.user.is_superuser and db_field.related_model is Department:
-            kwargs["queryset"] = Department.objects.filter(bureau_id=_bureau_id(request))
+        if not request.user.is_superuser:
+            queryset = self._scoped(db_field.related_model, request)
+            if queryset is not None:
+                kwargs["queryset"] = queryset
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def get_form(self, request, obj=None, **kwargs):  # ModelAdmin
+        form = super().get_form(request, obj, **kwargs)
+        if not _has_bureau(self.model):
+            return form
+        return _with_bureau_constraints(form, None if request.user.is_superuser else _bureau_id(request))
+
+    def get_formset(self, request, obj=None, **kwargs):  # InlineModelAdmin
+        if _has_bureau(self.model):
+            kwargs["form"] = _with_bureau_constraints(kwargs.get("form", self.form), None)
+        return super().get_formset(request, obj, **kwargs)
 
 
 class BureauScoped(ScopedChoices):
@@ -62,7 +155,31 @@ class BureauScoped(ScopedChoices):
 
     def get_list_filter(self, request):
         filters = list(super().get_list_filter(request))
-        return filters if request.user.is_superuser else [f for f in filters if f != "bureau"]
+        if request.user.is_superuser:
+            return filters
+        # A related filter lists only values found in the admin's own rows, never another bureau's.
+        return [
+            (f, admin.RelatedOnlyFieldListFilter) if isinstance(f, str) and self._is_relation(f) else f
+            for f in filters
+            if f != "bureau"
+        ]
+
+    def _is_relation(self, name: str) -> bool:
+        field = self.model._meta.get_field(name) if "__" not in name else None
+        return bool(field and field.is_relation)
+
+    def get_deleted_objects(self, objs, request):
+        """Django's list of what a delete takes along, without the rows of many-to-many link tables
+        (“Membership_supervises object (3)”): they are no thing of their own to a user."""
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        links = [m._meta for m in apps.get_models(include_auto_created=True) if m._meta.auto_created]
+        prefixes = tuple(f"{capfirst(meta.verbose_name)}: " for meta in links)
+
+        def keep(items):
+            return [keep(i) if isinstance(i, list) else i for i in items if not str(i).startswith(prefixes)]
+
+        counts = {name: n for name, n in counts.items() if name not in {m.verbose_name_plural for m in links}}
+        return keep(deleted), counts, perms_needed, protected
 
     def get_exclude(self, request, obj=None):
         exclude = list(super().get_exclude(request, obj) or [])
@@ -70,13 +187,8 @@ class BureauScoped(ScopedChoices):
             exclude.append("bureau")
         return exclude
 
-    def save_model(self, request, obj, form, change):
-        if not request.user.is_superuser and self.bureau_path == "bureau" and not change:
-            obj.bureau_id = _bureau_id(request)
-        super().save_model(request, obj, form, change)
 
-
-class DepartmentInline(admin.TabularInline):
+class DepartmentInline(ScopedChoices, admin.TabularInline):
     model = Department
     extra = 0
 
@@ -103,7 +215,7 @@ class DepartmentAdmin(BureauScoped, admin.ModelAdmin):
 @admin.register(Membership)
 class MembershipAdmin(BureauScoped, admin.ModelAdmin):
     list_display = ["user", "bureau", "department", "role"]
-    list_filter = ["bureau", "role"]
+    list_filter = ["bureau", "role", "department"]
     filter_horizontal = ["supervises"]
 
     def save_model(self, request, obj, form, change):
@@ -115,8 +227,15 @@ class MembershipAdmin(BureauScoped, admin.ModelAdmin):
 class ReportKindAdmin(admin.ModelAdmin):
     """Kinds are shared by all bureaus (data files in templates_docx/kinds): only a superuser edits."""
 
-    list_display = ["code", "name", "is_active"]
-    readonly_fields = ["code"]
+    list_display = ["name", "is_active"]
+    fields = ["name", "is_active", "outline"]
+    readonly_fields = ["outline"]
+
+    @admin.display(description="章节")
+    def outline(self, kind) -> str:
+        """The kind's sections, read from its definition (the JSON itself is for the program)."""
+        titles = [s.get("title", "") for s in kind.definition.get("sections", [])]
+        return "；".join(fill(t, year="本", next_year="下一", subject="") for t in titles if t) or "—"
 
     def has_change_permission(self, request, obj=None):
         return request.user.is_superuser
@@ -152,12 +271,14 @@ class ReportAdmin(BureauScoped, admin.ModelAdmin):
 @admin.register(Export)
 class ExportAdmin(BureauScoped, admin.ModelAdmin):
     bureau_path = "report__bureau"
-    list_display = ["id", "report", "status", "progress", "created_at", "finished_at"]
-    list_filter = ["status"]
-    exclude = ["content", "snapshot"]
+    list_display = ["file_name", "report", "masked", "status", "progress", "created_at", "finished_at"]
+    list_display_links = ["file_name", "report"]
+    list_filter = ["status", "masked"]
+    exclude = ["content", "snapshot", "options"]  # machine data: the file name says how it was masked
     readonly_fields = [
         "report",
         "requested_by",
+        "masked",
         "status",
         "progress",
         "error",
@@ -192,7 +313,18 @@ def _membership_saved(request, membership: Membership) -> None:
 class BureauUserAdmin(BureauScoped, UserAdmin):
     bureau_path = "membership__bureau"
     inlines = [MembershipInline]
-    list_display = ["username", "first_name", "membership__bureau", "membership__role", "is_active"]
+    list_display = ["username", "first_name", "bureau", "role", "is_active"]
+    list_select_related = ["membership__bureau"]
+
+    @admin.display(description="财政局", ordering="membership__bureau__name")
+    def bureau(self, user) -> str:
+        membership = getattr(user, "membership", None)
+        return membership.bureau.name if membership else "—"
+
+    @admin.display(description="角色", ordering="membership__role")
+    def role(self, user) -> str:
+        membership = getattr(user, "membership", None)
+        return membership.get_role_display() if membership else "—"
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
@@ -208,7 +340,6 @@ class BureauUserAdmin(BureauScoped, UserAdmin):
             _membership_saved(request, membership)
 
 
-User = get_user_model()
 admin.site.unregister(User)
 admin.site.register(User, BureauUserAdmin)
 
@@ -225,6 +356,7 @@ class MetricAdmin(BureauScoped, admin.ModelAdmin):
     list_display = ["name", "bureau", "year", "period", "value", "unit", "status", "updated_at"]
     list_filter = ["bureau", "year", "status"]
     search_fields = ["name"]
+    readonly_fields = ["version", "updated_by"]
 
 
 @admin.register(Deadline)
@@ -238,8 +370,9 @@ class AuditLogAdmin(BureauScoped, admin.ModelAdmin):
     """Read-only: nothing in the audit log can be edited from the UI."""
 
     list_display = ["created_at", "actor", "action", "report", "summary", "ip"]
-    list_filter = ["bureau", "action"]
+    list_filter = ["bureau", "action", "actor"]
     search_fields = ["summary"]
+    exclude = ["detail"]  # ids and versions for the machine; the summary is the record people read
 
     def has_add_permission(self, request):
         return False

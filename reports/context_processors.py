@@ -3,7 +3,8 @@ from . import permissions, selectors
 
 def navigation(request) -> dict:
     """What the top bar needs on every page: role-dependent links and the unread notification count."""
-    if not request.user.is_authenticated:
+    user = getattr(request, "user", None)  # absent when a request is refused before the auth middleware
+    if user is None or not user.is_authenticated:
         return {}
     membership = selectors.membership_for(request.user)
     return {

@@ -25,7 +25,13 @@ class Department(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "科室"
-        constraints = [models.UniqueConstraint(fields=["bureau", "name"], name="department_unique_name")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["bureau", "name"],
+                name="department_unique_name",
+                violation_error_message="本局已有同名科室。",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -161,19 +167,24 @@ class Block(models.Model):
         POINT = "point", "要点"
         PARAGRAPH = "paragraph", "段落"
 
-    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="blocks")
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="blocks", verbose_name="报告")
     parent = models.ForeignKey(
-        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children"
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name="上级",
     )
-    position = models.PositiveIntegerField(default=0)
-    type = models.CharField(max_length=16, choices=Type.choices)
-    title = models.TextField(blank=True, help_text="heading text, or a point's lead phrase")
-    text = models.TextField(blank=True)
-    run_in = models.BooleanField(default=False, help_text="heading shares its paragraph with its text")
-    inline = models.BooleanField(default=False, help_text="continues the previous paragraph")
-    guidance = models.TextField(blank=True)
-    target_chars = models.PositiveIntegerField(default=0)
-    required = models.BooleanField(default=False)
+    position = models.PositiveIntegerField("顺序", default=0)
+    type = models.CharField("类型", max_length=16, choices=Type.choices)
+    title = models.TextField("标题", blank=True, help_text="标题文字，或要点的引领语")
+    text = models.TextField("正文", blank=True)
+    run_in = models.BooleanField("标题与正文同段", default=False)
+    inline = models.BooleanField("接上段", default=False)
+    guidance = models.TextField("写作提示", blank=True)
+    target_chars = models.PositiveIntegerField("目标字数", default=0)
+    required = models.BooleanField("必填", default=False)
     assigned_department = models.ForeignKey(
         Department,
         on_delete=models.SET_NULL,
@@ -183,10 +194,11 @@ class Block(models.Model):
         verbose_name="承办科室",
     )
     done = models.BooleanField("本节已完成", default=False)
-    version = models.PositiveIntegerField(default=1)
-    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField("版本号", default=1)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     class Meta:
+        verbose_name = verbose_name_plural = "段落"
         ordering = ["position", "id"]
         indexes = [models.Index(fields=["report", "parent", "position"])]
         constraints = [
@@ -209,24 +221,27 @@ class Export(models.Model):
         DONE = "done", "已完成"
         FAILED = "failed", "失败"
 
-    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="exports")
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="exports", verbose_name="报告")
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name="导出人",
     )
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
-    progress = models.PositiveSmallIntegerField(default=0)
-    error = models.TextField(blank=True)
-    masked = models.BooleanField(default=False)
-    options = models.JSONField(
-        default=dict, blank=True, help_text="masking options: mask_years, mask_all_numbers"
-    )
-    snapshot = models.JSONField(default=dict)
-    file_name = models.CharField(max_length=255, blank=True)
-    content = models.BinaryField(null=True, blank=True, editable=False)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    created_at = models.DateTimeField(auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField("进度（%）", default=0)
+    error = models.TextField("错误信息", blank=True)
+    masked = models.BooleanField("脱敏稿", default=False)
+    # masking options (mask_years, mask_all_numbers, …): read by the renderer, not shown to users
+    options = models.JSONField("脱敏选项", default=dict, blank=True)
+    snapshot = models.JSONField("内容快照", default=dict)
+    file_name = models.CharField("文件名", max_length=255, blank=True)
+    content = models.BinaryField("文件内容", null=True, blank=True, editable=False)
+    attempts = models.PositiveSmallIntegerField("尝试次数", default=0)
+    created_at = models.DateTimeField("申请时间", auto_now_add=True)
+    started_at = models.DateTimeField("开始时间", null=True, blank=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "导出记录"
@@ -234,6 +249,9 @@ class Export(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(progress__lte=100), name="export_progress_range"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.file_name or self.report}（{self.get_status_display()}）"
 
     @property
     def is_finished(self) -> bool:
@@ -267,9 +285,14 @@ class Metric(models.Model):
     budget_value = models.DecimalField("年初预算", max_digits=24, decimal_places=6, null=True, blank=True)
     source = models.CharField("来源", max_length=100, blank=True)
     status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.PROVISIONAL)
-    version = models.PositiveIntegerField(default=1)
+    version = models.PositiveIntegerField("版本号", default=1)
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="更新人",
     )
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
@@ -277,7 +300,11 @@ class Metric(models.Model):
         verbose_name = verbose_name_plural = "指标"
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(fields=["bureau", "year", "period", "name"], name="metric_unique_name"),
+            models.UniqueConstraint(
+                fields=["bureau", "year", "period", "name"],
+                name="metric_unique_name",
+                violation_error_message="本局该年度、该期间已有同名指标。",
+            ),
             models.CheckConstraint(condition=Q(decimals__lte=6), name="metric_decimals_range"),
         ]
 
@@ -296,7 +323,13 @@ class SensitiveTerm(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "敏感词"
         ordering = ["term"]
-        constraints = [models.UniqueConstraint(fields=["bureau", "term"], name="sensitive_term_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["bureau", "term"],
+                name="sensitive_term_unique",
+                violation_error_message="本局已有这个敏感词。",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.term
@@ -305,15 +338,22 @@ class SensitiveTerm(models.Model):
 class Revision(models.Model):
     """An immutable copy of a report as submitted: the whole content plus the metric values it used."""
 
-    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="revisions")
-    number = models.PositiveIntegerField()
-    snapshot = models.JSONField()
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    report = models.ForeignKey(
+        Report, on_delete=models.CASCADE, related_name="revisions", verbose_name="报告"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    number = models.PositiveIntegerField("提交次序")
+    snapshot = models.JSONField("内容快照")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name="提交人",
+    )
+    created_at = models.DateTimeField("提交时间", auto_now_add=True)
 
     class Meta:
+        verbose_name = verbose_name_plural = "提交版本"
         ordering = ["-number"]
         constraints = [models.UniqueConstraint(fields=["report", "number"], name="revision_unique_number")]
 
@@ -324,32 +364,59 @@ class Revision(models.Model):
 class Comment(models.Model):
     """A reviewer's or drafter's remark on one block (or the whole report), with threaded replies."""
 
-    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="comments")
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="comments", verbose_name="报告")
     revision = models.ForeignKey(
-        Revision, on_delete=models.SET_NULL, null=True, blank=True, related_name="comments"
+        Revision,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="comments",
+        verbose_name="提交版本",
     )
     block = models.ForeignKey(
-        Block, on_delete=models.SET_NULL, null=True, blank=True, related_name="comments"
+        Block, on_delete=models.SET_NULL, null=True, blank=True, related_name="comments", verbose_name="段落"
     )
-    block_label = models.CharField(
-        max_length=200, blank=True, help_text="where the block was, kept if it is deleted"
-    )
+    # where the block was, kept if it is deleted
+    block_label = models.CharField("位置", max_length=200, blank=True)
     parent = models.ForeignKey(
-        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies"
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies", verbose_name="回复于"
     )
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name="作者"
     )
-    text = models.TextField()
-    resolved = models.BooleanField(default=False)
-    created_at = models.DateTimeField(auto_now_add=True)
+    text = models.TextField("内容")
+    resolved = models.BooleanField("已解决", default=False)
+    created_at = models.DateTimeField("时间", auto_now_add=True)
 
     class Meta:
+        verbose_name = verbose_name_plural = "批注"
         ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.text[:30]
 
 
 class AuditLog(models.Model):
     """Who did what, when, from where. Written by services only; read-only everywhere."""
+
+    class Action(models.TextChoices):
+        """Every action a service records, with the label users read (a new action gets one here)."""
+
+        SUBMIT = "submit", "提交审核"
+        WITHDRAW = "withdraw", "撤回提交"
+        APPROVE = "approve", "审定"
+        RETURN = "return", "退回修改"
+        REDRAFT = "redraft", "重新起草"
+        COMMENT = "comment", "批注"
+        COMMENT_RESOLVE = "comment_resolve", "处理批注"
+        ASSIGN = "assign", "分配章节"
+        BLOCK_SAVE = "block_save", "修改内容"
+        REPORT_FIELDS_SAVE = "report_fields_save", "修改报告信息"
+        EXPORT = "export", "导出"
+        METRIC = "metric", "指标变更"
+        PERMISSION = "permission", "权限变更"
+        REPORT_IMPORT = "report_import", "导入报告"
+        REPORT_CARRY_FORWARD = "report_carry_forward", "沿用上年报告新建"
 
     bureau = models.ForeignKey(
         Bureau, on_delete=models.CASCADE, related_name="audit_logs", verbose_name="财政局"
@@ -369,7 +436,7 @@ class AuditLog(models.Model):
         related_name="+",
         verbose_name="操作人",
     )
-    action = models.CharField("操作", max_length=40)
+    action = models.CharField("操作", max_length=40, choices=Action.choices)
     summary = models.CharField("摘要", max_length=300)
     detail = models.JSONField("详情", default=dict, blank=True)
     ip = models.GenericIPAddressField("来源地址", null=True, blank=True)
@@ -380,17 +447,31 @@ class AuditLog(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["bureau", "action", "created_at"])]
 
+    def __str__(self) -> str:
+        return self.summary
+
+    @classmethod
+    def action_label(cls, code: str) -> str:
+        """The label of an action code (the code itself if it has none, so no entry is hidden)."""
+        return dict(cls.Action.choices).get(code, code)
+
 
 class Notification(models.Model):
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
-    text = models.CharField(max_length=300)
-    url = models.CharField(max_length=300, blank=True)
-    read = models.BooleanField(default=False)
-    created_at = models.DateTimeField(auto_now_add=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name="用户"
+    )
+    text = models.CharField("内容", max_length=300)
+    url = models.CharField("链接", max_length=300, blank=True)
+    read = models.BooleanField("已读", default=False)
+    created_at = models.DateTimeField("时间", auto_now_add=True)
 
     class Meta:
+        verbose_name = verbose_name_plural = "通知"
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["user", "read"])]
+
+    def __str__(self) -> str:
+        return self.text
 
 
 class Deadline(models.Model):
@@ -407,15 +488,32 @@ class Deadline(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "截止日期"
-        constraints = [models.UniqueConstraint(fields=["bureau", "kind", "year"], name="deadline_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["bureau", "kind", "year"],
+                name="deadline_unique",
+                violation_error_message="本局已设置该年度这类报告的截止日期。",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}年{self.kind}截止日期"
 
 
 class Presence(models.Model):
     """Who has a report open in the editor (refreshed by the page while it is open)."""
 
-    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="presences")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    last_seen = models.DateTimeField()
+    report = models.ForeignKey(
+        Report, on_delete=models.CASCADE, related_name="presences", verbose_name="报告"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name="用户"
+    )
+    last_seen = models.DateTimeField("最近在线")
 
     class Meta:
+        verbose_name = verbose_name_plural = "在线编辑"
         constraints = [models.UniqueConstraint(fields=["report", "user"], name="presence_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.report}"

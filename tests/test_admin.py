@@ -76,3 +76,146 @@ def test_the_audit_log_cannot_be_edited_in_the_admin(client, report, drafter):
         == 403
     )
     assert AuditLog.objects.filter(pk=entry.pk).exists()
+
+
+# --- issue 8, item 9: duplicates get a form error; a bureau admin sees only their bureau -----------
+
+
+@pytest.fixture
+def bureau_admin(admin_user):
+    """The bureau's admin as the app makes one: staff, in the bureau-admin group, not a superuser."""
+    from reports import services
+
+    services.membership_sync_staff(admin_user.membership)
+    admin_user.refresh_from_db()
+    assert admin_user.is_staff and not admin_user.is_superuser
+    return admin_user
+
+
+def _duplicates(bureau, kinds):
+    """(admin add URL name, model, POST data of a row that exists already, the Chinese error)."""
+    from reports.models import Deadline, Department, Metric, SensitiveTerm
+
+    SensitiveTerm.objects.create(bureau=bureau, term="某某产业园")
+    Metric.objects.create(bureau=bureau, year=2025, name="一般公共预算收入")
+    Deadline.objects.create(bureau=bureau, kind=kinds["duty"], year=2025, due_date="2026-01-10")
+    return [
+        ("admin:reports_department_add", Department, {"name": "预算科"}, "本局已有同名科室。"),
+        ("admin:reports_sensitiveterm_add", SensitiveTerm, {"term": "某某产业园"}, "本局已有这个敏感词。"),
+        (
+            "admin:reports_metric_add",
+            Metric,
+            {
+                "year": "2025",
+                "period": "",
+                "name": "一般公共预算收入",
+                "decimals": "1",
+                "status": "provisional",
+            },
+            "本局该年度、该期间已有同名指标。",
+        ),
+        (
+            "admin:reports_deadline_add",
+            Deadline,
+            {"kind": str(kinds["duty"].pk), "year": "2025", "due_date": "2026-01-10"},
+            "本局已设置该年度这类报告的截止日期。",
+        ),
+    ]
+
+
+@pytest.mark.parametrize("as_superuser", [False, True], ids=["bureau-admin", "superuser"])
+def test_it_answers_a_duplicate_with_a_chinese_form_error(client, bureau, kinds, bureau_admin, as_superuser):
+    user = get_user_model().objects.create_superuser("root", password="pw") if as_superuser else bureau_admin
+    client.force_login(user)
+    for url_name, model, data, message in _duplicates(bureau, kinds):
+        if as_superuser:
+            data = data | {"bureau": str(bureau.pk)}
+        count = model.objects.count()
+        response = client.post(reverse(url_name), data)
+        assert response.status_code == 200, (url_name, response.status_code)
+        assert message in response.content.decode(), url_name
+        assert model.objects.count() == count, url_name
+
+
+def test_it_answers_a_rename_to_an_existing_name_with_a_form_error(client, bureau, bureau_admin):
+    client.force_login(bureau_admin)
+    treasury = bureau.departments.get(name="国库科")
+    response = client.post(reverse("admin:reports_department_change", args=[treasury.pk]), {"name": "预算科"})
+    assert response.status_code == 200 and "本局已有同名科室。" in response.content.decode()
+    treasury.refresh_from_db()
+    assert treasury.name == "国库科"
+
+
+def test_it_answers_a_duplicate_department_in_the_bureau_page_with_a_form_error(client, bureau, bureau_admin):
+    """The 科室 rows inline on the 财政局 page: the bureau is the inline's parent, not a form field."""
+    client.force_login(bureau_admin)
+    existing = list(bureau.departments.order_by("pk"))
+    data = {
+        "name": bureau.name,
+        "departments-TOTAL_FORMS": str(len(existing) + 1),
+        "departments-INITIAL_FORMS": str(len(existing)),
+        "departments-MIN_NUM_FORMS": "0",
+        "departments-MAX_NUM_FORMS": "1000",
+    }
+    for i, department in enumerate(existing):
+        data |= {
+            f"departments-{i}-id": str(department.pk),
+            f"departments-{i}-bureau": str(bureau.pk),
+            f"departments-{i}-name": department.name,
+        }
+    data |= {
+        f"departments-{len(existing)}-bureau": str(bureau.pk),
+        f"departments-{len(existing)}-name": "预算科",
+    }
+    response = client.post(reverse("admin:reports_bureau_change", args=[bureau.pk]), data)
+    assert response.status_code == 200 and "本局已有同名科室。" in response.content.decode()
+    assert bureau.departments.count() == len(existing)
+
+
+def test_it_refuses_a_second_membership_for_a_user_in_chinese(client, bureau, drafter, bureau_admin):
+    from reports.models import Membership
+
+    client.force_login(bureau_admin)
+    data = {"user": str(drafter.pk), "role": "leader", "department": str(bureau.departments.first().pk)}
+    response = client.post(reverse("admin:reports_membership_add"), data)
+    assert response.status_code == 200 and "用户" in response.content.decode()
+    assert "已存在" in response.content.decode()
+    assert Membership.objects.filter(user=drafter).get().role == Membership.Role.DRAFTER
+
+
+def test_the_bureau_admin_never_sees_another_bureau_anywhere_in_the_admin(
+    client, bureau, other_bureau, outsider, drafter, kinds, bureau_admin
+):
+    """Every admin page a bureau admin can reach (lists, filters, add and change forms with every
+    choice list): nothing of the other bureau, and no superuser; people without a bureau yet are
+    offered in the 成员 form, since they are the ones to add."""
+    from crawling import crawl
+
+    from reports import services
+    from reports.models import Deadline, Department, Metric, SensitiveTerm
+
+    Department.objects.create(bureau=other_bureau, name="邻县专属科")
+    Metric.objects.create(bureau=other_bureau, year=2025, name="邻县收入")
+    SensitiveTerm.objects.create(bureau=other_bureau, term="邻县敏感词")
+    Deadline.objects.create(bureau=other_bureau, kind=kinds["duty"], year=2025, due_date="2026-01-10")
+    theirs = services.report_create(user=outsider, kind=kinds["duty"], year=2025, subject="邻县局长")
+    services.report_update_fields(report=theirs, data={"title": "邻县述职报告"}, user=outsider)
+    services.report_create(user=drafter, kind=kinds["duty"], year=2025, subject="局长")
+    User = get_user_model()
+    User.objects.create_superuser("rootadmin", password="pw")
+    User.objects.create_user("newcomer", password="pw")
+    hidden = ["outsider", "邻县", "rootadmin"]
+    leaks: dict[str, list[str]] = {}
+
+    def visit(url, response):
+        assert response.status_code < 500, url
+        body = response.content.decode("utf-8", "replace")
+        if found := [h for h in hidden if h in body]:
+            leaks[url] = found
+
+    client.force_login(bureau_admin)
+    read = crawl(client, ["/admin/"], visit, within="/admin/")
+    assert read > 40
+    assert not leaks, leaks
+    form = client.get(reverse("admin:reports_membership_add")).content.decode()
+    assert "newcomer" in form and "drafter" in form and "预算科" in form

@@ -14,7 +14,7 @@ from .. import permissions
 from ..core.kinds import fill, load_kinds
 from ..core.text import clean_text
 from ..errors import BlockConflict, Forbidden, InvalidInput, NotEditable, ReportFieldsConflict
-from ..models import Block, Bureau, Report, ReportKind
+from ..models import AuditLog, Block, Bureau, Report, ReportKind
 from ..selectors import (
     membership_for,
 )
@@ -199,7 +199,7 @@ def report_update_fields(
     audit(
         bureau_id=report.bureau_id,
         actor=user,
-        action="report_fields_save",
+        action=AuditLog.Action.REPORT_FIELDS_SAVE,
         report=report,
         summary="修改" + "、".join(str(Report._meta.get_field(n).verbose_name) for n in changes),
         detail={"fields": sorted(changes)},

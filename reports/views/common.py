@@ -73,3 +73,12 @@ def bad_request(request, exception=None, template_name="400.html") -> HttpRespon
             content_type="text/plain; charset=utf-8",
         )
     return defaults.bad_request(request, exception, template_name=template_name)
+
+
+def permission_denied(request, exception=None) -> HttpResponse:
+    """handler403: the Chinese reason a view raised PermissionDenied with, on the app's 403 page.
+
+    An htmx request gets the message alone: the page would otherwise be swapped into a fragment.
+    """
+    template = "403.html#message" if getattr(request, "htmx", False) else "403.html"
+    return render(request, template, {"exception": str(exception or "")}, status=403)

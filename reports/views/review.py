@@ -237,7 +237,8 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     actions = (
         AuditLog.objects.filter(bureau_id=membership.bureau_id).values_list("action", flat=True).distinct()
     )
-    context = {"entries": entries, "action": action, "actions": sorted(set(actions))}
+    choices = sorted((AuditLog.action_label(a), a) for a in set(actions))
+    context = {"entries": entries, "action": action, "actions": [(code, label) for label, code in choices]}
     template = "reports/audit_log.html#audit-table" if request.htmx else "reports/audit_log.html"
     return render(request, template, context)
 
