@@ -188,6 +188,7 @@ def test_an_htmx_request_refused_gets_the_reason_alone(client, drafter):
     body = response.content.decode()
     assert response.status_code == 403 and "只有审核领导和管理员可以查看总览。" in body
     assert "<html" not in body and "topbar" not in body
+    assert response["HX-Retarget"] == "#flash", "a refused htmx action answers in the message region"
 
 
 def test_a_bad_host_gets_the_chinese_400_page(client):

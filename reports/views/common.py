@@ -78,7 +78,9 @@ def bad_request(request, exception=None, template_name="400.html") -> HttpRespon
 def permission_denied(request, exception=None) -> HttpResponse:
     """handler403: the Chinese reason a view raised PermissionDenied with, on the app's 403 page.
 
-    An htmx request gets the message alone: the page would otherwise be swapped into a fragment.
+    An htmx request gets the message in the page's message region, like every refused action.
     """
-    template = "403.html#message" if getattr(request, "htmx", False) else "403.html"
-    return render(request, template, {"exception": str(exception or "")}, status=403)
+    if getattr(request, "htmx", False):
+        message = str(exception or "") or "您没有权限执行此操作。如需权限，请联系本局管理员。"
+        return flash_error(request, message, status=403)
+    return render(request, "403.html", {"exception": str(exception or "")}, status=403)
