@@ -133,6 +133,16 @@ class Report(models.Model):
     )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
+    # Soft delete (回收站): a deleted report is hidden from every list and URL until restored.
+    deleted_at = models.DateTimeField("删除时间", null=True, blank=True, db_index=True)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="删除人",
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = "报告"
@@ -147,6 +157,11 @@ class Report(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.status in (self.Status.DRAFT, self.Status.RETURNED)
+
+    @property
+    def was_approved(self) -> bool:
+        """Approved once (an approved revision exists): an official record, not a mere draft."""
+        return self.approved_revision_id is not None
 
 
 class Block(models.Model):
