@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from reports import selectors, services
@@ -172,6 +174,10 @@ def test_a_new_report_has_no_body_characters(client, report, drafter):
     outline = client.get(f"/reports/{report.pk}/outline/", HTTP_HX_REQUEST="true").content.decode()
     assert "0 / 800字" in outline and "待写" in outline and "编写中" not in outline
     assert '<b id="total-chars">0</b>' in outline
+    first = report.blocks.get(parent=None, position=0)
+    add_point(report, first, "短", drafter)  # 4 characters under a 16-character title: being written
+    outline = client.get(f"/reports/{report.pk}/outline/", HTTP_HX_REQUEST="true").content.decode()
+    assert re.search(r"4 / 800字\s*· 编写中", outline)
 
 
 def test_the_total_counts_opening_sections_and_closing(report, drafter):
