@@ -104,7 +104,7 @@ def can_delete_report(membership: Membership | None, report: Report) -> bool:
     (draft or returned, never approved). The service re-checks the state under a row lock."""
     if report.deleted_at is not None or membership is None:
         return False
-    if is_admin(membership):
+    if membership.role == Role.ADMIN:
         return membership.bureau_id == report.bureau_id
     return owns(membership, report) and report.is_editable and not report.was_approved
 
@@ -126,4 +126,9 @@ def trash_q(membership: Membership) -> Q:
 
 def can_purge_report(membership: Membership | None, report: Report) -> bool:
     """Delete for good (from the 回收站 only): the bureau's admin."""
-    return report.deleted_at is not None and is_admin(membership) and membership.bureau_id == report.bureau_id
+    return (
+        report.deleted_at is not None
+        and membership is not None
+        and membership.role == Role.ADMIN
+        and membership.bureau_id == report.bureau_id
+    )
