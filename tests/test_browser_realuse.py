@@ -80,7 +80,9 @@ def test_report_fields_retry_and_survive_a_closed_tab(page, live_server):  # noq
     again = context.new_page()
     again.goto(url)
     expect(again.locator("form.report-fields input[name=period]")).to_have_value("1—11月")
-    expect(again.locator("form.report-fields").first.locator(".save-state")).to_contain_text("已保存", timeout=15_000)
+    expect(again.locator("form.report-fields").first.locator(".save-state")).to_contain_text(
+        "已保存", timeout=15_000
+    )
     assert _report().period == "1—11月"
     assert _backups(again) == []
 

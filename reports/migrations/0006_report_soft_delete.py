@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reports', '0004_export_verbose_name'),
+        ('reports', '0005_report_field_versions'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
