@@ -7,7 +7,7 @@ from django import forms
 
 from .core.metrics import UNITS
 from .core.text import clean_text
-from .models import Metric, ReportKind
+from .models import Department, Metric, Report, ReportKind
 
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
 
@@ -94,3 +94,56 @@ class MetricImportForm(forms.Form):
                 f"文件过大（{upload.size // 1024} KB），指标文件最大 {MAX_IMPORT_BYTES // 1024 // 1024} MB。"
             )
         return upload
+
+
+class ReportFilterForm(forms.Form):
+    """The report list's search and filters, read from the query string (bookmarkable).
+
+    A blank field does not filter; an invalid one is reported and ignored, the others still apply.
+    """
+
+    q = forms.CharField(
+        label="搜索",
+        required=False,
+        max_length=100,
+        error_messages={"max_length": "搜索词最多100字。"},
+    )
+    year = year_field(required=False)
+    kind = forms.ModelChoiceField(
+        label="类型",
+        queryset=ReportKind.objects.all(),
+        to_field_name="code",
+        required=False,
+        empty_label="全部类型",
+        error_messages={"invalid_choice": "没有这种报告类型。"},
+    )
+    status = forms.ChoiceField(
+        label="状态",
+        choices=[("", "全部状态"), *Report.Status.choices],
+        required=False,
+        error_messages={"invalid_choice": "没有这种状态。"},
+    )
+    department = forms.ModelChoiceField(
+        label="科室",
+        queryset=Department.objects.none(),
+        required=False,
+        empty_label="全部科室",
+        error_messages={"invalid_choice": "没有这个科室。"},
+    )
+
+    def __init__(self, *args, bureau=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if bureau is not None:
+            self.fields["department"].queryset = bureau.departments.order_by("id")
+        self.fields["q"].widget.attrs.update(placeholder="标题或主体", type="search")
+        self.fields["year"].widget.attrs.update(placeholder="全部年度")
+
+    def filters(self) -> dict:
+        """The valid filters, as keyword arguments of selectors.report_search."""
+        self.is_valid()  # collects errors; cleaned_data keeps every field that is valid
+        data = getattr(self, "cleaned_data", {})
+        return {name: data[name] for name in ("q", "year", "kind", "status", "department") if name in data}
+
+    @property
+    def active(self) -> bool:
+        return any(self.filters().values())

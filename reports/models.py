@@ -139,6 +139,16 @@ class Report(models.Model):
     )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
+    # Soft delete (回收站): a deleted report is hidden from every list and URL until restored.
+    deleted_at = models.DateTimeField("删除时间", null=True, blank=True, db_index=True)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="删除人",
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = "报告"
@@ -153,6 +163,11 @@ class Report(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.status in (self.Status.DRAFT, self.Status.RETURNED)
+
+    @property
+    def was_approved(self) -> bool:
+        """Approved once (an approved revision exists): an official record, not a mere draft."""
+        return self.approved_revision_id is not None
 
 
 class Block(models.Model):
@@ -417,6 +432,9 @@ class AuditLog(models.Model):
         PERMISSION = "permission", "权限变更"
         REPORT_IMPORT = "report_import", "导入报告"
         REPORT_CARRY_FORWARD = "report_carry_forward", "沿用上年报告新建"
+        REPORT_DELETE = "report_delete", "删除报告（移入回收站）"
+        REPORT_RESTORE = "report_restore", "从回收站恢复报告"
+        REPORT_PURGE = "report_purge", "彻底删除报告"
 
     bureau = models.ForeignKey(
         Bureau, on_delete=models.CASCADE, related_name="audit_logs", verbose_name="财政局"

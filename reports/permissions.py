@@ -5,6 +5,9 @@ Roles: a drafter works on reports their department owns (everything) or sections
 department (those sections); a leader reads and reviews the reports of the departments they
 supervise; an admin reads every report of the bureau and manages the bureau. Nobody sees another
 bureau's data.
+
+A deleted report (in the 回收站, `Report.deleted_at` set) is visible to nobody through
+`visible_reports_q`; only `trash_q` finds it, for those who may restore it.
 """
 
 from __future__ import annotations
@@ -17,8 +20,8 @@ Role = Membership.Role
 
 
 def visible_reports_q(membership: Membership) -> Q:
-    """A filter on Report for the reports this member may open."""
-    in_bureau = Q(bureau_id=membership.bureau_id)
+    """A filter on Report for the reports this member may open (never a deleted one)."""
+    in_bureau = Q(bureau_id=membership.bureau_id, deleted_at__isnull=True)
     if membership.role == Role.ADMIN:
         return in_bureau
     if membership.role == Role.LEADER:
@@ -94,3 +97,38 @@ def is_admin(membership: Membership | None) -> bool:
 
 def can_see_dashboard(membership: Membership | None) -> bool:
     return membership is not None and membership.role in (Role.LEADER, Role.ADMIN)
+
+
+def can_delete_report(membership: Membership | None, report: Report) -> bool:
+    """Move to the 回收站: the bureau's admin (any report), or the owner while it is only a draft
+    (draft or returned, never approved). The service re-checks the state under a row lock."""
+    if report.deleted_at is not None or membership is None:
+        return False
+    if membership.role == Role.ADMIN:
+        return membership.bureau_id == report.bureau_id
+    return owns(membership, report) and report.is_editable and not report.was_approved
+
+
+def trash_q(membership: Membership) -> Q:
+    """A filter on Report for the deleted reports this member may see in the 回收站 and restore:
+    the admin, every deleted report of the bureau; the owner, those they could have deleted."""
+    deleted = Q(bureau_id=membership.bureau_id, deleted_at__isnull=False)
+    if membership.role == Role.ADMIN:
+        return deleted
+    if membership.role == Role.DRAFTER and membership.department_id is not None:
+        return deleted & Q(
+            department_id=membership.department_id,
+            status__in=(Report.Status.DRAFT, Report.Status.RETURNED),
+            approved_revision__isnull=True,
+        )
+    return Q(pk__in=[])
+
+
+def can_purge_report(membership: Membership | None, report: Report) -> bool:
+    """Delete for good (from the 回收站 only): the bureau's admin."""
+    return (
+        report.deleted_at is not None
+        and membership is not None
+        and membership.role == Role.ADMIN
+        and membership.bureau_id == report.bureau_id
+    )

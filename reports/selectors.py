@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from .core.document import empty_block_warnings
 from .core.importer.carry import stale_date_warnings
 from .core.metrics import MetricValue, ResolveReport, resolve_snapshot, resolve_text
 from .core.numbering import numbering_for, sibling_numbers
@@ -19,16 +20,18 @@ from .models import (
     Block,
     Comment,
     Deadline,
+    Department,
     Export,
     Membership,
     Metric,
     Notification,
     Presence,
     Report,
+    ReportKind,
     Revision,
     SensitiveTerm,
 )
-from .permissions import visible_reports_q
+from .permissions import trash_q, visible_reports_q
 
 
 def membership_for(user) -> Membership | None:
@@ -46,6 +49,53 @@ def reports_for_user(*, user) -> QuerySet[Report]:
     if membership is None:
         return Report.objects.none()
     return Report.objects.filter(visible_reports_q(membership)).select_related("kind", "department")
+
+
+def report_search(
+    *,
+    user,
+    q: str = "",
+    year: int | None = None,
+    kind: ReportKind | None = None,
+    status: str = "",
+    department: Department | None = None,
+) -> QuerySet[Report]:
+    """The report list: reports the user may open, narrowed by the list's search and filters.
+
+    `q` is split on whitespace; every word must occur in the title or the subject (主体).
+    """
+    reports = reports_for_user(user=user)
+    for word in q.split():
+        reports = reports.filter(Q(title__icontains=word) | Q(subject__icontains=word))
+    if year:
+        reports = reports.filter(year=year)
+    if kind is not None:
+        reports = reports.filter(kind=kind)
+    if status:
+        reports = reports.filter(status=status)
+    if department is not None:
+        reports = reports.filter(department=department)
+    return reports
+
+
+def trash_for_user(*, user) -> QuerySet[Report]:
+    """The user's 回收站: deleted reports they may restore (permissions.trash_q), latest first."""
+    membership = membership_for(user)
+    if membership is None:
+        return Report.objects.none()
+    return (
+        Report.objects.filter(trash_q(membership))
+        .select_related("kind", "department", "deleted_by")
+        .order_by("-deleted_at", "-pk")
+    )
+
+
+def trashed_report_get_for_user(*, user, pk: int) -> Report:
+    """A report in the user's 回收站, else Http404 (a live report is not in the trash)."""
+    report = trash_for_user(user=user).filter(pk=pk).first()
+    if report is None:
+        raise Http404("回收站中没有这份报告")
+    return report
 
 
 def report_get_for_user(*, user, pk: int) -> Report:
@@ -90,8 +140,11 @@ class Node:
 
     @property
     def chars(self) -> int:
+        """Characters of 正文 in this node and below: a heading's title is not body text (its
+        run-in text is); a point's lead is (it opens the sentence: "一是坚定政治立场。…")."""
         b = self.block
-        return count_chars(b.title) + count_chars(b.text) + sum(c.chars for c in self.children)
+        own = count_chars(b.text) + (0 if b.type == Block.Type.HEADING else count_chars(b.title))
+        return own + sum(c.chars for c in self.children)
 
 
 def report_tree(report: Report) -> list[Node]:
@@ -186,6 +239,11 @@ def section_stats(tree: list[Node]) -> list[SectionStat]:
         for node in tree
         if node.block.type == Block.Type.HEADING
     ]
+
+
+def report_body_chars(report: Report, tree: list[Node]) -> int:
+    """The whole report's 正文: 导语, every block's body text (no heading titles) and 结尾."""
+    return count_chars(report.opening) + sum(n.chars for n in tree) + count_chars(report.closing)
 
 
 # --- metrics -------------------------------------------------------------------------------------
@@ -284,10 +342,12 @@ def annotate_access(tree: list[Node], membership, report: Report, comments: dict
 
 
 def report_check(report: Report, tree: list[Node], metrics: dict[str, MetricValue]) -> ResolveReport:
-    """Placeholder errors, missing values and hand-typed figures of a report, for the check panel;
-    also dates of earlier years left in the text (as carrying forward leaves them)."""
+    """Placeholder errors, missing values, empty points or paragraphs (warnings naming each place),
+    dates of earlier years left in the text (as carrying forward leaves them) and hand-typed figures
+    of a report, for the check panel."""
     snapshot = report_snapshot(report, tree)
     _resolved, check = resolve_snapshot(snapshot, metrics)
+    check.warnings.extend(empty_block_warnings(snapshot))
     check.warnings.extend(stale_date_warnings(snapshot, report.year))
     return check
 

@@ -5,6 +5,10 @@ from . import import_urls, views
 urlpatterns = [
     path("", views.report_list, name="report_list"),
     path("reports/new/", views.report_create, name="report_create"),
+    path("reports/trash/", views.report_trash, name="report_trash"),
+    path("reports/<int:pk>/delete/", views.report_delete, name="report_delete"),
+    path("reports/<int:pk>/restore/", views.report_restore, name="report_restore"),
+    path("reports/<int:pk>/purge/", views.report_purge, name="report_purge"),
     path("reports/<int:pk>/", views.report_edit, name="report_edit"),
     path("reports/<int:pk>/outline/", views.report_outline, name="report_outline"),
     path("reports/<int:pk>/fields/", views.report_fields_save, name="report_fields_save"),

@@ -140,3 +140,39 @@ def test_split_title_returns_nothing_for_an_empty_title():
 )
 def test_split_title_breaks_between_words_longer_line_first(title, lines):
     assert split_title(title) == lines
+
+
+def test_empty_block_warnings_name_each_place_by_its_numbers():
+    """Pure: an empty point (no lead, no text) or paragraph is named by the numbers above it,
+    with the kind's numbering; a lead alone, or a heading's empty title, is not "empty"."""
+    from reports.core.document import empty_block_warnings
+
+    def point(lead="", text=""):
+        return {"type": "point", "lead": lead, "text": text}
+
+    snapshot = {
+        "numbering": {"point": "{cn}要"},
+        "blocks": [
+            {"type": "paragraph", "text": " "},
+            {"type": "heading", "title": "", "text": "", "children": [point("引语")]},
+            {
+                "type": "heading",
+                "title": "二",
+                "text": "",
+                "children": [
+                    point(text="有"),
+                    point(),
+                    {
+                        "type": "heading",
+                        "title": "小",
+                        "children": [{"type": "paragraph", "text": "有"}, point()],
+                    },
+                ],
+            },
+        ],
+    }
+    assert empty_block_warnings(snapshot) == [
+        "第1段：内容为空",
+        "二、二要：内容为空",
+        "二、（一）一要：内容为空",
+    ]

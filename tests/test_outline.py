@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from reports import selectors, services
@@ -149,9 +151,64 @@ def test_the_snapshot_holds_the_seed_002_shapes(report, drafter):
     assert run_in.role == "body" and run_in.runs[0].style == "h2"
 
 
-def test_section_stats_count_the_subtree(report, drafter):
+def test_section_stats_count_the_body_of_the_subtree(report, drafter):
+    """正文 only: a point's lead and text count, a heading's title does not (at any level), a
+    heading's own text does."""
     section = report.blocks.get(parent=None, position=0)
-    add_point(report, section, "甲乙", drafter)  # 2 + 4 chars
+    add_point(report, section, "甲乙", drafter)  # lead 2 + text 4
+    sub = services.block_add(report=report, type="heading", parent=section, user=drafter)
+    services.block_save(
+        block=sub, version=1, data={"title": "小标题不算", "text": "五个字正文"}, user=drafter
+    )
     stats = selectors.section_stats(selectors.report_tree(report))
-    assert stats[0].chars == len(section.title) + 6
+    assert stats[0].chars == 6 + 5
     assert stats[0].target == section.target_chars
+
+
+def test_a_new_report_has_no_body_characters(client, report, drafter):
+    """Issue 8 item 11: a brand-new report showed "16 / 800字 · 编写中" because titles counted."""
+    tree = selectors.report_tree(report)
+    assert [s.chars for s in selectors.section_stats(tree)] == [0] * len(tree)
+    assert selectors.report_body_chars(report, tree) == 0
+    client.force_login(drafter)
+    outline = client.get(f"/reports/{report.pk}/outline/", HTTP_HX_REQUEST="true").content.decode()
+    assert "0 / 800字" in outline and "待写" in outline and "编写中" not in outline
+    assert '<b id="total-chars">0</b>' in outline
+    first = report.blocks.get(parent=None, position=0)
+    add_point(report, first, "短", drafter)  # 4 characters under a 16-character title: being written
+    outline = client.get(f"/reports/{report.pk}/outline/", HTTP_HX_REQUEST="true").content.decode()
+    assert re.search(r"4 / 800字\s*· 编写中", outline)
+
+
+def test_the_total_counts_opening_sections_and_closing(report, drafter):
+    services.report_update_fields(
+        report=report, data={"opening": "导语四字", "closing": "结尾 两字"}, user=drafter
+    )
+    section = report.blocks.get(parent=None, position=1)
+    add_point(report, section, "甲", drafter)  # 1 + 3
+    tree = selectors.report_tree(report)
+    assert selectors.report_body_chars(report, tree) == 4 + 4 + 4
+    stat = selectors.section_stats(tree)[1]
+    assert stat.chars == 4 and stat.node.block.title  # the title is there, and not counted
+
+
+def test_the_check_names_each_empty_point_and_paragraph(client, report, drafter):
+    """An empty 要点 does not pass as 未发现问题: each one is listed with its place."""
+    client.force_login(drafter)
+    outline = client.get(f"/reports/{report.pk}/outline/", HTTP_HX_REQUEST="true").content.decode()
+    assert "未发现问题" in outline  # nothing written yet, nothing wrong yet
+    second = report.blocks.get(parent=None, position=1)
+    add_point(report, second, "有内容", drafter)
+    services.block_add(report=report, type="point", parent=second, user=drafter)  # 二是, empty
+    sub = services.block_add(report=report, type="heading", parent=second, user=drafter)
+    services.block_add(report=report, type="paragraph", parent=sub, user=drafter)
+    lead_only = services.block_add(report=report, type="point", parent=sub, user=drafter)
+    services.block_save(block=lead_only, version=1, data={"title": "只有引语"}, user=drafter)
+    tree = selectors.report_tree(report)
+    check = selectors.report_check(report, tree, selectors.metric_values_for_report(report))
+    assert [w for w in check.warnings if "内容为空" in w] == [
+        "二、二是：内容为空",
+        "二、（一）第1段：内容为空",
+    ]
+    outline = client.get(f"/reports/{report.pk}/outline/", HTTP_HX_REQUEST="true").content.decode()
+    assert "未发现问题" not in outline and "二、二是：内容为空" in outline

@@ -387,6 +387,24 @@ def leaders_only(p, state):
     return OK if p in LEADERS_AND_ADMIN else FORBIDDEN
 
 
+def delete_rule(p, state):  # 删除 (to the 回收站): the admin always, the owner a draft only
+    return OK if p == ADMIN else gate(p == OWNER, state in EDITABLE)
+
+
+def restore_rule(p, state):  # a report in the 回收站: whoever could have deleted it finds it there
+    return OK if p == ADMIN or (p == OWNER and state in EDITABLE) else frozenset({404})
+
+
+def purge_rule(p, state):  # 彻底删除: the admin; the owner sees it in the 回收站 but may not
+    if p == ADMIN:
+        return OK
+    return FORBIDDEN if p == OWNER and state in EDITABLE else frozenset({404})
+
+
+def nowhere(p, state):  # restoring a report that is not in the 回收站
+    return frozenset({404})
+
+
 def bureau_object(p, state):  # an object of bureau A that is not a report (a metric): 404 outside A
     return OK if p in BUREAU_MEMBERS else frozenset({404})
 
@@ -403,6 +421,7 @@ class Case:
     label: str = ""
     session: Any = None  # (world) -> dict put in the session first
     shows: bool = False  # a 200 to someone who may open the report shows its title
+    setup: Any = None  # (world, state) -> None, run before the request (rolled back with the cell)
 
     @property
     def id(self) -> str:
@@ -471,8 +490,39 @@ METRIC_FORM = {
     "year": "2025",
 }
 
+
+def _trash(world, state):
+    """Move the state's report to the 回收站 (as the admin), for the cases that act on the trash."""
+    services.report_delete(
+        report=Report.objects.get(pk=world.states[state].report.pk), user=world.users[ADMIN]
+    )
+
+
 CASES = [
     Case("report_list", "GET", None, bureau_wide, htmx=False, shows=True),
+    Case(
+        "report_list",
+        "GET",
+        None,
+        bureau_wide,
+        label="htmx-search",
+        shows=True,
+        data=lambda w, s: {"q": "专项 述职", "year": "2025", "status": s, "kind": "duty"},
+    ),
+    Case("report_delete", "POST", "report", _reach(delete_rule), writes=True),
+    Case("report_trash", "GET", None, bureau_wide, htmx=False),
+    Case("report_trash", "GET", None, bureau_wide, htmx=False, label="with-deleted", setup=_trash),
+    Case("report_restore", "POST", "report", restore_rule, writes=True, setup=_trash),
+    Case("report_restore", "POST", "report", nowhere, label="not-deleted"),
+    Case(
+        "report_purge",
+        "POST",
+        "report",
+        purge_rule,
+        writes=True,
+        setup=_trash,
+        data=lambda w, s: {"confirm": "on"},
+    ),
     Case("report_create", "GET", None, bureau_wide, htmx=False),
     Case("report_create", "GET", None, bureau_wide, label="htmx"),
     Case("report_edit", "GET", "report", _reach(read), htmx=False, shows=True),
@@ -721,6 +771,8 @@ def test_cell(world, db, client, case, persona, state):
             session.update(case.session(world))
             session.save()
     data = case.data(world, state) if case.data else {}
+    if case.setup:
+        case.setup(world, state)
     before = fingerprint(world.bureau.pk)
     headers = HX if case.htmx else {}
     send = client.get if case.method == "GET" else client.post
@@ -918,3 +970,40 @@ def test_the_demo_admin_sees_only_their_bureau_in_the_django_admin(world, db, cl
         except AssertionError as error:
             failures.append(str(error))
     assert not failures, "\n".join(failures)
+
+
+TRASH_VIEWS = {"report_restore", "report_purge"}
+
+
+@pytest.mark.parametrize("persona", [OWNER, ADMIN])
+@pytest.mark.parametrize(
+    "case",
+    [c for c in CASES if c.obj not in (None, "metric") and c.view not in TRASH_VIEWS],
+    ids=lambda c: c.id + "-" + c.method,
+)
+def test_a_deleted_report_is_absent_from_every_url(world, db, client, case, persona):
+    """Generated from CASES: once in the 回收站, every URL of the report or of its objects answers
+    404 to everyone, even its owner and the admin, and changes nothing."""
+    _trash(world, "draft")
+    client.cookies[settings.SESSION_COOKIE_NAME] = world.sessions[persona]
+    before = fingerprint(world.bureau.pk)
+    send = client.get if case.method == "GET" else client.post
+    response = send(_url(case, world, "draft"), case.data(world, "draft") if case.data else {}, **HX)
+    assert response.status_code == 404, (case.id, persona, response.status_code)
+    assert changed_parts(before, fingerprint(world.bureau.pk)) == []
+
+
+# Not notifications: a notification already delivered stays in the inbox as it was sent (its link 404s).
+@pytest.mark.parametrize("view", ["report_list", "dashboard", "audit_log", "metric_list"])
+def test_a_deleted_report_is_absent_from_every_page(world, db, client, view):
+    """Pages that list reports do not show a deleted one (the admin finds it in the 回收站, and in
+    the audit log, which is the bureau's record of what happened to it)."""
+    _trash(world, "draft")
+    title = secrets_of("draft")["title"]
+    for persona in (OWNER, ADMIN, SUPERVISOR, ASSIGNED):
+        if view == "audit_log" and persona == ADMIN:
+            continue
+        client.cookies[settings.SESSION_COOKIE_NAME] = world.sessions[persona]
+        assert title not in client.get(reverse(view)).content.decode(), (view, persona)
+    client.cookies[settings.SESSION_COOKIE_NAME] = world.sessions[ADMIN]
+    assert title in client.get(reverse("report_trash")).content.decode()

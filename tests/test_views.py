@@ -42,6 +42,10 @@ def objects(report, drafter):
 RULES = {
     "report_list": ("GET", None),
     "report_create": ("GET", None),
+    "report_trash": ("GET", None),
+    "report_delete": ("POST", "report"),
+    "report_restore": ("POST", "report"),
+    "report_purge": ("POST", "report"),
     "report_edit": ("GET", "report"),
     "report_outline": ("GET", "report"),
     "report_fields_save": ("POST", "report"),

@@ -142,3 +142,27 @@ def layout_paragraphs(snapshot: Mapping[str, Any]) -> list[Para]:
 def plain_text(snapshot: Mapping[str, Any]) -> list[str]:
     """The report's paragraphs as plain strings (what must survive any rendering)."""
     return [p.text for p in layout_paragraphs(snapshot) if p.text]
+
+
+def empty_block_warnings(snapshot: Mapping[str, Any]) -> list[str]:
+    """One warning per empty point (no lead, no text) or empty paragraph, naming its place by the
+    numbers above it: "二、一是：内容为空", "二、（一）第2段：内容为空", "第1段：内容为空"."""
+    out: list[str] = []
+
+    def walk(blocks: Iterable[Mapping[str, Any]], prefix: str) -> None:
+        paragraphs = 0
+        for block in blocks:
+            kind = block["type"]
+            if kind == "heading":
+                walk(block.get("children", ()), prefix + block["number"])
+            elif kind == "point":
+                if not (block.get("lead", "").strip() or block.get("text", "").strip()):
+                    out.append(f"{prefix}{block['number']}：内容为空")
+            else:
+                paragraphs += 1
+                if not block.get("text", "").strip():
+                    out.append(f"{prefix}第{paragraphs}段：内容为空")
+
+    numbering = numbering_for(snapshot.get("numbering"))
+    walk(number_blocks(snapshot.get("blocks", ()), numbering), "")
+    return out

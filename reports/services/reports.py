@@ -13,7 +13,7 @@ from django.utils import timezone
 from .. import permissions
 from ..core.kinds import fill, load_kinds
 from ..core.text import clean_text
-from ..errors import BlockConflict, Forbidden, InvalidInput, NotEditable, ReportFieldsConflict
+from ..errors import BlockConflict, Forbidden, InvalidInput, NotEditable, ReportFieldsConflict, WrongState
 from ..models import AuditLog, Block, Bureau, Report, ReportKind
 from ..selectors import (
     membership_for,
@@ -112,10 +112,12 @@ def _lock_status(report_id: int, *, for_update: bool = False) -> str:
     if connection.vendor == "postgresql":
         lock = " FOR NO KEY UPDATE" if for_update else " FOR SHARE"
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT status FROM reports_report WHERE id = %s{lock}", [report_id])
+        cursor.execute(f"SELECT status, deleted_at FROM reports_report WHERE id = %s{lock}", [report_id])
         row = cursor.fetchone()
     if row is None:
         raise InvalidInput("报告已不存在。")
+    if row[1] is not None:
+        raise NotEditable("报告已被删除（在回收站中），不能修改。")
     return row[0]
 
 
@@ -205,6 +207,96 @@ def report_update_fields(
         detail={"fields": sorted(changes)},
     )
     return report
+
+
+# --- the 回收站 (soft delete) --------------------------------------------------------------------
+
+
+def _lock_report(report: Report) -> Report:
+    """The report row as stored now, locked like a write to the report row (see _lock_status)."""
+    locked = Report.objects.select_for_update(no_key=True).filter(pk=report.pk).first()
+    if locked is None:
+        raise WrongState("报告已被彻底删除。请刷新页面。")
+    return locked
+
+
+@transaction.atomic
+def report_delete(*, report: Report, user) -> None:
+    """Move a report to the 回收站: from then on every list, selector and URL treats it as absent.
+
+    The bureau's admin may delete any report of the bureau; the owner only a draft (draft or
+    returned, never approved). The state is read under the report row's lock, so a submission
+    that commits first wins and the delete is refused (WrongState). Raises Forbidden for anyone
+    else. Writes one audit row; nothing is removed (report_restore undoes it).
+    """
+    membership = membership_for(user)
+    locked = _lock_report(report)
+    if locked.deleted_at is not None:
+        raise WrongState("报告已在回收站中。请刷新页面。")
+    if not permissions.can_delete_report(membership, locked):
+        if permissions.owns(membership, locked):
+            raise WrongState(
+                f"报告当前状态为“{locked.get_status_display()}”，起草人只能删除未提交、未审定过的草稿。"
+                "如需删除，请联系管理员。"
+            )
+        raise Forbidden("只有牵头科室的起草人（限草稿）和管理员可以删除报告。")
+    now = timezone.now()
+    Report.objects.filter(pk=report.pk).update(deleted_at=now, deleted_by=user)
+    report.deleted_at, report.deleted_by = now, user
+    audit(
+        bureau_id=report.bureau_id,
+        actor=user,
+        action=AuditLog.Action.REPORT_DELETE,
+        report=report,
+        summary=f"删除报告《{report.title}》（移入回收站，可恢复）",
+    )
+
+
+@transaction.atomic
+def report_restore(*, report: Report, user) -> None:
+    """Take a report out of the 回收站, as it was. Allowed to whoever finds it in their 回收站
+    (permissions.trash_q). Raises WrongState when it is not deleted (any more), Forbidden
+    otherwise. Writes one audit row."""
+    membership = membership_for(user)
+    locked = _lock_report(report)
+    if locked.deleted_at is None:
+        raise WrongState("报告不在回收站中（可能已被恢复）。请刷新页面。")
+    if (
+        membership is None
+        or not Report.objects.filter(permissions.trash_q(membership), pk=report.pk).exists()
+    ):
+        raise Forbidden("您不能恢复这份报告。")
+    Report.objects.filter(pk=report.pk).update(deleted_at=None, deleted_by=None)
+    report.deleted_at = report.deleted_by = None
+    audit(
+        bureau_id=report.bureau_id,
+        actor=user,
+        action=AuditLog.Action.REPORT_RESTORE,
+        report=report,
+        summary=f"从回收站恢复报告《{report.title}》",
+    )
+
+
+@transaction.atomic
+def report_purge(*, report: Report, user) -> None:
+    """Delete a report of the 回收站 for good, with its outline, revisions, comments and exports.
+
+    The bureau's admin only (Forbidden otherwise); only a report already in the 回收站
+    (WrongState otherwise). The audit row keeps the title and id, since the report is gone.
+    """
+    locked = _lock_report(report)
+    if not permissions.can_purge_report(membership_for(user), locked):
+        if locked.deleted_at is None:
+            raise WrongState("只能彻底删除回收站中的报告。")
+        raise Forbidden("只有管理员可以彻底删除报告。")
+    audit(
+        bureau_id=report.bureau_id,
+        actor=user,
+        action=AuditLog.Action.REPORT_PURGE,
+        summary=f"彻底删除报告《{report.title}》（不可恢复）",
+        detail={"report": report.pk, "title": report.title, "year": report.year},
+    )
+    locked.delete()
 
 
 # --- blocks --------------------------------------------------------------------------------------

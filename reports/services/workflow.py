@@ -42,11 +42,10 @@ def _apply(report: Report, name: str, **updates: Any) -> None:
     has committed. Raises WrongState when it did not apply.
     """
     sources, target, verb = TRANSITIONS[name]
-    applied = Report.objects.filter(pk=report.pk, status__in=sources).update(
-        status=target, updated_at=timezone.now(), **updates
-    )
+    live = Report.objects.filter(pk=report.pk, deleted_at__isnull=True)  # not in the 回收站
+    applied = live.filter(status__in=sources).update(status=target, updated_at=timezone.now(), **updates)
     if not applied:
-        current = Report.objects.filter(pk=report.pk).values_list("status", flat=True).first()
+        current = live.values_list("status", flat=True).first()
         label = S(current).label if current else "已删除"
         raise WrongState(f"报告当前状态为“{label}”，不能{verb}。请刷新页面。")
     report.status = target

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+from django.contrib import messages
 from django.http import (
     FileResponse,
     HttpRequest,
@@ -13,12 +14,13 @@ from django.http import (
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
 
 from .. import permissions, selectors, services
 from ..core.document import layout_paragraphs
-from ..errors import BlockConflict, DomainError, Forbidden, ReportFieldsConflict
-from ..forms import ReportCreateForm
+from ..errors import BlockConflict, DomainError, Forbidden, InvalidInput, ReportFieldsConflict
+from ..forms import ReportCreateForm, ReportFilterForm
 from ..models import Export
 from .common import login_required, parse_int
 
@@ -36,7 +38,7 @@ def _editor_context(report, user) -> dict:
         "report": report,
         "tree": tree,
         "stats": stats,
-        "total_chars": sum(s.chars for s in stats),
+        "total_chars": selectors.report_body_chars(report, tree),
         "check": selectors.report_check(report, tree, metrics),
         "export": selectors.export_latest(report=report),
         "membership": membership,
@@ -56,10 +58,94 @@ def _domain_error_status(error: DomainError) -> int:
 
 @require_GET
 @login_required
+@vary_on_headers("HX-Request")
 def report_list(request: HttpRequest) -> HttpResponse:
-    reports = selectors.reports_for_user(user=request.user)
+    """The reports the user may open, searched and filtered by the query string (bookmarkable);
+    an htmx request gets the results partial only."""
     membership = selectors.membership_for(request.user)
-    return render(request, "reports/report_list.html", {"reports": reports, "membership": membership})
+    form = ReportFilterForm(request.GET, bureau=membership.bureau if membership else None)
+    reports = selectors.report_search(user=request.user, **form.filters())
+    context = {
+        "form": form,
+        "rows": [(r, permissions.can_delete_report(membership, r)) for r in reports],
+        "membership": membership,
+        "trash_count": selectors.trash_for_user(user=request.user).count(),
+    }
+    partial = request.htmx and not request.htmx.history_restore_request
+    template = "reports/report_list.html#report-results" if partial else "reports/report_list.html"
+    return render(request, template, context)
+
+
+_DONE = {"deleted": "《{}》已移入回收站。", "restored": "《{}》已恢复。", "purged": "《{}》已彻底删除。"}
+
+
+def _row_response(
+    request: HttpRequest, report, *, done: str = "", error: DomainError | None = None, to: str = "report_list"
+) -> HttpResponse:
+    """Answer a 回收站 action on one report (`done` is a key of _DONE). htmx gets the report's table
+    row: a notice (with 撤销 after a delete), or on error the row itself with the error beside its
+    buttons, so the swap target always survives. A plain form post goes back to the page `to`."""
+    message = str(error) if error else _DONE[done].format(report.title)
+    if not request.htmx:
+        (messages.error if error else messages.success)(request, message)
+        return redirect(to)
+    if error:
+        membership = selectors.membership_for(request.user)
+        if report.deleted_at:
+            template = "reports/report_trash.html#trash-row"
+            can = permissions.can_purge_report(membership, report)
+        else:
+            template = "reports/report_list.html#report-row"
+            can = permissions.can_delete_report(membership, report)
+        context = {"report": report, "can": can, "error": message}
+        return render(request, template, context, status=_domain_error_status(error))
+    context = {"report": report, "message": message, "done": done}
+    return render(request, "reports/report_trash.html#notice-row", context)
+
+
+@require_POST
+@login_required
+def report_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    report = selectors.report_get_for_user(user=request.user, pk=pk)
+    try:
+        services.report_delete(report=report, user=request.user)
+    except DomainError as error:
+        report.refresh_from_db()
+        return _row_response(request, report, error=error)
+    return _row_response(request, report, done="deleted")
+
+
+@require_GET
+@login_required
+def report_trash(request: HttpRequest) -> HttpResponse:
+    membership = selectors.membership_for(request.user)
+    reports = selectors.trash_for_user(user=request.user)
+    rows = [(r, permissions.can_purge_report(membership, r)) for r in reports]
+    return render(request, "reports/report_trash.html", {"rows": rows, "membership": membership})
+
+
+@require_POST
+@login_required
+def report_restore(request: HttpRequest, pk: int) -> HttpResponse:
+    report = selectors.trashed_report_get_for_user(user=request.user, pk=pk)
+    try:
+        services.report_restore(report=report, user=request.user)
+    except DomainError as error:
+        return _row_response(request, report, error=error, to="report_trash")
+    return _row_response(request, report, done="restored", to="report_trash")
+
+
+@require_POST
+@login_required
+def report_purge(request: HttpRequest, pk: int) -> HttpResponse:
+    report = selectors.trashed_report_get_for_user(user=request.user, pk=pk)
+    try:
+        if request.POST.get("confirm") != "on":
+            raise InvalidInput("请先勾选“确认彻底删除”：彻底删除后无法恢复。")
+        services.report_purge(report=report, user=request.user)
+    except DomainError as error:
+        return _row_response(request, report, error=error, to="report_trash")
+    return _row_response(request, report, done="purged", to="report_trash")
 
 
 @login_required
