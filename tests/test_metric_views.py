@@ -219,28 +219,32 @@ def test_exact_and_masked_renders(report, placeholder_block, income, drafter):
     assert name == "＊＊＊＊年度述职报告（局长 王建国）（脱敏稿）.docx"
 
 
-def test_a_masked_export_refuses_to_leak_a_hand_typed_metric_figure(
+def test_a_metrics_only_export_refuses_to_leak_a_hand_typed_metric_figure_the_default_masks_it(
     report, placeholder_block, income, drafter, django_capture_on_commit_callbacks
 ):
     services.report_update_fields(
         report=report, data={"closing": "收入186.4亿元的成绩来之不易。"}, user=drafter
     )
     with django_capture_on_commit_callbacks(execute=True):
-        export = services.export_request(report=report, user=drafter, masked=True)
+        export = services.export_request(
+            report=report, user=drafter, masked=True, metrics_only=True, confirmed=True
+        )
     export.refresh_from_db()
     assert (
         export.status == Export.Status.FAILED and "脱敏检查未通过" in export.error and "186.4" in export.error
     )
     assert export.content is None
     with django_capture_on_commit_callbacks(execute=True):
-        export = services.export_request(report=report, user=drafter, masked=True, mask_all_numbers=True)
+        export = services.export_request(report=report, user=drafter, masked=True, confirmed=True)
     export.refresh_from_db()
     assert export.status == Export.Status.DONE, export.error
     assert "186.4" not in read_text(bytes(export.content))
 
 
 def test_an_export_freezes_the_metric_values_it_used(report, placeholder_block, income, drafter):
-    export = services.export_request(report=report, user=drafter)  # queued (on commit), not run yet
+    export = services.export_request(
+        report=report, user=drafter, confirmed=True
+    )  # queued (on commit), not run yet
     Metric.objects.filter(pk=income.pk).update(value=Decimal("1.0"))
     services.export_run(export_id=export.pk)
     export.refresh_from_db()

@@ -177,7 +177,7 @@ def _build_report(world: World, state: str) -> StateObjects:
         elif state == "approved":
             services.report_approve(report=report, user=u[SUPERVISOR], revision_id=revision.pk)
     report.refresh_from_db()
-    export = services.export_request(report=report, user=u[OWNER])  # rendered at once (eager)
+    export = services.export_request(report=report, user=u[OWNER], confirmed=True)  # rendered at once (eager)
     export.refresh_from_db()
     assert report.status == state and export.status == Export.Status.DONE, (state, export.error)
     fresh = {b.pk: b for b in Block.objects.filter(report=report)}
@@ -229,7 +229,9 @@ def _build_world() -> World:
     world.b_metric = Metric.objects.create(
         bureau=other, year=2025, name=B_SECRETS["metric"], value=Decimal("9.9")
     )
-    b_export = services.export_request(report=b_report, user=users[OUTSIDER])  # an audit row that names it
+    b_export = services.export_request(
+        report=b_report, user=users[OUTSIDER], confirmed=True
+    )  # an audit row that names it
     world.b_export = b_export
     # The bureau admin gets the Django admin the way the app grants it (staff + the bureau-admin group).
     services.membership_sync_staff(users[ADMIN].membership)

@@ -23,7 +23,7 @@ HX = {"HTTP_HX_REQUEST": "true"}
 def objects(report, drafter):
     section = report.blocks.get(parent=None, position=0)
     point = services.block_add(report=report, type="point", parent=section, user=drafter)
-    export = services.export_request(report=report, user=drafter)
+    export = services.export_request(report=report, user=drafter, confirmed=True)
     metric = Metric.objects.create(
         bureau=report.bureau, year=report.year, name="一般公共预算收入", value=Decimal("186.4"), unit="亿元"
     )
