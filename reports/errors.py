@@ -37,9 +37,17 @@ class LeakFound(DomainError):
         first = leaks[0]
         super().__init__(
             f"脱敏检查未通过：文件中仍含有应脱敏的数字“{first.secret}”（位置：{first.part}），已停止生成，未提供下载。"
-            "请检查该处是否手工录入了指标数字，或在导出时勾选“所有数字一律脱敏”。"
+            "请检查该处是否手工录入了指标数字；选择了“仅脱敏指标”时，请取消该选项后重新导出。"
         )
         self.leaks = leaks
+
+
+class ExportNeedsConfirmation(DomainError):
+    """The file would show "**" or an empty numbered line; the user must confirm (or go back)."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__(f"导出的文件中有{len(problems)}处需要注意：" + "；".join(problems[:3]))
+        self.problems = problems
 
 
 class Forbidden(DomainError):

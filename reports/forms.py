@@ -1,11 +1,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 from django import forms
 
 from .core.metrics import UNITS
+from .core.placeholders import metric_name_problem
 from .core.text import clean_text
 from .models import Department, Metric, Report, ReportKind
 
@@ -48,9 +48,6 @@ class ReportCreateForm(forms.Form):
             self.fields["subject"].initial = bureau.name
 
 
-NAME_RE = re.compile(r"^[^\W\d]\w*$")
-
-
 class MetricForm(forms.ModelForm):
     class Meta:
         model = Metric
@@ -69,10 +66,9 @@ class MetricForm(forms.ModelForm):
 
     def clean_name(self) -> str:
         name = clean_text(self.cleaned_data["name"], multiline=False)
-        if not NAME_RE.match(name):
-            raise forms.ValidationError(
-                "指标名称只能由汉字、字母、数字和下划线组成，且不能以数字开头（不能含空格或标点）。"
-            )
+        problem = metric_name_problem(name)
+        if problem:
+            raise forms.ValidationError(f"{problem}。")
         return name
 
     def clean_decimals(self) -> int:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
+from xml.etree import ElementTree
 
 import pytest
 from django.contrib.auth import authenticate
@@ -87,6 +89,7 @@ def test_every_demo_report_masks_without_leaking_and_exact_shows_every_value():
         assert all(secret in exact_text for secret in check.secrets), report.title
         name, masked = services.report_render(report=report, masked=True, mask_years=True)  # raises on a leak
         assert scan_docx(masked, check.secrets, name) == []
+        assert not re.search(r"[0-9０-９]", "".join(package_texts(masked, name))), report.title
         if check.secrets:
             assert "*" in document_text(masked)
 
@@ -94,3 +97,56 @@ def test_every_demo_report_masks_without_leaking_and_exact_shows_every_value():
 def document_text(content: bytes) -> str:
     with zipfile.ZipFile(io.BytesIO(content)) as package:
         return package.read("word/document.xml").decode()
+
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+# The level-3/4 outline label the renderer writes ("2." / "（2）") is layout, like the page number.
+OUTLINE_LABEL = re.compile(r"^(?:[0-9]{1,2}\.(?![0-9])|（[0-9]{1,2}）)")
+CORE_PROPERTIES = ("title", "subject", "creator", "keywords", "description", "lastModifiedBy", "category")
+
+
+def paragraph_text(paragraph: ElementTree.Element) -> str:
+    """The w:t text of a paragraph without the results of its fields (between "separate" and "end")."""
+    out: list[str] = []
+    in_result = False
+    for el in paragraph.iter():
+        if el.tag == f"{W}fldChar":
+            kind = el.get(f"{W}fldCharType")
+            in_result = kind == "separate" or (in_result and kind != "end")
+        elif el.tag == f"{W}t" and not in_result:
+            out.append(el.text or "")
+    return "".join(out)
+
+
+def package_texts(content: bytes, file_name: str) -> list[str]:
+    """What a reader of the file sees: the file name, the paragraphs of the body, headers and footers
+    (page-number field results left out, outline labels cut off) and the document's core properties."""
+    texts = [file_name]
+    with zipfile.ZipFile(io.BytesIO(content)) as package:
+        for part in package.namelist():
+            if part == "word/document.xml" or re.fullmatch(r"word/(header|footer)\d*\.xml", part):
+                for paragraph in ElementTree.fromstring(package.read(part)).iter(f"{W}p"):
+                    texts.append(OUTLINE_LABEL.sub("", paragraph_text(paragraph)))
+            elif part == "docProps/core.xml":
+                root = ElementTree.fromstring(package.read(part))
+                texts += [el.text or "" for el in root if el.tag.rsplit("}", 1)[-1] in CORE_PROPERTIES]
+    return texts
+
+
+@pytest.mark.django_db
+def test_every_demo_reports_masked_copy_shows_no_digit_but_its_own_years():
+    """A 脱敏稿 with the default options masks every figure, count, month and date; only the report's
+    own year and the next one stay (as in the masked reports the product replaces)."""
+    from reports import services
+
+    seed()
+    reports = list(Report.objects.filter(bureau__name="示范市财政局"))
+    assert len(reports) == 4
+    for report in reports:
+        name, masked = services.report_render(report=report, masked=True)
+        texts = package_texts(masked, name)
+        body = "".join(texts)
+        assert "*" in body, report.title
+        digits = set(re.findall(r"[0-9０-９]+", body))
+        assert digits <= {str(report.year), str(report.year + 1)}, (report.title, digits)
+        assert str(report.year) in texts[0], "the file name keeps the report's year"

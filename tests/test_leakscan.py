@@ -70,7 +70,8 @@ def replace_part(package: bytes, name: str, edit) -> bytes:
 
 def test_the_secrets_are_the_masked_figures(masked):
     _, secrets = masked
-    assert secrets == {"700.5", "8.7", "523.8", "74.8", "2023"}
+    # Every number of a masked copy by default: the figures, the year (mask_years) and the date.
+    assert secrets == {"700.5", "8.7", "523.8", "74.8", "2023", "12", "20"}
 
 
 def test_a_masked_render_has_no_leak(masked):
@@ -227,3 +228,20 @@ def test_an_unreadable_package_fails_closed():
     leaks = scan_docx(b"not a zip", {"8.7"})
     assert len(leaks) == 1 and leaks[0].secret == "" and "无法读取" in leaks[0].context
     assert scan_docx(b"not a zip", set()) == []
+
+
+def test_the_outline_label_of_a_paragraph_is_layout_not_a_leak():
+    """Level-3/4 headings are numbered "2." and "（2）" by the renderer; a masked copy keeps them."""
+    snapshot = dict(SNAPSHOT, numbering={"3": "{n}.", "4": "（{n}）"})
+    heading = snapshot["blocks"][0]
+    level3 = [
+        {"type": "heading", "title": f"第{n}项", "text": "", "run_in": True, "children": []} for n in "一二"
+    ]
+    level4 = {"type": "heading", "title": "细项", "text": "", "children": []}
+    snapshot["blocks"] = [
+        dict(heading, children=[{"type": "heading", "title": "二级", "children": [*level3, level4]}])
+    ]
+    package = render_docx(resolve_snapshot(snapshot, METRICS, masked=True)[0])
+    assert scan_docx(package, {"1", "2"}) == []
+    leaking = replace_part(package, "word/document.xml", lambda xml: xml.replace("细项", "细项共2项", 1))
+    assert [leak.secret for leak in scan_docx(leaking, {"1", "2"})] == ["2"]

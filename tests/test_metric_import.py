@@ -136,9 +136,12 @@ def test_it_reads_excel_unicode_text_saved_as_utf16_csv():
 
 
 def test_it_never_splits_on_chinese_commas_inside_cells():
-    data = csv_bytes(["指标名称", "数值", "单位", "来源"], ["教育、科技支出", "12", "亿元", "预算科，国库科"])
+    # (A name may not hold punctuation any more, see test_it_refuses_names_the_form_refuses.)
+    data = csv_bytes(
+        ["指标名称", "数值", "单位", "来源"], ["教育科技支出", "12", "亿元", "预算科、国库科，综合科"]
+    )
     row = parse_metrics_file(data, "a.csv").rows[0]
-    assert (row.name, row.source) == ("教育、科技支出", "预算科，国库科")
+    assert (row.name, row.source) == ("教育科技支出", "预算科、国库科，综合科")
 
 
 def test_it_hints_at_a_file_separated_by_chinese_commas():
@@ -695,3 +698,38 @@ def test_it_plans_everything_as_added_against_an_empty_library():
     plan = plan_import(result, {})
     assert plan.added == result.rows
     assert (plan.changed, plan.unchanged, plan.rejected) == ([], [], [])
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["一般 公共预算收入", "<script>alert(1)</script>", "=cmd|' /C calc'!A0", "2025年收入", "收入（含基金）"],
+)
+def test_it_refuses_names_the_form_refuses(name):
+    from reports.core.placeholders import METRIC_NAME_RULE
+
+    data = csv_bytes(["指标名称", "数值", "单位"], [name, "12", "亿元"], ["民生支出", "3", "亿元"])
+    result = parse_metrics_file(data, "a.csv")
+    assert [row.name for row in result.rows] == ["民生支出"]
+    (rejected,) = result.rejected
+    assert rejected.reasons == [f"第2行：{METRIC_NAME_RULE}（“{name[:30]}”）"]
+
+
+def test_the_preview_shows_chinese_labels_and_the_metrics_decimals():
+    data = csv_bytes(
+        ["指标名称", "数值", "单位", "小数位", "上年同期", "年初预算", "状态"],
+        ["一般公共预算收入", "190.25", "亿元", "2", "175.5", "", "已确认"],
+        ["民生支出", "12", "亿元", "1", "", "", "预计"],
+    )
+    existing = {
+        "一般公共预算收入": {"value": "186.400000", "unit": "亿元", "decimals": 1, "prior": "175.500000",
+                             "budget": "182.200000", "source": "", "confirmed": False},
+    }  # fmt: skip
+    plan = plan_import(parse_metrics_file(data, "a.csv"), existing)
+    ((row, changes),) = plan.changes
+    assert [(c.label, c.old, c.new) for c in changes] == [
+        ("数值", "186.4", "190.25"),
+        ("小数位", "1", "2"),
+        ("年初预算", "182.2", "空"),
+        ("状态", "预计", "已确认"),
+    ]
+    assert [r.shown_value for r in plan.added] == ["12.0"]

@@ -4,6 +4,7 @@ placeholders shown with current values in the editor, and exact / masked exports
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from decimal import Decimal
 
@@ -139,7 +140,10 @@ def test_a_non_spreadsheet_changes_nothing(client, drafter, income):
     response = client.post(reverse("metric_import"), {"year": "2025", "file": upload}, **HX)
     assert response.status_code == 422 and "xlsx" in response.content.decode()
     assert Metric.objects.count() == 1
-    assert client.post(reverse("metric_import_confirm"), {"year": "2025"}, **HX).status_code == 422
+    # Nothing pending: the table stays (tests/test_metric_browser.py clicks 确认导入 twice).
+    again = client.post(reverse("metric_import_confirm"), {"year": "2025"}, **HX)
+    assert again.status_code == 200 and 'id="metric-table"' in again.content.decode()
+    assert "一般公共预算收入" in again.content.decode() and "无需再次确认" in again.content.decode()
 
 
 def test_the_picker_searches_the_reports_metrics(client, drafter, report, income):
@@ -219,28 +223,32 @@ def test_exact_and_masked_renders(report, placeholder_block, income, drafter):
     assert name == "＊＊＊＊年度述职报告（局长 王建国）（脱敏稿）.docx"
 
 
-def test_a_masked_export_refuses_to_leak_a_hand_typed_metric_figure(
+def test_a_metrics_only_export_refuses_to_leak_a_hand_typed_metric_figure_the_default_masks_it(
     report, placeholder_block, income, drafter, django_capture_on_commit_callbacks
 ):
     services.report_update_fields(
         report=report, data={"closing": "收入186.4亿元的成绩来之不易。"}, user=drafter
     )
     with django_capture_on_commit_callbacks(execute=True):
-        export = services.export_request(report=report, user=drafter, masked=True)
+        export = services.export_request(
+            report=report, user=drafter, masked=True, metrics_only=True, confirmed=True
+        )
     export.refresh_from_db()
     assert (
         export.status == Export.Status.FAILED and "脱敏检查未通过" in export.error and "186.4" in export.error
     )
     assert export.content is None
     with django_capture_on_commit_callbacks(execute=True):
-        export = services.export_request(report=report, user=drafter, masked=True, mask_all_numbers=True)
+        export = services.export_request(report=report, user=drafter, masked=True, confirmed=True)
     export.refresh_from_db()
     assert export.status == Export.Status.DONE, export.error
     assert "186.4" not in read_text(bytes(export.content))
 
 
 def test_an_export_freezes_the_metric_values_it_used(report, placeholder_block, income, drafter):
-    export = services.export_request(report=report, user=drafter)  # queued (on commit), not run yet
+    export = services.export_request(
+        report=report, user=drafter, confirmed=True
+    )  # queued (on commit), not run yet
     Metric.objects.filter(pk=income.pk).update(value=Decimal("1.0"))
     services.export_run(export_id=export.pk)
     export.refresh_from_db()
@@ -260,3 +268,31 @@ def test_text_and_values_are_escaped_for_html_and_word(client, drafter, report, 
     _name, content = services.report_render(report=report)
     xml = read_text(content)
     assert "R&amp;D &lt;w:p&gt; 投入186.4亿元" in xml
+
+
+@pytest.mark.parametrize("name", ["一般 公共预算收入", "<script>alert(1)</script>", "=cmd|' /C calc'!A0"])
+def test_the_form_and_the_import_refuse_the_same_names_with_the_same_reason(client, drafter, name):
+    client.force_login(drafter)
+    added = client.post(reverse("metric_create"), {"year": "2025", "name": name, "unit": "亿元", "decimals": "1",
+                                                   "status": "confirmed"}, **HX).content.decode()  # fmt: skip
+    reason = "指标名称只能由汉字、字母、数字和下划线组成，且不能以数字开头（不能含空格或标点）"
+    assert reason in added
+    upload = io.BytesIO(f"指标名称,数值,单位\n{name},12,亿元\n民生支出,3,亿元\n".encode())
+    upload.name = "指标.csv"
+    preview = client.post(reverse("metric_import"), {"year": "2025", "file": upload}, **HX).content.decode()
+    assert "拒绝 <b>1</b> 行" in preview and f"第2行：{reason}" in preview
+    assert "<script>alert" not in preview  # shown, escaped, never run
+    client.post(reverse("metric_import_confirm"), {"year": "2025"}, **HX)
+    assert list(Metric.objects.values_list("name", flat=True)) == ["民生支出"]
+
+
+def test_the_import_preview_speaks_chinese_with_the_metrics_decimals(client, drafter, income):
+    client.force_login(drafter)
+    upload = io.BytesIO(
+        "指标名称,数值,单位,小数位,上年同期,年初预算\n一般公共预算收入,190.2,亿元,1,175.5,\n".encode()
+    )
+    upload.name = "指标.csv"
+    preview = client.post(reverse("metric_import"), {"year": "2025", "file": upload}, **HX).content.decode()
+    assert "一般公共预算收入：数值 186.4 → 190.2；年初预算 182.2 → 空" in preview
+    shown = re.sub(r"<[^>]+>", "", preview)  # the text the user reads
+    assert "value" not in shown and "budget" not in shown and "186.400000" not in shown

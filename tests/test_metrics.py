@@ -23,7 +23,9 @@ from reports.core.metrics import (
     find_hand_numbers,
     find_placeholders,
     format_number,
+    kept_years,
     mask_digits,
+    mask_numbers,
     mask_terms,
     mask_years,
     resolve_snapshot,
@@ -428,9 +430,13 @@ def test_resolve_text_masks_missing_values_with_a_warning():
     assert resolved.secrets == set()
 
 
-def test_hand_numbers_that_equal_a_metric_are_flagged():
-    resolved = resolve_text("项目{{项目数}}个，其中12个已完工", METRICS)
+def test_hand_numbers_that_equal_a_metric_are_flagged_when_only_metrics_are_masked():
+    resolved = resolve_text("项目{{项目数}}个，其中12个已完工", METRICS, metrics_only=True)
     assert any("与指标数值相同" in w for w in resolved.warnings)
+    # The default masked copy masks the hand-typed 12 too: nothing to flag.
+    assert not any(
+        "与指标数值相同" in w for w in resolve_text("项目{{项目数}}个，其中12个已完工", METRICS).warnings
+    )
 
 
 # --- hand-typed numbers, years, terms ------------------------------------------------------------
@@ -467,16 +473,44 @@ def test_years_are_reported_as_years():
     ]
 
 
-def test_resolve_text_warns_about_hand_numbers_unless_all_numbers_are_masked():
+def test_resolve_text_warns_about_hand_numbers_only_when_only_metrics_are_masked():
     text = "开展12次学习，2023年"
-    warned = resolve_text(text, METRICS)
-    assert warned.warnings == ["“…开展12次学习，2023年…”中的“12”：这里的数字不是指标，脱敏稿中将原样保留"]
+    warned = resolve_text(text, METRICS, metrics_only=True)
+    assert warned.warnings == [
+        "“…开展12次学习，2023年…”中的“12”：这里的数字不是指标，“仅脱敏指标”的脱敏稿中将原样保留"
+    ]
     assert [n.text for n in warned.hand_numbers] == ["12"]
     assert [n.text for n in warned.years] == ["2023"]
-    masked = resolve_text(text, METRICS, masked=True, mask_all_numbers=True)
+    assert resolve_text(text, METRICS, masked=True, metrics_only=True).text == text
+    masked = resolve_text(text, METRICS, masked=True)
     assert masked.text == "开展**次学习，****年"
     assert masked.warnings == []
     assert masked.secrets == {"12", "2023"}
+
+
+def test_a_masked_copy_keeps_only_the_kept_years():
+    text = "2023年，对比2021年增长，2023—2024年规划，〔2023〕5号，第2023号，1—10月"
+    masked = resolve_text(text, METRICS, masked=True, keep_years=kept_years(2023))
+    assert masked.text == "2023年，对比****年增长，2023—2024年规划，〔2023〕*号，第****号，*—**月"
+    # The bare 2023 is masked, but 2023 is no secret: the kept years stay in the same file.
+    assert masked.secrets == {"2021", "5", "1", "10"}
+    years_too = resolve_text(text, METRICS, masked=True, mask_years=True, keep_years=kept_years(2023))
+    assert not re.search(r"\d", years_too.text)
+    assert "2023" in years_too.secrets
+
+
+@pytest.mark.parametrize(
+    ("text", "keep", "expected"),
+    [
+        ("2025年工作，2026年打算，2024年", (2025, 2026), "2025年工作，2026年打算，****年"),
+        ("压减8.5%，审减6.3亿元，126名", (2025,), "压减*.*%，审减*.*亿元，***名"),
+        ("２０２５年１月", (2025,), "２０２５年*月"),
+        ("12025年", (2025,), "*****年"),  # not a year
+        ("十四五，三公经费", (), "十四五，三公经费"),
+    ],
+)
+def test_mask_numbers(text, keep, expected):
+    assert mask_numbers(text, keep) == expected
 
 
 @pytest.mark.parametrize(
@@ -558,7 +592,10 @@ def test_resolve_snapshot_exact():
     assert [n.text for n in report.hand_numbers] == ["12"]
     assert [(n.text, n.field) for n in report.hand_numbers] == [("12", "blocks.0.children.0.text")]
     assert {n.field for n in report.years} == {"title", "blocks.0.title", "closing", "date"}
-    assert report.secrets == {"400.6", "7.5", "76.6"}
+    # Secrets depend on the options only: by default a masked copy hides every number (no kept years
+    # given here); with metrics_only only the figures the placeholders produce.
+    assert report.secrets == {"400.6", "7.5", "76.6", "12", "2023", "2024", "2026", "20"}
+    assert resolve_snapshot(original, METRICS, metrics_only=True)[1].secrets == {"400.6", "7.5", "76.6"}
     assert report.metrics_used == {REVENUE, TAX, "待填"}
     assert [p.field for p in report.placeholders] == [
         "opening",
@@ -570,9 +607,9 @@ def test_resolve_snapshot_exact():
     assert report.missing == ["{{待填}}"]
 
 
-def test_resolve_snapshot_masked_with_years_and_terms():
+def test_resolve_snapshot_masked_metrics_only_with_years_and_terms():
     resolved, report = resolve_snapshot(
-        snapshot(), METRICS, masked=True, mask_years=True, sensitive_terms=["某某县"]
+        snapshot(), METRICS, masked=True, mask_years=True, sensitive_terms=["某某县"], metrics_only=True
     )
     assert resolved["title"] == "****年度工作总结"
     assert resolved["opening"] == "**财政局全年完成收入***.*亿元。"
@@ -586,14 +623,23 @@ def test_resolve_snapshot_masked_with_years_and_terms():
     assert [n.text for n in report.hand_numbers] == ["12"]
 
 
-def test_resolve_snapshot_masks_all_numbers_on_request():
-    resolved, report = resolve_snapshot(snapshot(), METRICS, masked=True, mask_all_numbers=True)
+def test_resolve_snapshot_masks_all_numbers_by_default():
+    resolved, report = resolve_snapshot(snapshot(), METRICS, masked=True, mask_years=True)
     assert resolved["blocks"][0]["children"][0]["text"] == "同比增长*.*%，税收占**.*%，开展**次调研。"
     assert resolved["date"] == "****年**月**日"
     assert not any("原样保留" in w for w in report.warnings)
     assert {"12", "2023"} <= report.secrets
     for value in ("title", "opening", "closing", "date"):
         assert not re.search(r"\d", resolved[value])
+
+
+def test_resolve_snapshot_keeps_the_reports_years_by_default():
+    resolved, report = resolve_snapshot(snapshot(), METRICS, masked=True, keep_years=kept_years(2023))
+    assert resolved["title"] == "2023年度工作总结"
+    assert resolved["closing"] == "2024—****年继续努力。"
+    assert resolved["date"] == "2023年**月**日"
+    assert "2023" not in report.secrets and "2024" not in report.secrets
+    assert {"2026", "12", "20"} <= report.secrets
 
 
 def test_resolve_snapshot_accepts_tuples_and_empty_snapshots():

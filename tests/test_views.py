@@ -23,7 +23,7 @@ HX = {"HTTP_HX_REQUEST": "true"}
 def objects(report, drafter):
     section = report.blocks.get(parent=None, position=0)
     point = services.block_add(report=report, type="point", parent=section, user=drafter)
-    export = services.export_request(report=report, user=drafter)
+    export = services.export_request(report=report, user=drafter, confirmed=True)
     metric = Metric.objects.create(
         bureau=report.bureau, year=report.year, name="一般公共预算收入", value=Decimal("186.4"), unit="亿元"
     )
@@ -305,11 +305,14 @@ def test_preview_looks_like_the_printed_report(client, objects, drafter):
 def test_export_flow_and_chinese_file_name(client, objects, drafter, django_capture_on_commit_callbacks):
     client.force_login(drafter)
     report = objects["report"]
+    exports = Export.objects.filter(report=report).count()
+    warning = client.post(reverse("export_create", args=[report.pk]), **HX).content.decode()
+    assert "内容为空" in warning and "仍然导出" in warning  # the fixture's point is empty
+    assert Export.objects.filter(report=report).count() == exports
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("export_create", args=[report.pk]), **HX)
-    assert response.status_code == 200
+        response = client.post(reverse("export_create", args=[report.pk]), {"confirmed": "1"}, **HX)
     assert response.status_code == 200 and 'id="export-panel"' in response.content.decode()
-    export = Export.objects.filter(report=report).first()
+    export = Export.objects.filter(report=report).order_by("-pk").first()
     assert export.status == Export.Status.DONE, export.error
     status = client.get(reverse("export_status", args=[export.pk]), **HX).content.decode()
     assert "下载" in status and "hx-trigger" not in status  # finished: no more polling

@@ -88,7 +88,9 @@ def wait_for(export_id: int, statuses: set[str], timeout: float = 60) -> Export:
 
 def test_a_real_worker_renders_an_export(worker, report, drafter):
     celery_app.conf.task_always_eager = False
-    export = services.export_request(report=report, user=drafter)  # autocommit: queued on commit
+    export = services.export_request(
+        report=report, user=drafter, confirmed=True
+    )  # autocommit: queued on commit
     assert Export.objects.get(pk=export.pk).status in (Export.Status.QUEUED, Export.Status.RUNNING)
     done = wait_for(export.pk, {Export.Status.DONE, Export.Status.FAILED})
     if done.status != Export.Status.DONE:
@@ -135,7 +137,7 @@ def test_a_dead_broker_fails_the_export_clearly_and_keeps_the_draft(report, draf
         f"b = Block.objects.get(pk={section.pk})\n"
         f"u = get_user_model().objects.get(pk={drafter.pk})\n"
         "services.block_save(block=b, version=b.version, data={'text': '断网时写的正文'}, user=u)\n"
-        "services.export_request(report=r, user=u)\n"
+        "services.export_request(report=r, user=u, confirmed=True)\n"
     )
     result = subprocess.run(
         [sys.executable, "manage.py", "shell", "-c", code],

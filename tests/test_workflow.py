@@ -698,7 +698,7 @@ def test_a_metric_changed_after_approval_does_not_change_the_approved_export(wor
     assert (again_name, again) == (name, first), (
         "the approved document is byte-identical after the metric change"
     )
-    export = services.export_request(report=report, user=world.users["owner"])
+    export = services.export_request(report=report, user=world.users["owner"], confirmed=True)
     assert export.snapshot == report.approved_revision.snapshot
     assert Decimal(export.snapshot["metrics"][METRIC]["value"]) == Decimal("186.4")
 

@@ -10,7 +10,9 @@ What is scanned:
   size, margins, grid pitch, style ids) never count;
 - docProps/*.xml: element text and attribute values, minus the statistics and timestamps the
   writing application fills in (page and word counts, revision, created/modified);
-- the result of PAGE / NUMPAGES / SECTIONPAGES fields (the page number) is skipped;
+- the result of PAGE / NUMPAGES / SECTIONPAGES fields (the page number) is skipped, and so is the
+  outline label that opens a paragraph ("2." and "（2）", the renderer's level-3/4 numbering, which a
+  masked copy keeps like the page number: a hand-typed "2." there is masked before rendering);
 - non-XML parts that decode as UTF-8 text, and the file name.
 
 Part names are not scanned: they are fixed by the renderer ("word/footer1.xml", "image1.png") and
@@ -42,6 +44,8 @@ _RUN_TEXT = {"t", "delText", "instrText"}
 _RUN_BREAKS = {"tab", "br", "cr"}
 _PARAGRAPH = "p"  # w:p, a:p
 _PAGE_FIELDS = {"PAGE", "NUMPAGES", "SECTIONPAGES", "SECTION"}
+# The numbering label the renderer puts at the start of a level-3/4 heading (reports.core.numbering).
+OUTLINE_LABEL = re.compile(r"^\s*(?:[0-9]{1,2}[.．](?![0-9])|（[0-9]{1,2}）)")
 
 # docProps: values the writing application computes, not content.
 _DOCPROPS_SKIP_ELEMENTS = {
@@ -119,7 +123,7 @@ def _word_texts(root: ElementTree.Element) -> Iterator[str]:
         for child in el:
             yield from walk(child)
         if tag == _PARAGRAPH and line:
-            yield "".join(line)
+            yield OUTLINE_LABEL.sub("", "".join(line))
             line.clear()
 
     yield from walk(root)

@@ -76,6 +76,30 @@ def find_hand_numbers(text: str) -> list[HandNumber]:
     return found
 
 
+def kept_years(year: int | None) -> tuple[int, ...]:
+    """The years a masked copy of a report for `year` keeps by default: the report's own year and
+    the next one. The masked reports this product replaces keep both ("一、2022年工作成效" and
+    "三、2023年工作计划" in a 2022 summary) and mask every other year ("对比****年")."""
+    return (year, year + 1) if year else ()
+
+
+def mask_numbers(text: str, keep_years: Iterable[int | str] = ()) -> str:
+    """Every digit becomes "*" except the four-digit years in `keep_years` where they stand as years
+    (2025年, 2025—2026年, 〔2025〕); same length. The default of a masked copy."""
+    keep = {str(y) for y in keep_years}
+    if not keep or not text:
+        return mask_digits(text)
+    out: list[str] = []
+    pos = 0
+    for match in _YEAR.finditer(text):
+        if match.group().translate(_ASCII_DIGITS) in keep:
+            out.append(mask_digits(text[pos : match.start()]))
+            out.append(match.group())
+            pos = match.end()
+    out.append(mask_digits(text[pos:]))
+    return "".join(out)
+
+
 def mask_years(text: str) -> str:
     """Four-digit years become "****": 2023年 -> ****年, 2023—2025年 -> ****—****年, 〔2023〕."""
     return _YEAR.sub(lambda m: "*" * len(m.group()), text)

@@ -29,6 +29,8 @@ from typing import Any
 
 import openpyxl
 
+from reports.core.placeholders import metric_name_problem
+from reports.core.quantities import format_number
 from reports.core.safezip import OLE2_MAGIC, ZIP_MAGIC, UnsafeZip, ZipLimits, check_zip
 from reports.core.text import clean_text
 
@@ -122,6 +124,15 @@ class ParsedRow:
     source: str
     confirmed: bool
 
+    @property
+    def shown_value(self) -> str:
+        """The value as reports will show it (with the row's decimals), for the import preview."""
+        return shown(self.value, self.decimals)
+
+
+def shown(value: Decimal | None, decimals: int) -> str:
+    return "空" if value is None else format_number(value, decimals)
+
 
 @dataclass
 class RejectedRow:
@@ -137,6 +148,15 @@ class ParseResult:
     warnings: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Change:
+    """One changed field of a metric as the preview shows it: Chinese label, old and new text."""
+
+    label: str
+    old: str
+    new: str
+
+
 @dataclass
 class ImportPlan:
     added: list[ParsedRow]
@@ -144,6 +164,8 @@ class ImportPlan:
     unchanged: list[ParsedRow]
     rejected: list[RejectedRow]
     warnings: list[str] = field(default_factory=list)
+    # The changed rows as shown: (row, [Change…]), numbers with the metric's decimals.
+    changes: list[tuple[ParsedRow, list[Change]]] = field(default_factory=list)
 
 
 class _PercentNumber:
@@ -492,10 +514,10 @@ def _parse_rows(header: dict[int, str], data: list[tuple[int, list[Cell]]], note
 def _parse_record(line: int, record: dict[str, Cell]) -> tuple[ParsedRow | None, list[str]]:
     reasons: list[str] = []
     name = _cell_text(record["name"])
-    if not name:
-        reasons.append(f"第{line}行：指标名称为空")
-    elif len(name) > MAX_NAME_CHARS:
+    if len(name) > MAX_NAME_CHARS:
         reasons.append(f"第{line}行：指标名称超过 {MAX_NAME_CHARS} 个字（共 {len(name)} 个字）")
+    elif problem := metric_name_problem(name):  # the same rule as the single-metric form
+        reasons.append(f"第{line}行：{problem}" + (f"（“{_quote(name)}”）" if name else ""))
 
     unit = _normalise_unit(_cell_text(record["unit"]))
     if not unit:
@@ -660,6 +682,7 @@ def plan_import(result: ParseResult, existing: Mapping[str, Mapping[str, Any]]) 
     added: list[ParsedRow] = []
     changed: list[tuple[ParsedRow, dict[str, tuple[Any, Any]]]] = []
     unchanged: list[ParsedRow] = []
+    changes: list[tuple[ParsedRow, list[Change]]] = []
     for row in result.rows:
         current = existing.get(row.name)
         if current is None:
@@ -673,6 +696,16 @@ def plan_import(result: ParseResult, existing: Mapping[str, Mapping[str, Any]]) 
                 diff[name] = (old, new)
         if diff:
             changed.append((row, diff))
+            old_decimals = _normalise_existing("decimals", current.get("decimals"))
+            changes.append(
+                (
+                    row,
+                    [
+                        _change(name, old, new, old_decimals, row.decimals)
+                        for name, (old, new) in diff.items()
+                    ],
+                )
+            )
         else:
             unchanged.append(row)
     return ImportPlan(
@@ -681,7 +714,23 @@ def plan_import(result: ParseResult, existing: Mapping[str, Mapping[str, Any]]) 
         unchanged=unchanged,
         rejected=list(result.rejected),
         warnings=list(result.warnings),
+        changes=changes,
     )
+
+
+# The preview's label of each PLAN_FIELDS entry: the column header (= the form's field label).
+PLAN_LABELS = {name: COLUMNS["status" if name == "confirmed" else name] for name in PLAN_FIELDS}
+
+
+def _change(name: str, old: Any, new: Any, old_decimals: int, new_decimals: int) -> Change:
+    def text(value: Any, decimals: int) -> str:
+        if name in _NUMBER_FIELDS:
+            return shown(value, decimals) if isinstance(value, Decimal) or value is None else str(value)
+        if name == "confirmed":
+            return "已确认" if value else "预计"
+        return "空" if value in (None, "") else str(value)
+
+    return Change(PLAN_LABELS[name], text(old, old_decimals), text(new, new_decimals))
 
 
 def _normalise_existing(name: str, value: Any) -> Any:

@@ -36,7 +36,15 @@ from typing import Any
 
 from jinja2.exceptions import TemplateSyntaxError
 
-from .masking import HandNumber, find_hand_numbers, mask_digits, mask_terms, mask_years
+from .masking import (
+    HandNumber,
+    find_hand_numbers,
+    kept_years,
+    mask_digits,
+    mask_numbers,
+    mask_terms,
+    mask_years,
+)
 from .placeholders import (
     _ENV,
     _FORMS_HELP,
@@ -81,7 +89,9 @@ __all__ = [
     "find_hand_numbers",
     "find_placeholders",
     "format_number",
+    "kept_years",
     "mask_digits",
+    "mask_numbers",
     "mask_terms",
     "mask_years",
     "resolve_snapshot",
@@ -199,10 +209,27 @@ def evaluate(expr: str, metrics: Mapping[str, MetricValue]) -> Placeholder:
 
 @dataclass(frozen=True)
 class _Options:
+    """How a masked copy masks. By default every number is masked except the kept years (the
+    report's own year and the next, reports.core.masking.kept_years); metrics_only masks only what
+    placeholders produce (an explicit opt-out: hand-typed figures then go out as typed)."""
+
     masked: bool = False
     mask_years: bool = False
     terms: tuple[str, ...] = ()
-    mask_all_numbers: bool = False
+    metrics_only: bool = False
+    keep_years: tuple[str, ...] = ()
+
+    @classmethod
+    def of(
+        cls,
+        masked: bool,
+        mask_years: bool,
+        terms: Sequence[str],
+        metrics_only: bool,
+        keep_years: Iterable[int | str],
+    ) -> _Options:
+        keep = () if mask_years else tuple(str(y) for y in keep_years)
+        return cls(masked, mask_years, tuple(terms), metrics_only, keep)
 
 
 @dataclass
@@ -255,7 +282,9 @@ def _mask_literal(text: str, opts: _Options) -> str:
     if not opts.masked or not text:
         return text
     text = mask_terms(text, opts.terms)
-    return mask_digits(text) if opts.mask_all_numbers else mask_years(text) if opts.mask_years else text
+    if not opts.metrics_only:
+        return mask_numbers(text, opts.keep_years)
+    return mask_years(text) if opts.mask_years else text
 
 
 def _resolve(
@@ -284,17 +313,18 @@ def _resolve(
         number = HandNumber(number.start, number.end, number.text, number.context, number.kind, where)
         if number.kind == "year":
             result.years.append(number)
-            if opts.mask_years or opts.mask_all_numbers:
+            if opts.mask_years or (not opts.metrics_only and number.token not in opts.keep_years):
                 result.secrets.add(number.token)
-        elif opts.mask_all_numbers:
-            result.secrets.add(number.token)
+        elif not opts.metrics_only:
+            if number.token not in opts.keep_years:  # a bare "2025" is masked, "2025年" may stay
+                result.secrets.add(number.token)
             if figures:
                 result.hand_numbers.append(number)
         elif figures:
             result.hand_numbers.append(number)
             _add(
                 result.warnings,
-                f"“…{number.context}…”中的“{number.text}”：这里的数字不是指标，脱敏稿中将原样保留",
+                f"“…{number.context}…”中的“{number.text}”：这里的数字不是指标，“仅脱敏指标”的脱敏稿中将原样保留",
             )
     result.secrets.update(t for t in opts.terms if t and t.strip() and t in text)
     return result
@@ -303,7 +333,7 @@ def _resolve(
 def _collisions(numbers: Iterable[HandNumber], metric_secrets: set[str]) -> list[str]:
     """Hand-typed numbers equal to a metric output: a masked export would fail its leak scan."""
     return [
-        f"数字“{n.text}”与指标数值相同，脱敏稿导出时会被判为泄露，请改用占位符或开启“隐去全部数字”"
+        f"数字“{n.text}”与指标数值相同，脱敏稿导出时会被判为泄露，请改用占位符，或导出时不要选择“仅脱敏指标”"
         for n in numbers
         if n.token in metric_secrets
     ]
@@ -316,18 +346,20 @@ def resolve_text(
     masked: bool = False,
     mask_years: bool = False,
     sensitive_terms: Sequence[str] = (),
-    mask_all_numbers: bool = False,
+    metrics_only: bool = False,
+    keep_years: Iterable[int | str] = (),
 ) -> ResolvedText:
     """Replace every placeholder of `text` by its output (masked=True: its masked output).
 
     Never raises. A refused placeholder, a statement ({% %}, {# #}) or an unbalanced delimiter
     becomes MASK and an error; a missing value becomes MASK and a warning. With masked=True the
-    text around placeholders also gets sensitive terms, years (mask_years) or all digits
-    (mask_all_numbers) masked. Hand-typed numbers are warned about unless mask_all_numbers.
+    text around placeholders also gets sensitive terms and every number masked, except the years
+    in keep_years (none with mask_years). metrics_only=True masks only placeholders (and years with
+    mask_years); hand-typed numbers are then warned about, as they go out as typed.
     """
-    opts = _Options(masked, mask_years, tuple(sensitive_terms), mask_all_numbers)
+    opts = _Options.of(masked, mask_years, sensitive_terms, metrics_only, keep_years)
     result = _resolve(text or "", _Evaluator(metrics), opts)
-    if not mask_all_numbers:
+    if metrics_only:
         metric_secrets = {t for p in result.placeholders if not p.error for t in _TOKEN.findall(p.output)}
         for message in _collisions(result.hand_numbers, metric_secrets):
             _add(result.warnings, message)
@@ -354,7 +386,8 @@ def resolve_snapshot(
     masked: bool = False,
     mask_years: bool = False,
     sensitive_terms: Sequence[str] = (),
-    mask_all_numbers: bool = False,
+    metrics_only: bool = False,
+    keep_years: Iterable[int | str] = (),
 ) -> tuple[dict[str, Any], ResolveReport]:
     """A deep copy of `snapshot` (reports.core.document) with every text field resolved, and what
     was found. Text fields: title, subtitle, opening, closing, signature, date, and each block's
@@ -363,7 +396,7 @@ def resolve_snapshot(
     Placeholder.field / HandNumber.field locate findings ("opening", "blocks.0.children.2.text").
     secrets are the same whether masked or not (they depend on the options only). Never raises.
     """
-    opts = _Options(masked, mask_years, tuple(sensitive_terms), mask_all_numbers)
+    opts = _Options.of(masked, mask_years, sensitive_terms, metrics_only, keep_years)
     evaluator = _Evaluator(metrics)
     resolved: dict[str, Any] = _plain_copy(snapshot)
     report = ResolveReport()
@@ -402,7 +435,7 @@ def resolve_snapshot(
     walk(resolved.get("blocks"), "blocks")
 
     report.metrics_used = {name for p in report.placeholders for name in p.metrics}
-    if not mask_all_numbers:
+    if metrics_only:
         metric_secrets = {t for p in report.placeholders if not p.error for t in _TOKEN.findall(p.output)}
         for message in _collisions([*report.hand_numbers, *date_numbers], metric_secrets):
             _add(report.warnings, message)

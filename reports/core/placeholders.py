@@ -16,6 +16,19 @@ from .quantities import _FILTERS, DERIVED, SHARE, UNIT_SCALES, _attr_message, _E
 
 MAX_EXPRESSION = 200  # characters between {{ and }}
 
+# A metric name is written inside {{…}} in prose: letters (汉字 included), digits and "_", not
+# starting with a digit. The one rule for every way a metric is named (form, import, admin).
+_METRIC_NAME = re.compile(r"^[^\W\d]\w*$")
+METRIC_NAME_RULE = "指标名称只能由汉字、字母、数字和下划线组成，且不能以数字开头（不能含空格或标点）"
+
+
+def metric_name_problem(name: str) -> str:
+    """ "" for a usable metric name, else the Chinese reason (METRIC_NAME_RULE, or that it is empty)."""
+    if not name:
+        return "指标名称为空"
+    return "" if _METRIC_NAME.match(name) else METRIC_NAME_RULE
+
+
 _FORMS_HELP = "{{指标名}}、{{指标名.同比}}、{{指标名.增减}}、{{指标名|亿元}} 或 {{指标名|占比(另一指标名)}}"
 
 

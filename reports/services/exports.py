@@ -11,9 +11,18 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from ..core.export_check import export_problems
 from ..core.leakscan import scan_docx
-from ..core.metrics import MetricValue, mask_digits, mask_terms, mask_years, resolve_snapshot
-from ..errors import LeakFound
+from ..core.metrics import (
+    MetricValue,
+    ResolveReport,
+    kept_years,
+    mask_numbers,
+    mask_terms,
+    mask_years,
+    resolve_snapshot,
+)
+from ..errors import ExportNeedsConfirmation, LeakFound
 from ..models import Export, Report
 from ..selectors import (
     report_export_snapshot,
@@ -28,14 +37,17 @@ logger = logging.getLogger(__name__)
 # --- exports -------------------------------------------------------------------------------------
 
 
-def _export_fields(
-    *, report: Report, masked: bool, mask_years: bool, mask_all_numbers: bool
-) -> dict[str, Any]:
-    """What an export freezes at request time: content, metric values, masking options, file name."""
+def _export_fields(*, report: Report, masked: bool, mask_years: bool, metrics_only: bool) -> dict[str, Any]:
+    """What an export freezes at request time: content, metric values, masking options, file name.
+
+    A masked copy masks every number except the report's own year and the next (kept_years) unless
+    mask_years; metrics_only masks only the metrics (the explicit opt-out of the export form).
+    """
     snapshot = report_export_snapshot(report)
-    options: dict[str, Any] = {"mask_years": mask_years, "mask_all_numbers": mask_all_numbers}
+    options: dict[str, Any] = {"mask_years": mask_years, "metrics_only": metrics_only}
     if masked:
         options["sensitive_terms"] = sensitive_terms_for(bureau_id=report.bureau_id)
+        options["keep_years"] = [] if mask_years else list(kept_years(report.year))
     name = report_file_name(report)
     return {
         "report": report,
@@ -46,27 +58,72 @@ def _export_fields(
     }
 
 
+def _content_and_metrics(snapshot: dict[str, Any]) -> tuple[dict[str, Any], dict[str, MetricValue]]:
+    """An export snapshot split into its content and the metric values frozen with it."""
+    content = dict(snapshot)
+    metrics = {name: MetricValue.from_dict(data) for name, data in content.pop("metrics", {}).items()}
+    return content, metrics
+
+
+def export_resolve(
+    snapshot: dict[str, Any], *, masked: bool, options: dict[str, Any]
+) -> tuple[dict[str, Any], ResolveReport]:
+    """An export snapshot (content + "metrics") resolved exactly as its Word file will say it: the one
+    path behind the export, the print preview and the check before an export."""
+    content, metrics = _content_and_metrics(snapshot)
+    return resolve_snapshot(
+        content,
+        metrics,
+        masked=masked,
+        mask_years=bool(options.get("mask_years")),
+        sensitive_terms=options.get("sensitive_terms", []) if masked else (),
+        metrics_only=bool(options.get("metrics_only")),
+        keep_years=options.get("keep_years", ()),
+    )
+
+
+def report_preview_snapshot(
+    *, report: Report, masked: bool = False, mask_years: bool = False, metrics_only: bool = False
+) -> tuple[dict[str, Any], str]:
+    """(resolved snapshot, file name) of the export these options would make now (print preview)."""
+    fields = _export_fields(report=report, masked=masked, mask_years=mask_years, metrics_only=metrics_only)
+    resolved, _check = export_resolve(fields["snapshot"], masked=masked, options=fields["options"])
+    return resolved, fields["file_name"]
+
+
 def report_render(
-    *, report: Report, masked: bool = False, mask_years: bool = False, mask_all_numbers: bool = False
+    *, report: Report, masked: bool = False, mask_years: bool = False, metrics_only: bool = False
 ) -> tuple[str, bytes]:
     """Render a report now, without recording an export (command line): (file name, .docx bytes)."""
     export = Export(
-        **_export_fields(
-            report=report, masked=masked, mask_years=mask_years, mask_all_numbers=mask_all_numbers
-        )
+        **_export_fields(report=report, masked=masked, mask_years=mask_years, metrics_only=metrics_only)
     )
     return export.file_name, export_render_content(export)
 
 
 def export_request(
-    *, report: Report, user, masked: bool = False, mask_years: bool = False, mask_all_numbers: bool = False
+    *,
+    report: Report,
+    user,
+    masked: bool = False,
+    mask_years: bool = False,
+    metrics_only: bool = False,
+    confirmed: bool = False,
 ) -> Export:
-    """Record an export of the report as it is now (content and metric values) and queue it on commit."""
+    """Record an export of the report as it is now (content and metric values) and queue it on commit.
+
+    Raises ExportNeedsConfirmation (nothing recorded) when the file would show "**" for a missing
+    value or an empty numbered point (reports.core.export_check), unless confirmed=True.
+    """
     from ..tasks import export_render
 
-    fields = _export_fields(
-        report=report, masked=masked, mask_years=mask_years, mask_all_numbers=mask_all_numbers
-    )
+    fields = _export_fields(report=report, masked=masked, mask_years=mask_years, metrics_only=metrics_only)
+    if not confirmed:
+        problems = export_problems(
+            *_content_and_metrics(fields["snapshot"]), masked=masked, metrics_only=metrics_only
+        )
+        if problems:
+            raise ExportNeedsConfirmation(problems)
     export = Export.objects.create(requested_by=user, **fields)
     audit(
         bureau_id=report.bureau_id,
@@ -91,13 +148,12 @@ def export_request(
 
 
 def masked_file_name(name: str, options: dict[str, Any]) -> str:
-    """The masked copy's file name: years and sensitive terms masked, marked 脱敏稿.
-
-    Word and Windows refuse "*" in file names, so masks use the full-width ＊.
+    """The masked copy's file name, masked like the text: numbers (or only years), sensitive terms;
+    marked 脱敏稿. Word and Windows refuse "*" in file names, so masks use the full-width ＊.
     """
     stem = name.removesuffix(".docx")
-    if options.get("mask_all_numbers"):
-        stem = mask_digits(stem)
+    if not options.get("metrics_only"):
+        stem = mask_numbers(stem, () if options.get("mask_years") else options.get("keep_years", ()))
     elif options.get("mask_years"):
         stem = mask_years(stem)
     stem = mask_terms(stem, options.get("sensitive_terms", []))
@@ -105,13 +161,15 @@ def masked_file_name(name: str, options: dict[str, Any]) -> str:
 
 
 def export_retry(*, export: Export) -> Export:
-    """Queue a failed export again (a new row, so the failed one stays as a record)."""
+    """Queue a failed export again (a new row, so the failed one stays as a record); the user
+    already confirmed its warnings."""
     return export_request(
         report=export.report,
         user=export.requested_by,
         masked=export.masked,
         mask_years=export.options.get("mask_years", False),
-        mask_all_numbers=export.options.get("mask_all_numbers", False),
+        metrics_only=export.options.get("metrics_only", False),
+        confirmed=True,
     )
 
 
@@ -131,17 +189,7 @@ def export_render_content(export: Export) -> bytes:
 
     from ..core.docx_render import render_docx
 
-    snapshot = dict(export.snapshot)
-    metrics = {name: MetricValue.from_dict(data) for name, data in snapshot.pop("metrics", {}).items()}
-    options = export.options or {}
-    resolved, check = resolve_snapshot(
-        snapshot,
-        metrics,
-        masked=export.masked,
-        mask_years=bool(options.get("mask_years")),
-        sensitive_terms=options.get("sensitive_terms", []) if export.masked else (),
-        mask_all_numbers=bool(options.get("mask_all_numbers")) and export.masked,
-    )
+    resolved, check = export_resolve(export.snapshot, masked=export.masked, options=export.options or {})
     content = render_docx(resolved, settings.DOCX_LAYOUT)
     _validate_docx(content)
     if export.masked:

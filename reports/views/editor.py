@@ -19,7 +19,14 @@ from django_htmx.http import trigger_client_event
 
 from .. import permissions, selectors, services
 from ..core.document import layout_paragraphs
-from ..errors import BlockConflict, DomainError, Forbidden, InvalidInput, ReportFieldsConflict
+from ..errors import (
+    BlockConflict,
+    DomainError,
+    ExportNeedsConfirmation,
+    Forbidden,
+    InvalidInput,
+    ReportFieldsConflict,
+)
 from ..forms import ReportCreateForm, ReportFilterForm
 from ..models import Export
 from .common import login_required, parse_int
@@ -222,12 +229,30 @@ def report_fields_save(request: HttpRequest, pk: int) -> HttpResponse:
     return trigger_client_event(response, "report-changed")
 
 
+def _export_options(data) -> dict[str, bool]:
+    """The masking options of the export form (POST) or of the print preview (GET)."""
+    return {
+        "masked": data.get("masked") == "1",
+        "mask_years": data.get("mask_years") == "on",
+        "metrics_only": data.get("metrics_only") == "on",
+    }
+
+
 @require_GET
 @login_required
 def report_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """The report exactly as its Word file (exact, or masked with ?masked=1 and the export options)
+    will say it: the same snapshot and the same resolving as the export."""
     report = selectors.report_get_for_user(user=request.user, pk=pk)
-    paragraphs = layout_paragraphs(selectors.report_snapshot(report))
-    return render(request, "reports/report_preview.html", {"report": report, "paragraphs": paragraphs})
+    options = _export_options(request.GET)
+    resolved, file_name = services.report_preview_snapshot(report=report, **options)
+    context = {
+        "report": report,
+        "paragraphs": layout_paragraphs(resolved),
+        "file_name": file_name,
+        "options": options,
+    }
+    return render(request, "reports/report_preview.html", context)
 
 
 def _document_response(
@@ -315,13 +340,19 @@ def block_move(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def export_create(request: HttpRequest, pk: int) -> HttpResponse:
     report = selectors.report_get_for_user(user=request.user, pk=pk)
-    export = services.export_request(
-        report=report,
-        user=request.user,
-        masked=request.POST.get("masked") == "1",
-        mask_years=request.POST.get("mask_years") == "on",
-        mask_all_numbers=request.POST.get("mask_all_numbers") == "on",
-    )
+    options = _export_options(request.POST)
+    try:
+        export = services.export_request(
+            report=report, user=request.user, confirmed=request.POST.get("confirmed") == "1", **options
+        )
+    except ExportNeedsConfirmation as warning:
+        context = {
+            "report": report,
+            "problems": warning.problems,
+            "options": options,
+            "export": selectors.export_latest(report=report),
+        }
+        return render(request, "reports/_export_status.html#export-confirm", context)
     if not request.htmx:
         return HttpResponseRedirect(reverse("report_edit", args=[report.pk]))
     export.refresh_from_db(fields=["status", "progress", "error"])

@@ -143,21 +143,20 @@ def metric_import(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 def metric_import_confirm(request: HttpRequest) -> HttpResponse:
-    bureau, _year, _period = _metric_scope(request)
+    """Apply the import previewed in this session. The answer always replaces #metric-table with the
+    table: a second click (double-click, a second tab) finds nothing pending and keeps it as it is."""
+    bureau, year, period = _metric_scope(request)
     pending = request.session.pop("metric_import", None)
     if not pending:
-        return render(
-            request,
-            "reports/metric_list.html#import-preview",
-            {"error": "没有待导入的数据，请重新上传文件。"},
-            status=422,
-        )
+        message = "这批数据已经导入（或预览已失效），无需再次确认；如需导入其他数据，请重新上传文件。"
+        return _metric_table(request, bureau, year, period, message=message, import_done=True)
     year, period = pending["year"], pending["period"]
     rows = [selectors.import_row_from_dict(row) for row in pending["rows"]]
     added, changed = services.metrics_import_apply(
         bureau=bureau, year=year, period=period, rows=rows, user=request.user
     )
-    return _metric_table(request, bureau, year, period, message=f"导入完成：新增{added}项，更新{changed}项。")
+    message = f"导入完成：新增{added}项，更新{changed}项。"
+    return _metric_table(request, bureau, year, period, message=message, import_done=True)
 
 
 @require_GET

@@ -1,7 +1,8 @@
-"""python manage.py render_report ID… --out DIR [--masked] [--mask-years] [--format docx|pdf]"""
+"""python manage.py render_report ID… --out DIR [--masked [--mask-years] [--metrics-only]] [--format docx|pdf]"""
 
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -18,11 +19,19 @@ class Command(BaseCommand):
         parser.add_argument("ids", nargs="+", type=int, help="报告编号")
         parser.add_argument("--out", required=True, help="输出目录")
         parser.add_argument("--format", choices=["docx", "pdf"], default="docx")
-        parser.add_argument("--masked", action="store_true", help="输出脱敏稿（指标数字替换为 *）")
-        parser.add_argument("--mask-years", action="store_true", help="脱敏稿中四位年份也替换为 ****")
         parser.add_argument(
-            "--mask-all-numbers", action="store_true", help="脱敏稿中手工录入的数字也一律脱敏"
+            "--masked",
+            action="store_true",
+            help="输出脱敏稿：全部数字替换为 *（保留报告年度及下一年度的年份），敏感词替换为 **",
         )
+        parser.add_argument("--mask-years", action="store_true", help="脱敏稿中年份也替换为 ****")
+        parser.add_argument(
+            "--metrics-only",
+            action="store_true",
+            help="脱敏稿只隐去指标数字（不推荐：手工录入的数字原样保留）",
+        )
+        # Before the default masked every number this flag asked for it; still accepted, a no-op.
+        parser.add_argument("--mask-all-numbers", action="store_true", help=argparse.SUPPRESS)
 
     def handle(self, *args, ids: list[int], out: str, format: str, masked: bool, **options) -> None:
         out_dir = Path(out)
@@ -37,7 +46,7 @@ class Command(BaseCommand):
                     report=reports[pk],
                     masked=masked,
                     mask_years=options["mask_years"],
-                    mask_all_numbers=options["mask_all_numbers"],
+                    metrics_only=options["metrics_only"],
                 )
             except DomainError as error:
                 raise CommandError(f"报告{pk}：{error}") from error

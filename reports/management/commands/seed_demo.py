@@ -45,7 +45,8 @@ def demo_contents() -> list[dict]:
 
 
 def seed_metrics(bureau: Bureau, user) -> int:
-    """The demo 指标库 from reports/demo/metrics.json (values reset on every run)."""
+    """The demo 指标库 from reports/demo/metrics.json (values reset on every run). A metric's own
+    "year" overrides the file's (the 2026 工作计划's targets are 2026 metrics)."""
     path = DEMO_DIR / "metrics.json"
     if not path.exists():
         return 0
@@ -53,7 +54,7 @@ def seed_metrics(bureau: Bureau, user) -> int:
     for item in data["metrics"]:
         Metric.objects.update_or_create(
             bureau=bureau,
-            year=data["year"],
+            year=item.get("year", data["year"]),
             period=data.get("period", ""),
             name=item["name"],
             defaults={
