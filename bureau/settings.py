@@ -135,8 +135,9 @@ WHITENOISE_USE_FINDERS = True
 CSRF_FAILURE_VIEW = "reports.views.common.csrf_failure"
 
 # Login throttling (django-axes): after LOGIN_FAILURE_LIMIT wrong passwords for one account, or
-# from one client address, that account / address is refused for LOGIN_LOCKOUT_MINUTES (each new
-# attempt during the lock-out restarts it). A bureau admin unlocks a user in the admin
+# from one client address, that account / address is refused for LOGIN_LOCKOUT_MINUTES. Attempts
+# during the lock-out are refused unrecorded: a flood against a locked account costs no password
+# hashing and no write, and the lock-out ends on time. A bureau admin unlocks a user in the admin
 # (action “解除登录锁定”); `python manage.py axes_reset_ip ADDRESS` unlocks an address.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out login before checking it
@@ -147,6 +148,7 @@ AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15, minimum=1))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one locks: by account and by address
 AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_CLIENT_IP_CALLABLE = "reports.middleware.client_ip"  # the same address the audit log records
 AXES_LOCKOUT_CALLABLE = "reports.views.common.login_locked_out"
 AXES_ENABLE_ADMIN = False  # its pages are English and not bureau-scoped; the user admin unlocks
