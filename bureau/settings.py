@@ -135,7 +135,8 @@ WHITENOISE_USE_FINDERS = True
 CSRF_FAILURE_VIEW = "reports.views.common.csrf_failure"
 
 # Login throttling (django-axes): after LOGIN_FAILURE_LIMIT wrong passwords for one account, or
-# from one client address, that account / address is refused for LOGIN_LOCKOUT_MINUTES. Attempts
+# LOGIN_ADDRESS_FAILURE_LIMIT from one client address, that account / address is refused for
+# LOGIN_LOCKOUT_MINUTES. Attempts
 # during the lock-out are refused unrecorded: a flood against a locked account costs no password
 # hashing and no write, and the lock-out ends on time. A bureau admin unlocks a user in the admin
 # (action “解除登录锁定”); `python manage.py axes_reset_ip ADDRESS` unlocks an address.
@@ -144,7 +145,10 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_ENABLED = env_bool("LOGIN_THROTTLING", True)
-AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
+LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)  # per account
+# Per client address: higher, because a whole office shares one (reports/throttling.py).
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 20, minimum=1)
+AXES_FAILURE_LIMIT = "reports.throttling.failure_limit"
 AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15, minimum=1))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one locks: by account and by address
 AXES_RESET_ON_SUCCESS = True

@@ -33,7 +33,7 @@ def logged_in(client) -> bool:
 
 
 def test_it_locks_an_account_after_the_failure_limit_and_refuses_even_the_right_password(client, drafter):
-    limit = settings.AXES_FAILURE_LIMIT
+    limit = settings.LOGIN_FAILURE_LIMIT
     assert limit == 5  # LOGIN_FAILURE_LIMIT's default
     for n in range(limit - 1):
         response = attempt(client, "drafter", f"wrong-{n}")
@@ -51,8 +51,12 @@ def test_it_locks_an_account_after_the_failure_limit_and_refuses_even_the_right_
 
 
 def test_it_locks_an_address_that_tries_many_accounts(client, drafter, leader):
-    for n in range(settings.AXES_FAILURE_LIMIT):
-        attempt(client, f"guess{n}", "123456", ip="10.6.6.6")
+    limit = settings.LOGIN_ADDRESS_FAILURE_LIMIT
+    assert limit == 20  # LOGIN_ADDRESS_FAILURE_LIMIT's default
+    for n in range(limit - 1):
+        assert attempt(client, f"guess{n}", "123456", ip="10.6.6.6").status_code == 200
+    response = attempt(client, "guess-last", "123456", ip="10.6.6.6")
+    assert response.status_code == 429 and LOCKED in response.content.decode()
     response = attempt(client, "leader", "pw-leader", ip="10.6.6.6")
     assert response.status_code == 429 and LOCKED in response.content.decode()
     assert not logged_in(client)
@@ -61,18 +65,26 @@ def test_it_locks_an_address_that_tries_many_accounts(client, drafter, leader):
     assert response.status_code == 302 and logged_in(client)
 
 
+def test_a_colleague_behind_the_same_office_address_is_not_locked_out(client, drafter, leader):
+    for n in range(settings.LOGIN_FAILURE_LIMIT):
+        attempt(client, "drafter", f"typo-{n}", ip="10.8.8.8")
+    assert attempt(client, "drafter", "pw-drafter", ip="10.8.8.8").status_code == 429
+    response = attempt(client, "leader", "pw-leader", ip="10.8.8.8")
+    assert response.status_code == 302 and logged_in(client)
+
+
 def test_a_success_before_the_limit_clears_the_failures(client, drafter):
-    for n in range(settings.AXES_FAILURE_LIMIT - 1):
+    for n in range(settings.LOGIN_FAILURE_LIMIT - 1):
         attempt(client, "drafter", f"wrong-{n}")
     assert attempt(client, "drafter", "pw-drafter").status_code == 302
     client.logout()
-    for n in range(settings.AXES_FAILURE_LIMIT - 1):
+    for n in range(settings.LOGIN_FAILURE_LIMIT - 1):
         assert attempt(client, "drafter", f"again-{n}").status_code == 200
     assert attempt(client, "drafter", "pw-drafter").status_code == 302
 
 
 def test_the_admin_login_page_is_throttled_too(client, drafter):
-    for n in range(settings.AXES_FAILURE_LIMIT):
+    for n in range(settings.LOGIN_FAILURE_LIMIT):
         response = client.post(
             reverse("admin:login"), {"username": "drafter", "password": f"x{n}"}, REMOTE_ADDR="10.3.3.3"
         )
@@ -87,7 +99,7 @@ def bureau_admin(admin_user):
 
 
 def test_a_bureau_admin_unlocks_a_user_and_it_is_audited(client, drafter, admin_user):
-    for n in range(settings.AXES_FAILURE_LIMIT):
+    for n in range(settings.LOGIN_FAILURE_LIMIT):
         attempt(client, "drafter", f"wrong-{n}")
     assert attempt(client, "drafter", "pw-drafter").status_code == 429
 

@@ -79,7 +79,7 @@ def brute_force(base: str, usernames, password_of, attempts: int) -> dict:
 
 
 def test_login_brute_force_is_locked_out(live_server, drafter, leader):
-    limit = settings.AXES_FAILURE_LIMIT
+    limit = settings.LOGIN_FAILURE_LIMIT
 
     # One account, 230 wrong passwords in a row (the attack), then the right one.
     account = brute_force(live_server.url, lambda n: "drafter", lambda n: f"guess-{n:04d}", 230)
@@ -97,7 +97,7 @@ def test_login_brute_force_is_locked_out(live_server, drafter, leader):
     reset()
     spray = brute_force(live_server.url, lambda n: f"user{n:03d}", lambda n: "123456", 50)
     sprayed_status, _ = Browser(live_server.url).login("leader", "pw-leader")
-    assert spray["first_lock"] == limit and sprayed_status == 429
+    assert spray["first_lock"] == settings.LOGIN_ADDRESS_FAILURE_LIMIT and sprayed_status == 429
 
     figures(
         login_attempts_before_lockout=account["first_lock"],
