@@ -3,6 +3,7 @@ header, and session expiry after inactivity."""
 
 from __future__ import annotations
 
+import time
 from contextvars import ContextVar
 from functools import wraps
 
@@ -57,11 +58,18 @@ def background_poll(view):
     return wraps(view)(wrapped)
 
 
+ACTIVITY_KEY = "_activity"
+ACTIVITY_RESOLUTION = (
+    60  # seconds: the idle expiry is exact to a minute, the session row written once a minute at most
+)
+
+
 class SessionActivityMiddleware:
-    """Every request of a signed-in user moves the session's expiry SESSION_COOKIE_AGE ahead, except
+    """A request of a signed-in user moves the session's expiry SESSION_COOKIE_AGE ahead, except
     background polling (@background_poll): an editor left open overnight must still expire.
 
-    Instead of SESSION_SAVE_EVERY_REQUEST, which cannot tell a poll from a click.
+    Instead of SESSION_SAVE_EVERY_REQUEST, which cannot tell a poll from a click and writes the
+    session row on every request: here at most once per ACTIVITY_RESOLUTION per session.
     """
 
     def __init__(self, get_response):
@@ -70,6 +78,13 @@ class SessionActivityMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         session = getattr(request, "session", None)
-        if session is not None and not getattr(request, "background_poll", False) and not session.is_empty():
-            session.modified = True  # SessionMiddleware saves it with a fresh expiry
+        if session is None or getattr(request, "background_poll", False) or session.is_empty():
+            return response
+        if int(time.time()) - session.get(ACTIVITY_KEY, 0) >= ACTIVITY_RESOLUTION:
+            session_mark_activity(request=request)  # SessionMiddleware saves it with a fresh expiry
         return response
+
+
+def session_mark_activity(sender=None, *, request, **kwargs) -> None:
+    """Records the user's last activity in the session (modifying it, so it is saved)."""
+    request.session[ACTIVITY_KEY] = int(time.time())
