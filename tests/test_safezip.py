@@ -30,16 +30,24 @@ LIMITS = ZipLimits(max_entries=100, max_total_bytes=50 * 2**20, max_ratio=100, r
 SHEET_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 
 
-def laughs(root: str = "worksheet", ns: str = SHEET_NS, levels: int = 9) -> str:
-    """The billion-laughs document: 10**levels "lol"s from a few hundred bytes."""
+def laughs(root: str = "worksheet", ns: str = SHEET_NS, levels: int = 9, rows: int = 1) -> str:
+    """The billion-laughs document: each of `rows` cells holds 30 * 10**(levels - 1) characters,
+    declared in a few hundred bytes. A header row first, so that the metric importer reads on."""
     entities = "".join(
         f'<!ENTITY lol{i} "{("&lol" + str(i - 1) + ";") * 10 if i > 1 else "lol" * 10}">'
         for i in range(1, levels + 1)
     )
+    cells = "".join(
+        f'<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>&lol{levels};</t></is></c></row>'
+        for r in range(2, rows + 2)
+    )
+    header = "".join(
+        f'<c r="{col}1" t="inlineStr"><is><t>{name}</t></is></c>'
+        for col, name in zip("ABC", ("指标名称", "数值", "单位"), strict=True)
+    )
     return (
         f'<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE {root} [{entities}]>\n'
-        f'<{root} xmlns="{ns}"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&lol{levels};</t></is>'
-        f"</c></row></sheetData></{root}>"
+        f'<{root} xmlns="{ns}"><sheetData><row r="1">{header}</row>{cells}</sheetData></{root}>'
     )
 
 
@@ -67,7 +75,10 @@ def replace_entry(data: bytes, name: str, content: bytes | str) -> bytes:
 
 
 def laughs_xlsx() -> bytes:
-    return replace_entry(good_xlsx(), "xl/worksheets/sheet1.xml", laughs())
+    """An entity bomb that stays under the expat library's amplification limit: 1,900 rows of 3,000
+    characters each from 15 KB (measured on the code before the DTD check: 2.9 s and 75 MB per
+    upload through the view, 30 MB of it never returned after 20 uploads)."""
+    return replace_entry(good_xlsx(), "xl/worksheets/sheet1.xml", laughs(levels=3, rows=1900))
 
 
 def laughs_docx() -> bytes:
@@ -149,7 +160,7 @@ def test_it_refuses_xml_whatever_the_entry_is_called(parsers):
         lambda text: text.encode("utf-8-sig"),
         lambda text: "\n\t " + text.split("\n", 1)[1],  # no declaration, white space first
         lambda text: text.replace("UTF-8", "GB18030").encode("gb18030"),
-        lambda text: text.replace("UTF-8", "cp500").encode("cp500"),  # EBCDIC
+        lambda text: text.replace("UTF-8", "cp500").encode("cp500", "replace"),  # EBCDIC
     ],
     ids=[
         "utf16-bom",
