@@ -535,3 +535,27 @@ class Presence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.report}"
+
+
+class ImportDraft(models.Model):
+    """The import preview a user is fixing (a parsed report, ParsedReport.to_state()), kept here
+    rather than in the session: a big preview in the session slowed every later request of its
+    user. The session holds only this row's id. `revision` goes up with every fix, so a stale tab
+    cannot overwrite newer fixes. Rows past `expires_at` are deleted whenever a preview is stored
+    (services_import.import_draft_save) and by `manage.py purge_import_drafts`."""
+
+    TTL = dt.timedelta(hours=24)
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name="用户"
+    )
+    revision = models.PositiveIntegerField("修订号", default=1)
+    payload = models.JSONField("预览内容")
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    expires_at = models.DateTimeField("过期时间", db_index=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "导入预览"
+
+    def __str__(self) -> str:
+        return f"导入预览 {self.pk}（{self.owner_id}）"

@@ -5,13 +5,31 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
-from .models import Block, Metric, Report, ReportKind
+from .core.importer import ImportRefused, ParsedReport
+from .models import Block, ImportDraft, Metric, Report, ReportKind
 from .selectors import membership_for, reports_for_user
 
 
 def import_kinds() -> QuerySet[ReportKind]:
     return ReportKind.objects.filter(is_active=True).order_by("id")
+
+
+def import_draft_get(*, user, draft_id: Any) -> tuple[ParsedReport, int] | None:
+    """The user's unexpired import preview `draft_id` (from their session) and its revision, or
+    None (no such row, someone else's, expired, or not a preview any more). One query."""
+    try:
+        draft_id = int(draft_id)
+    except (TypeError, ValueError):
+        return None
+    draft = ImportDraft.objects.filter(pk=draft_id, owner=user, expires_at__gt=timezone.now()).first()
+    if draft is None:
+        return None
+    try:
+        return ParsedReport.from_state(draft.payload), draft.revision
+    except (ImportRefused, TypeError, ValueError):
+        return None
 
 
 def existing_metric_names(*, bureau_id: int, year: int, names, period: str = "") -> set[str]:

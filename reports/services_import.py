@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
 
 from .core.importer import (
     ImportRefused,
@@ -26,7 +28,7 @@ from .core.kinds import fill
 from .core.metrics import resolve_snapshot
 from .core.text import clean_text
 from .errors import DuplicateReport, Forbidden, InvalidInput
-from .models import Block, Membership, Metric, Report, ReportKind
+from .models import ImportDraft, Membership, Metric, Report, ReportKind
 from .selectors import membership_for, metric_values_for_report
 from .selectors_import import (
     carry_forward_duplicate,
@@ -60,6 +62,37 @@ class ImportResult:
         if self.prompts:
             parts.append(f"去年计划{len(self.prompts)}条已列在写作要点中")
         return "；".join(parts)
+
+
+# --- the preview being fixed -----------------------------------------------------------------------
+
+
+def import_draft_save(*, user, draft_id: int | None, parsed: ParsedReport) -> tuple[int, int]:
+    """Store the preview: in the user's row `draft_id` when it is theirs and unexpired (its revision
+    goes up by one), else in a new row. Returns (row id, revision). Deletes every expired row on
+    the way, so abandoned previews never pile up. Two queries when the row exists."""
+    now = timezone.now()
+    import_drafts_purge(now=now)
+    payload, expires = parsed.to_state(), now + ImportDraft.TTL
+    if draft_id is not None:
+        rows = ImportDraft.objects.filter(pk=draft_id, owner=user, expires_at__gt=now)
+        if rows.update(payload=payload, expires_at=expires, revision=F("revision") + 1):
+            return draft_id, rows.values_list("revision", flat=True).get()
+    draft = ImportDraft.objects.create(owner=user, payload=payload, expires_at=expires)
+    return draft.pk, draft.revision
+
+
+def import_draft_delete(*, user, draft_id: int | None) -> None:
+    ImportDraft.objects.filter(pk=draft_id, owner=user).delete()
+
+
+def import_drafts_purge(*, now=None) -> int:
+    """Delete expired previews; returns how many."""
+    deleted, _ = ImportDraft.objects.filter(expires_at__lte=now or timezone.now()).delete()
+    return deleted
+
+
+# --- creating reports -------------------------------------------------------------------------------
 
 
 def _drafter(user) -> Membership:
@@ -175,7 +208,6 @@ def report_import_create(
     _check_content(content)
     _section_guidance(content, kind, year)
     report = report_create_from_content(user=user, bureau=membership.bureau, kind=kind, content=content)
-    _restore_block_fields(report, content["blocks"])
     created, existing = _metric_rows(
         membership=membership,
         year=year,
@@ -192,42 +224,6 @@ def report_import_create(
         detail={"metrics_created": created, "metrics_existing": existing},
     )
     return ImportResult(report, created, existing, plan.kept)
-
-
-def _restore_block_fields(report: Report, blocks: list[dict[str, Any]]) -> None:
-    """Give the created blocks the guidance, target length, required flag and assignment of the
-    content they came from (report_create_from_content sets only some of them)."""
-    expected: list[dict[str, Any]] = []
-
-    def walk(items: list[dict[str, Any]]) -> None:
-        for item in items:
-            expected.append(item)
-            walk(item.get("children", []))
-
-    walk(blocks)
-    rows = list(report.blocks.order_by("position", "id"))
-    by_parent: dict[int | None, list[Block]] = {}
-    for row in rows:
-        by_parent.setdefault(row.parent_id, []).append(row)
-    ordered: list[Block] = []
-
-    def visit(parent_id: int | None) -> None:
-        for row in by_parent.get(parent_id, []):
-            ordered.append(row)
-            visit(row.pk)
-
-    visit(None)
-    has_assignment = hasattr(Block, "assigned_department_id")
-    changed = []
-    for row, data in zip(ordered, expected, strict=True):
-        row.guidance = data.get("guidance", "") or ""
-        row.target_chars = data.get("target_chars", 0) or 0
-        row.required = bool(data.get("required"))
-        if has_assignment:
-            row.assigned_department_id = data.get("assigned_department_id")
-        changed.append(row)
-    fields = ["guidance", "target_chars", "required"] + (["assigned_department"] if has_assignment else [])
-    Block.objects.bulk_update(changed, fields)
 
 
 @transaction.atomic
@@ -255,7 +251,6 @@ def report_carry_forward(*, user, report: Report, allow_duplicate: bool = False)
     content["department"] = membership.department.name if membership.department else ""
     _check_content(content)
     new = report_create_from_content(user=user, bureau=membership.bureau, kind=report.kind, content=content)
-    _restore_block_fields(new, content["blocks"])
 
     # The new year's metrics: every name a placeholder uses, old placeholders included.
     _resolved, check = resolve_snapshot(content, last_values)

@@ -190,20 +190,23 @@ LAUGHS = (
 
 
 @pytest.mark.parametrize("document", [XXE, LAUGHS], ids=["xxe", "billion-laughs"])
-def test_external_entities_and_billion_laughs_in_document_xml(document):
+def test_external_entities_and_billion_laughs_in_document_xml(document, xml_calls):
     message = refused(package(document))
-    assert message == "Word 文件中含有不允许的文档类型声明（DTD/外部实体），已拒绝"
+    assert message == "Word 文件中含有不允许的文档类型声明（DTD/外部实体），可能是恶意文件，已拒绝"
     assert "root:" not in message
+    assert xml_calls == []  # refused by the package check, before any parser
 
 
-def test_entities_in_the_styles_or_numbering_parts_too():
+def test_entities_in_the_styles_or_numbering_parts_too(xml_calls):
     for part in ("styles", "numbering"):
         kwargs = {part: XXE.replace("w:document", "w:" + part)}
         assert "文档类型声明" in refused(package(document_xml(w_paragraph("一、标题")), **kwargs))
+    assert xml_calls == []
 
 
 def test_utf16_parts_and_broken_xml():
-    assert "编码异常" in refused(package(XXE.encode("utf-16")))
+    assert "编码异常" in refused(package(document_xml(w_paragraph("一、标题")).encode("utf-16")))
+    assert "文档类型声明" in refused(package(XXE.encode("utf-16")))
     assert refused(package("<w:document><unclosed>")) == "Word 文件内容已损坏，无法读取"
 
 

@@ -16,7 +16,7 @@ from bureau.urls import urlpatterns as site_urls
 from reports import selectors, services
 from reports.core.document import layout_paragraphs
 from reports.core.metrics import resolve_snapshot
-from reports.models import AuditLog, Block, Metric, Report
+from reports.models import AuditLog, Block, ImportDraft, Metric, Report
 
 urlpatterns = [path("", include("reports.import_urls")), *site_urls]
 pytestmark = [pytest.mark.urls(__name__), pytest.mark.django_db]
@@ -29,7 +29,9 @@ def preview(client, text: str, **extra):
 
 
 def pending(client) -> dict:
-    return client.session["report_import"]
+    """The preview being fixed: the session names its ImportDraft row."""
+    draft = ImportDraft.objects.get(pk=client.session["report_import"])
+    return {"revision": draft.revision, "state": draft.payload}
 
 
 def test_anonymous_users_are_sent_to_log_in(client, report):

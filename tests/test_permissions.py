@@ -35,6 +35,7 @@ from django.contrib.sessions.models import Session
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from bureau.celery import app as celery_app
 from reports import services
@@ -45,6 +46,7 @@ from reports.models import (
     Comment,
     Department,
     Export,
+    ImportDraft,
     Membership,
     Metric,
     Notification,
@@ -450,7 +452,7 @@ def _import_file(world, state):
     return {"year": "2025", "file": upload}
 
 
-def _pending_import(world):
+def _pending_import(world, persona):
     return {
         "metric_import": {
             "year": 2025,
@@ -477,10 +479,16 @@ IMPORT_TEXT = (
 )
 
 
-def _pending_report_import(world):
+def _pending_report_import(world, persona):
+    """The persona's own import preview (an ImportDraft row; the session names it)."""
     from reports.core.importer import parse_text
 
-    return {"report_import": {"revision": 1, "state": parse_text(IMPORT_TEXT, None, strict=True).to_state()}}
+    draft = ImportDraft.objects.create(
+        owner=world.users[persona],
+        payload=parse_text(IMPORT_TEXT, None, strict=True).to_state(),
+        expires_at=timezone.now() + ImportDraft.TTL,
+    )
+    return {"report_import": draft.pk}
 
 
 METRIC_FORM = {
@@ -771,7 +779,7 @@ def test_cell(world, db, client, case, persona, state):
         client.cookies[settings.SESSION_COOKIE_NAME] = world.sessions[persona]
         if case.session:
             session = client.session
-            session.update(case.session(world))
+            session.update(case.session(world, persona))
             session.save()
     data = case.data(world, state) if case.data else {}
     if case.setup:

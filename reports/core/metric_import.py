@@ -9,8 +9,9 @@ The untrusted upload is bounded before anything expensive happens: size first, t
 zip directory (entry count, declared uncompressed size, compression ratio, entry names) is checked
 before openpyxl opens it, by reports.core.safezip (shared with the report importer). zipfile
 enforces the declared sizes while reading (it stops at file_size and checks the CRC), so the
-declared numbers are safe to trust. XML entity bombs are handled by
-openpyxl itself (lxml with resolve_entities=False, expat ≥ 2.4 amplification limits).
+declared numbers are safe to trust. XML entity bombs never reach openpyxl: safezip refuses a
+DOCTYPE / ENTITY declaration in any XML entry of the package first; behind it, openpyxl parses with
+defusedxml (a dependency), which forbids entities, and lxml with resolve_entities=False.
 """
 
 from __future__ import annotations
@@ -58,6 +59,7 @@ RATIO_CHECK_MIN_BYTES = 1024 * 1024
 MAX_BLANK_RUN = 1000
 # Rows above the header (a title such as "2024年指标库") are skipped; the header must come soon.
 HEADER_SEARCH_ROWS = 10
+DTD_MESSAGE = "Excel 文件中含有不允许的文档类型声明（DTD/实体），可能是恶意文件，已拒绝"
 MAX_NAME_CHARS = 100  # Metric.name max_length
 MAX_SOURCE_CHARS = 100  # Metric.source max_length
 MAX_DECIMALS = 6  # Metric.decimals check constraint
@@ -243,6 +245,10 @@ def _xlsx_refusal(exc: UnsafeZip) -> str:
         return f"{invalid}：压缩比异常，疑似压缩炸弹，已拒绝"
     if exc.reason == "too_big":
         return f"{invalid}：解压后超过 {exc.limit // 1024 // 1024} MB，已拒绝"
+    if exc.reason == "dtd":
+        return DTD_MESSAGE
+    if exc.reason == "xml_encoding":
+        return f"{invalid}：内容编码异常"
     return invalid
 
 

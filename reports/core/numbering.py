@@ -38,8 +38,12 @@ def cn_int(n: int) -> str:
 
 
 def format_number(pattern: str, n: int) -> str:
-    """Apply a numbering pattern: "{cn}" is the Chinese numeral, "{n}" the Arabic one."""
-    return pattern.replace("{cn}", cn_int(n)).replace("{n}", str(n))
+    """Apply a numbering pattern: "{cn}" is the Chinese numeral, "{n}" the Arabic one.
+
+    Never raises: outside cn_int's 1..9999 (only a report created before the block cap could get
+    there) "{cn}" falls back to the Arabic numeral, so the editor, preview and export still work."""
+    cn = cn_int(n) if 1 <= n <= 9999 else str(n)
+    return pattern.replace("{cn}", cn).replace("{n}", str(n))
 
 
 def numbering_for(overrides: Mapping[str, str] | None) -> dict[str, str]:

@@ -1,10 +1,20 @@
 """Guard untrusted zip packages (.xlsx, .docx) before any parser sees them.
 
-`check_zip` looks only at the central directory: entry count, entry names, encryption flags,
-declared uncompressed sizes and compression ratios. It decompresses nothing, so a zip bomb costs
-microseconds to refuse. zipfile enforces the declared sizes while reading (it stops at file_size
-and checks the CRC), so once the declared numbers pass, `read_member` can trust them, and it
-re-checks the length it actually got anyway.
+`check_zip` works in two steps:
+
+1. The central directory only: entry count, entry names, encryption flags, declared uncompressed
+   sizes and compression ratios. Nothing is decompressed, so a zip bomb costs microseconds to
+   refuse. zipfile enforces the declared sizes while reading (it stops at file_size and checks the
+   CRC), so once the declared numbers pass, `read_member` can trust them, and it re-checks the
+   length it actually got anyway.
+2. Every entry that is XML (sniffed from its first bytes, whatever its name: a relationship can
+   point a parser at "image1.png") is streamed through once, in bounded chunks, looking for a
+   document type declaration (`<!DOCTYPE`, `<!ENTITY`) in the encoding the XML parser would use
+   (UTF-8 and other ASCII-compatible encodings, UTF-16 and UTF-32 with or without a byte order
+   mark, EBCDIC). Office never writes a DTD; every entity attack (billion laughs, external
+   entities) needs one, so the package is refused before any XML parser (openpyxl's, lxml) runs.
+   An XML declaration naming an encoding outside the known ones (UTF-7 could hide the markup) is
+   refused too. Entries that are not XML (pictures, embedded files) cost one small read.
 
 Every refusal is an `UnsafeZip` whose `reason` is one of REASONS; callers turn it into their own
 Chinese message (the .xlsx importer and the report importer word them differently).
@@ -14,6 +24,7 @@ Pure: no Django.
 
 from __future__ import annotations
 
+import codecs
 import io
 import re
 import zipfile
@@ -23,9 +34,44 @@ ZIP_MAGIC = b"PK\x03\x04"
 # Legacy binary Office files (.doc, .xls) and password-protected OOXML files are OLE2 compound files.
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
-REASONS = ("ole2", "not_zip", "too_many", "unsafe_name", "encrypted", "ratio", "too_big", "missing")
+REASONS = (
+    "ole2",
+    "not_zip",
+    "too_many",
+    "unsafe_name",
+    "encrypted",
+    "ratio",
+    "too_big",
+    "missing",
+    "dtd",  # a DOCTYPE / ENTITY declaration in an XML entry
+    "xml_encoding",  # an XML entry in an encoding the DTD scan cannot read
+)
 
 _DRIVE = re.compile(r"[A-Za-z]:")
+_DTD = re.compile(r"<!\s*(?:DOCTYPE|ENTITY)", re.IGNORECASE)
+_DECLARED = re.compile(r"""^<\?xml[^>]*?encoding\s*=\s*["']([^"']*)["']""")
+# Encodings in which the markup of a declaration is the ASCII we search for once decoded.
+_ENCODINGS = {
+    "utf-8", "utf8", "us-ascii", "ascii", "iso-8859-1", "latin1", "latin-1", "iso-8859-15",
+    "windows-1252", "cp1252", "gbk", "gb2312", "gb18030", "big5", "shift_jis",
+    "utf-16", "utf-16le", "utf-16be", "utf-32", "utf-32le", "utf-32be", "ucs-2", "ucs-4",
+    "ibm037", "ebcdic-cp-us", "cp037", "cp500", "ibm500",
+}  # fmt: skip
+_CHUNK = 64 * 1024
+# How the XML specification (appendix F) tells the encoding from the first four bytes, before the
+# declaration is read: byte order marks first, then the "<?" of a declaration in each width.
+_SNIFF = (
+    (b"\xef\xbb\xbf", "utf-8"),
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+    (b"<\x00\x00\x00", "utf-32-le"),
+    (b"\x00\x00\x00<", "utf-32-be"),
+    (b"<\x00", "utf-16-le"),
+    (b"\x00<", "utf-16-be"),
+    (b"\x4c\x6f\xa7\x94", "cp500"),  # "<?xm" in EBCDIC
+)
 
 
 class UnsafeZip(ValueError):
@@ -56,11 +102,12 @@ def unsafe_name(name: str) -> bool:
 
 
 def check_zip(data: bytes, limits: ZipLimits) -> zipfile.ZipFile:
-    """Return the opened archive if its directory is sane, else raise UnsafeZip.
+    """Return the opened archive if it is safe to hand to a parser, else raise UnsafeZip.
 
     Checks, in order: OLE2 (legacy or encrypted Office file), zip signature, readable directory,
     entry count, then per entry: unsafe name, duplicate name, encryption flag, declared size against
-    max_member_bytes, compression ratio; finally the declared total.
+    max_member_bytes, compression ratio; then the declared total; finally every XML entry for a
+    DTD ("dtd") or an unreadable declared encoding ("xml_encoding"), see `refuse_dtd`.
     """
     if data.startswith(OLE2_MAGIC):
         raise UnsafeZip("ole2")
@@ -93,7 +140,50 @@ def check_zip(data: bytes, limits: ZipLimits) -> zipfile.ZipFile:
         total += info.file_size
     if total > limits.max_total_bytes:
         raise UnsafeZip("too_big", count=total, limit=limits.max_total_bytes)
+    for info in infos:
+        refuse_dtd(archive, info)
     return archive
+
+
+def _sniff(head: bytes) -> str:
+    """The codec an XML parser would read these first bytes with ("latin-1" for every
+    ASCII-compatible encoding: it maps bytes to characters one to one, so ASCII markup shows)."""
+    for prefix, codec in _SNIFF:
+        if head.startswith(prefix):
+            return codec
+    return "latin-1"
+
+
+def refuse_dtd(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+    """Raise UnsafeZip("dtd") if the entry is XML with a DOCTYPE / ENTITY declaration anywhere,
+    UnsafeZip("xml_encoding") if its declaration names an encoding we cannot scan, UnsafeZip
+    ("not_zip") if it cannot be inflated. Entries that do not start like XML are left alone: no XML
+    parser accepts them. Memory stays at one chunk whatever the entry's size."""
+    try:
+        with archive.open(info) as member:
+            head = member.read(_CHUNK)
+            decoder = codecs.getincrementaldecoder(_sniff(head))(errors="replace")
+            text = decoder.decode(head).lstrip("\ufeff \t\r\n")
+            while not text and head:  # only white space so far
+                head = member.read(_CHUNK)
+                text = decoder.decode(head).lstrip(" \t\r\n")
+            if not text.startswith("<"):
+                return
+            declared = _DECLARED.match(text)
+            if declared and declared.group(1).strip().lower() not in _ENCODINGS:
+                raise UnsafeZip("xml_encoding", name=info.filename)
+            tail = ""  # the end of the previous chunk: a declaration may straddle two
+            while True:
+                if _DTD.search(tail + text):
+                    raise UnsafeZip("dtd", name=info.filename)
+                chunk = member.read(_CHUNK)
+                if not chunk:
+                    return
+                tail, text = (tail + text)[-16:], decoder.decode(chunk)
+    except UnsafeZip:
+        raise
+    except Exception as exc:  # bad CRC, unsupported compression, truncated data
+        raise UnsafeZip("not_zip", name=info.filename) from exc
 
 
 def read_member(archive: zipfile.ZipFile, name: str, max_bytes: int) -> bytes | None:

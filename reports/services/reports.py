@@ -11,6 +11,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from .. import permissions
+from ..core.importer.limits import MAX_BLOCKS, too_many_blocks
 from ..core.kinds import fill, load_kinds
 from ..core.text import clean_text
 from ..errors import BlockConflict, Forbidden, InvalidInput, NotEditable, ReportFieldsConflict, WrongState
@@ -371,7 +372,10 @@ def block_save(*, block: Block, version: int, data: dict[str, Any], user) -> Blo
 def block_add(
     *, report: Report, type: str, user, parent: Block | None = None, after: Block | None = None
 ) -> Block:
-    """Insert an empty block under `parent` (None = top level), after `after` or at the end."""
+    """Insert an empty block under `parent` (None = top level), after `after` or at the end.
+
+    Raises InvalidInput when the report already has MAX_BLOCKS blocks (or for a fourth heading
+    level, or a parent that is not a heading)."""
     if type not in Block.Type.values:
         raise InvalidInput("未知的内容类型。")
     if after is not None:
@@ -381,6 +385,8 @@ def block_add(
         raise InvalidInput("只能在标题下添加内容。")
     if type == Block.Type.HEADING and _depth(parent) >= MAX_DEPTH:
         raise InvalidInput("标题最多三级（一、（一）1.）。")
+    if Block.objects.filter(report=report).count() >= MAX_BLOCKS:
+        raise InvalidInput(too_many_blocks())
     siblings = Block.objects.filter(report=report, parent=parent)
     if after is not None:
         position = after.position + 1
@@ -448,33 +454,60 @@ def block_move(*, block: Block, direction: str, user) -> None:
 # --- content from a snapshot (demo data, later: import) -------------------------------------------
 
 
-def _create_blocks(report: Report, blocks: list[dict], parent: Block | None, depth: int) -> None:
-    for position, data in enumerate(blocks):
-        kind = data["type"]
-        if kind == Block.Type.HEADING and depth >= MAX_DEPTH:
-            raise InvalidInput("标题最多三级（一、（一）1.）。")
-        block = Block.objects.create(
-            report=report,
-            parent=parent,
-            position=position,
-            type=kind,
-            title=clean_text(data.get("title") or data.get("lead", ""), multiline=kind != Block.Type.HEADING),
-            text=clean_text(data.get("text", "")),
-            run_in=bool(data.get("run_in")) and kind == Block.Type.HEADING,
-            inline=bool(data.get("inline")) and kind != Block.Type.HEADING,
-            guidance=data.get("guidance", ""),
-            target_chars=data.get("target_chars", 0),
-        )
-        if kind == Block.Type.HEADING:
-            _create_blocks(report, data.get("children", []), block, depth + 1)
+def count_blocks(blocks: list[dict[str, Any]]) -> int:
+    """Blocks in a snapshot-shaped tree, children included."""
+    return sum(1 + count_blocks(b.get("children", [])) for b in blocks)
+
+
+def _create_blocks(report: Report, blocks: list[dict[str, Any]]) -> None:
+    """Create a block tree with one INSERT per level (at most MAX_DEPTH + 1), whatever its size:
+    each level's rows get their ids back from bulk_create and become the next level's parents.
+    Every field comes from the dict (guidance, target length, required, assignment included), so
+    nothing is updated afterwards."""
+    level: list[tuple[Block | None, list[dict[str, Any]]]] = [(None, blocks)]
+    depth = 0
+    while level:
+        rows: list[Block] = []
+        below: list[tuple[Block | None, list[dict[str, Any]]]] = []
+        for parent, items in level:
+            for position, data in enumerate(items):
+                kind = data["type"]
+                if kind == Block.Type.HEADING and depth >= MAX_DEPTH:
+                    raise InvalidInput("标题最多三级（一、（一）1.）。")
+                block = Block(
+                    report=report,
+                    parent=parent,
+                    position=position,
+                    type=kind,
+                    title=clean_text(
+                        data.get("title") or data.get("lead", ""), multiline=kind != Block.Type.HEADING
+                    ),
+                    text=clean_text(data.get("text", "")),
+                    run_in=bool(data.get("run_in")) and kind == Block.Type.HEADING,
+                    inline=bool(data.get("inline")) and kind != Block.Type.HEADING,
+                    guidance=data.get("guidance", "") or "",
+                    target_chars=data.get("target_chars", 0) or 0,
+                    required=bool(data.get("required")),
+                    assigned_department_id=data.get("assigned_department_id"),
+                )
+                rows.append(block)
+                if kind == Block.Type.HEADING and data.get("children"):
+                    below.append((block, data["children"]))
+        Block.objects.bulk_create(rows)
+        level, depth = below, depth + 1
 
 
 @transaction.atomic
 def report_create_from_content(*, user, bureau: Bureau, kind: ReportKind, content: dict[str, Any]) -> Report:
     """Create a report whose fields and outline come from a snapshot-shaped dict.
 
-    Level-1 headings that match one of the kind's sections get its guidance and target length.
+    Level-1 headings that match one of the kind's sections by title get its guidance and target
+    length, unless the dict gives a guidance of its own. Raises InvalidInput for more than
+    MAX_BLOCKS blocks (nothing is written) or a fourth heading level. A fixed number of queries.
     """
+    count = count_blocks(content.get("blocks", []))
+    if count > MAX_BLOCKS:
+        raise InvalidInput(too_many_blocks(count))
     year = int(content["year"])
     values = {"year": year, "next_year": year + 1, "subject": content.get("subject", "")}
     sections = {fill(s["title"], **values): s for s in kind.definition.get("sections", [])}
@@ -496,8 +529,8 @@ def report_create_from_content(*, user, bureau: Bureau, kind: ReportKind, conten
     blocks = []
     for block in content.get("blocks", []):
         section = sections.get(block.get("title", ""))
-        if block["type"] == "heading" and section:
+        if block["type"] == "heading" and section and "guidance" not in block:
             block = dict(block, guidance=section["guidance"], target_chars=section["target_chars"])
         blocks.append(block)
-    _create_blocks(report, blocks, None, 0)
+    _create_blocks(report, blocks)
     return report

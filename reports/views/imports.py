@@ -1,8 +1,10 @@
 """Import a report (paste or upload -> preview -> fix -> create) and carry a report forward.
 
-The preview's state (the parsed report the user is fixing) lives in the session under
-SESSION_KEY with a revision number; every fix posts the revision it was made on, so a stale tab
-cannot overwrite newer fixes. The parsing and every fix are pure functions of reports.core.importer.
+The preview's state (the parsed report the user is fixing) lives in an ImportDraft row with a
+revision number; the session holds only the row's id under SESSION_KEY. Every fix posts the
+revision it was made on, so a stale tab cannot overwrite newer fixes. The parsing and every fix are
+pure functions of reports.core.importer; the parser refuses more than MAX_BLOCKS items, so the
+preview's HTML and the stored row stay bounded.
 
 Upload limits before anything is read (see reports/core/importer/limits.py for all layers): the
 preview view is CSRF-exempt only so that it can refuse an over-long request (Content-Length) and
@@ -144,18 +146,18 @@ def _refuse(request: HttpRequest, message: str, status: int = 422, **extra: Any)
     return _render_preview(request, {"error": message, **extra}, status)
 
 
-def _store(request: HttpRequest, parsed: ParsedReport, revision: int) -> None:
-    request.session[SESSION_KEY] = {"revision": revision, "state": parsed.to_state()}
+def _store(request: HttpRequest, parsed: ParsedReport) -> int:
+    """Save the preview (in the row the session names, if still there); returns its revision."""
+    draft_id = request.session.get(SESSION_KEY)
+    draft_id, revision = services_import.import_draft_save(
+        user=request.user, draft_id=draft_id if isinstance(draft_id, int) else None, parsed=parsed
+    )
+    request.session[SESSION_KEY] = draft_id
+    return revision
 
 
 def _pending(request: HttpRequest) -> tuple[ParsedReport, int] | None:
-    pending = request.session.get(SESSION_KEY)
-    if not isinstance(pending, dict):
-        return None
-    try:
-        return ParsedReport.from_state(pending.get("state")), int(pending.get("revision", 0))
-    except (ImportRefused, TypeError, ValueError):
-        return None
+    return selectors_import.import_draft_get(user=request.user, draft_id=request.session.get(SESSION_KEY))
 
 
 # --- views -------------------------------------------------------------------------------------------
@@ -234,9 +236,7 @@ def _preview(request: HttpRequest) -> HttpResponse:
         return _refuse(request, str(refused), form=form)
     if form.cleaned_data["year"]:
         parsed.year = form.cleaned_data["year"]
-    previous = _pending(request)
-    revision = (previous[1] if previous else 0) + 1
-    _store(request, parsed, revision)
+    revision = _store(request, parsed)
     return _render_preview(request, _preview_context(request, parsed, revision))
 
 
@@ -268,8 +268,7 @@ def _edit(request: HttpRequest) -> HttpResponse:
             raise ImportRefused("未知的操作")
     except ImportRefused as refused:
         return _refuse(request, str(refused), **_preview_context(request, parsed, revision))
-    revision += 1
-    _store(request, parsed, revision)
+    revision = _store(request, parsed)
     return _render_preview(request, _preview_context(request, parsed, revision))
 
 
@@ -344,7 +343,7 @@ def report_import_create(request: HttpRequest) -> HttpResponse:
         status = 403 if isinstance(error, Forbidden) else 422
         context = _preview_context(request, parsed, revision, chosen, typed)
         return _refuse(request, str(error), status, **context)
-    request.session.pop(SESSION_KEY, None)
+    services_import.import_draft_delete(user=request.user, draft_id=request.session.pop(SESSION_KEY, None))
     messages.success(request, "已导入报告。" + (result.message and result.message + "。"))
     url = reverse("report_edit", args=[result.report.pk])
     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)

@@ -28,6 +28,7 @@ from .figures import (
     plan_figures,
 )
 from .limits import (
+    MAX_BLOCKS,
     MAX_DOCX_BYTES,
     MAX_PARAGRAPHS,
     MAX_PART_BYTES,
@@ -36,17 +37,18 @@ from .limits import (
     MAX_TEXT_CHARS,
     ZIP_LIMITS,
     ImportRefused,
+    too_many_blocks,
 )
 from .model import HEADING, PARAGRAPH, POINT, Item, Paragraph, ParsedReport, kind_codes, kind_definition
 from .parse import parse_paragraphs, parse_text
 from .upload import EXTENSIONS, decode_text, extension, parse_docx, parse_upload, read_upload, size_limit
 
 __all__ = [
-    "EXTENSIONS", "HEADING", "ITEM_KINDS", "MAX_DOCX_BYTES", "MAX_PARAGRAPHS", "MAX_PART_BYTES",
+    "EXTENSIONS", "HEADING", "ITEM_KINDS", "MAX_BLOCKS", "MAX_DOCX_BYTES", "MAX_PARAGRAPHS", "MAX_PART_BYTES",
     "MAX_REQUEST_BYTES", "MAX_TEXT_BYTES", "MAX_TEXT_CHARS", "PARAGRAPH", "POINT", "ZIP_LIMITS",
     "Figure", "FigurePlan", "ImportRefused", "Item", "MetricDraft", "Paragraph", "ParsedReport",
     "Replacement", "apply_plan", "check_metric_name", "decode_text", "extension", "find_figures",
     "item_kind", "kind_codes", "kind_definition", "merge_item", "parse_docx", "parse_paragraphs",
     "parse_text", "parse_upload", "plan_figures", "read_upload", "retype_item", "size_limit",
-    "split_item",
+    "split_item", "too_many_blocks",
 ]  # fmt: skip

@@ -1,10 +1,11 @@
 """Read the paragraphs of an untrusted .docx without python-docx.
 
-Order of defence: size (MAX_DOCX_BYTES) -> the zip directory (safezip.check_zip with ZIP_LIMITS:
-entry count, zip-slip names, encryption, declared sizes, compression ratio) -> each XML part read
-with a hard byte cap (MAX_PART_BYTES) -> a DOCTYPE / ENTITY declaration anywhere refuses the part
-before parsing -> lxml with entities, DTDs and network access off and huge_tree off. Only the main
-document, its styles and its numbering are read; pictures and everything else are never inflated.
+Order of defence: size (MAX_DOCX_BYTES) -> the package (safezip.check_zip with ZIP_LIMITS: entry
+count, zip-slip names, encryption, declared sizes, compression ratio, then a DOCTYPE / ENTITY
+declaration in any XML entry) -> each XML part read with a hard byte cap (MAX_PART_BYTES) -> the
+DTD check again on the bytes about to be parsed -> lxml with entities, DTDs and network access off
+and huge_tree off. Only the main document, its styles and its numbering are read; pictures and
+everything else are never parsed.
 
 Per paragraph we keep its text (runs, tabs, line breaks; deleted revisions skipped), the Word
 auto-numbering text computed from numbering.xml ("一、", "（一）", "1."), the heading level from
@@ -31,6 +32,7 @@ _W_STRICT = "http://purl.oclc.org/ooxml/wordprocessingml/main"
 _REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 _INVALID = "文件不是有效的 Word（.docx）文件"
 _DTD = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
+DTD_MESSAGE = "Word 文件中含有不允许的文档类型声明（DTD/外部实体），可能是恶意文件，已拒绝"
 _HEADING_STYLE = re.compile(r"^(?:heading|标题)\s*([1-9])$")
 _FALSE = ("0", "false", "off", "none")
 _RUN_CONTAINERS = (
@@ -74,6 +76,10 @@ def zip_message(exc: UnsafeZip) -> str:
         return "Word 文件内部结构异常：压缩比异常，疑似压缩炸弹，已拒绝"
     if reason == "too_big":
         return f"Word 文件解压后过大（超过 {max(exc.limit // MB, 1)} MB），已拒绝"
+    if reason == "dtd":
+        return DTD_MESSAGE
+    if reason == "xml_encoding":
+        return f"{_INVALID}：内容编码异常"
     return f"{_INVALID}（可能是其他类型的文件改了扩展名），请用 Word 另存为 .docx 后上传"
 
 
@@ -82,13 +88,13 @@ def parse_xml(data: bytes) -> Any:
     if data[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in data[:4]:
         raise ImportRefused(f"{_INVALID}：内容编码异常")
     if _DTD.search(data):
-        raise ImportRefused("Word 文件中含有不允许的文档类型声明（DTD/外部实体），已拒绝")
+        raise ImportRefused(DTD_MESSAGE)
     try:
         root = etree.fromstring(data, _parser())
     except etree.XMLSyntaxError as exc:
         raise ImportRefused("Word 文件内容已损坏，无法读取") from exc
     if root.getroottree().docinfo.doctype:
-        raise ImportRefused("Word 文件中含有不允许的文档类型声明（DTD/外部实体），已拒绝")
+        raise ImportRefused(DTD_MESSAGE)
     return root
 
 

@@ -9,7 +9,7 @@ wrote it as text.
 from __future__ import annotations
 
 from .figures import FigurePlan
-from .limits import ImportRefused
+from .limits import MAX_BLOCKS, ImportRefused, too_many_blocks
 from .markers import point_markers
 from .model import HEADING, MAX_LEVEL, PARAGRAPH, POINT, Item, ParsedReport, normalise_levels
 from .model import item_text as _whole
@@ -83,6 +83,8 @@ def split_item(parsed: ParsedReport, index: int, at: str) -> ParsedReport:
     if not at:
         raise ImportRefused("请输入新的一项开头的几个字，例如“二是”")
     copy, item = _get(parsed, index)
+    if len(parsed.items) >= MAX_BLOCKS:
+        raise ImportRefused(too_many_blocks(len(parsed.items) + 1))
     whole = _whole(item)
     k = whole.find(at, 1)
     if k <= 0:

@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 from ..numbering import DEFAULT_NUMBERING, format_number
 from ..text import clean_text
 from .guess import guess_kind, guess_year
-from .limits import MAX_TEXT_CHARS, ImportRefused
+from .limits import MAX_BLOCKS, MAX_PARAGRAPHS, MAX_TEXT_CHARS, ImportRefused, too_many_blocks
 from .markers import STOP, HeadingMarker, PointMarker, heading_marker, point_markers
 from .model import (
     HEADING,
@@ -314,6 +314,8 @@ class _Parser:
         root = _Container()
         numbering = (kind_definition(self.kind) or {}).get("numbering") or DEFAULT_NUMBERING
         for line, cls in zip(lines, classes, strict=True):
+            if len(items) > MAX_BLOCKS:  # stop here: everything after parsing is work per item
+                raise ImportRefused(too_many_blocks())
             container = stack[-1][1] if stack else root
             if cls is None or cls.kind == "point":
                 self.add_segments(items, self.segments(line.text, container, line), line, False)
@@ -364,6 +366,8 @@ class _Parser:
                 if segments and segments[0].marker is None:
                     heading.text = segments.pop(0).text
                 self.add_segments(items, segments, line, True)
+        if len(items) > MAX_BLOCKS:
+            raise ImportRefused(too_many_blocks(len(items)))
         return items
 
     def closing(self, items: list[Item]) -> str:
@@ -573,8 +577,14 @@ def lines_from_paragraphs(paragraphs: list[Paragraph]) -> list[Line]:
 
 
 def parse_lines(lines: list[Line], kind: str | None = None, *, strict: bool = False) -> ParsedReport:
+    """Raises ImportRefused for no lines (strict), more than MAX_PARAGRAPHS lines (before any is
+    classified) or more than MAX_BLOCKS headings, points and paragraphs (as soon as it passes)."""
     if strict and not lines:
         raise ImportRefused("没有可导入的内容：文本是空的")
+    if len(lines) > MAX_PARAGRAPHS:
+        raise ImportRefused(
+            f"段落过多（{len(lines)}段，上限{MAX_PARAGRAPHS}段），一份报告不会有这么多段，请精简或分开导入"
+        )
     report = _Parser(lines, kind).parse()
     if strict and not report.structured:
         raise ImportRefused(_NO_STRUCTURE)
@@ -584,7 +594,8 @@ def parse_lines(lines: list[Line], kind: str | None = None, *, strict: bool = Fa
 def parse_text(text: str, kind: str | None = None, *, strict: bool = False) -> ParsedReport:
     """Parse pasted or uploaded text.
 
-    Never raises for any text within MAX_TEXT_CHARS (longer: ImportRefused). With strict=True an
+    Never raises for any text within MAX_TEXT_CHARS, MAX_PARAGRAPHS lines and MAX_BLOCKS items
+    (more: ImportRefused). With strict=True an
     empty text or one without any heading or point raises ImportRefused (the web and command-line
     imports use strict; the non-strict result of such a text has everything in `opening`).
     """
