@@ -119,7 +119,7 @@ def test_a_failed_save_keeps_the_text_and_retries(page, live_server):
     from playwright.sync_api import expect
 
     login(page)
-    page.click("text=年度工作总结")
+    page.click("a:has-text('2025年度工作总结')")
     section = page.locator("#document > .block-heading").first
     title = section.locator(":scope > .block-form input[name=title]")
     page.route("**/blocks/*/save/", lambda route: route.abort())

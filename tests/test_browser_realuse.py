@@ -347,3 +347,29 @@ def test_a_paste_over_the_server_limit_is_answered_in_chinese_and_not_retried(pa
     page.wait_for_timeout(6500)  # longer than the 5 s retry delay
     assert len(sent) == 1, sent
     expect(point.locator(":scope > form textarea[name=text]")).to_have_value("长" * 100_000)
+
+
+def test_a_failed_export_keeps_its_words_whole_on_a_phone(browser, live_server, kinds):  # noqa: F811
+    """At 375 px the broker-down message wraps, but 失败 and 重试 stay on one line (not one character
+    per line, as the flex row squeezed them)."""
+    from playwright.sync_api import expect
+
+    from reports.models import Export
+
+    call_command("seed_demo", stdout=io.StringIO())
+    report = _report()
+    Export.objects.create(
+        report=report,
+        requested_by=_user("drafter"),
+        status=Export.Status.FAILED,
+        error="任务队列暂时不可用，请稍后点击“重试”。草稿内容不受影响。",
+    )
+    context, d = _open_as(browser, live_server, "drafter", PHONE)
+    d.goto(f"/reports/{report.pk}/")
+    panel = d.locator("#export-panel")
+    expect(panel).to_contain_text("任务队列暂时不可用")
+    for part in (panel.locator(".export-state"), panel.locator("button", has_text="重试")):
+        box = part.bounding_box()
+        assert box["width"] > box["height"], (part.inner_text(), box)  # two characters side by side
+    _no_horizontal_scroll(d)
+    context.close()
