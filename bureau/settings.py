@@ -167,6 +167,10 @@ if not (_proxies.isascii() and _proxies.isdigit()):
     raise ImproperlyConfigured(f"TRUSTED_PROXY_COUNT must be a whole number ≥ 0, got {_proxies!r}")
 TRUSTED_PROXY_COUNT = int(_proxies)
 
+if not DEBUG:
+    SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
+    CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -16,6 +16,8 @@ from test_audit import admin_form
 from reports import services
 from reports.models import AuditLog
 
+from .probes import report_figures
+
 ROWS = 300
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -84,9 +86,13 @@ def test_the_audit_log_tells_the_truth(client, report, drafter, leader):
             )
             spoofed += AuditLog.objects.filter(action="export").order_by("-pk").first().ip != "198.51.100.4"
 
-    print(
-        f"RELIABILITY audit_log rows={ROWS} rows_changed_by_rename={changed} renamed_shown={shown_renamed} "
-        f"sql_updates_applied={updated}/{len(updates)} sql_deletes_applied={deleted}/2 spoofed_ip_recorded={spoofed}/4"
+    report_figures(
+        audit_rows=ROWS,
+        rows_changed_by_rename=changed,
+        renamed_shown=shown_renamed,
+        sql_updates_applied=f"{updated}/{len(updates)}",
+        sql_deletes_applied=f"{deleted}/2",
+        spoofed_ip_recorded=f"{spoofed}/4",
     )
     assert (changed, shown_renamed, updated, deleted, spoofed) == (0, 0, 0, 0, 0)
     assert AuditLog.objects.filter(actor=drafter).count() >= ROWS
