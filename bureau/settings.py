@@ -5,8 +5,10 @@ REDIS_URL     Redis URL for Celery. Unset: tasks run in-process (CELERY_TASK_ALW
 SECRET_KEY    required unless DEBUG is on.
 DEBUG         "1"/"true" for development. Default off.
 ALLOWED_HOSTS comma-separated. Default "localhost,127.0.0.1" (plus "*" when DEBUG).
+Login, session and HTTPS settings: see the README's configuration table.
 """
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -25,6 +27,19 @@ def env_bool(name: str, default: bool = False) -> bool:
     if value.lower() in ("0", "false", "no", "off"):
         return False
     raise ImproperlyConfigured(f"{name} must be a boolean, got {value!r}")
+
+
+def env_int(name: str, default: int, minimum: int = 0) -> int:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        number = None
+    if number is None or number < minimum:
+        raise ImproperlyConfigured(f"{name} must be an integer >= {minimum}, got {value!r}")
+    return number
 
 
 DEBUG = env_bool("DEBUG")
@@ -51,9 +66,11 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "template_partials",
+    "axes",
 ]
 
 MIDDLEWARE = [
+    "reports.middleware.ContentSecurityPolicyMiddleware",  # first: every response, static files too
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -64,6 +81,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "reports.middleware.AuditContextMiddleware",
+    "reports.middleware.SessionActivityMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a lock-out into our Chinese login page
 ]
 
 ROOT_URLCONF = "bureau.urls"
@@ -115,6 +134,46 @@ WHITENOISE_USE_FINDERS = True
 
 CSRF_FAILURE_VIEW = "reports.views.common.csrf_failure"
 
+# Login throttling (django-axes): after LOGIN_FAILURE_LIMIT wrong passwords for one account, or
+# LOGIN_ADDRESS_FAILURE_LIMIT from one client address, that account / address is refused for
+# LOGIN_LOCKOUT_MINUTES. Attempts
+# during the lock-out are refused unrecorded: a flood against a locked account costs no password
+# hashing and no write, and the lock-out ends on time. A bureau admin unlocks a user in the admin
+# (action “解除登录锁定”); `python manage.py axes_reset_ip ADDRESS` unlocks an address.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out login before checking it
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_ENABLED = env_bool("LOGIN_THROTTLING", True)
+LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)  # per account
+# Per client address: higher, because a whole office shares one (reports/throttling.py).
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 20, minimum=1)
+AXES_FAILURE_LIMIT = "reports.throttling.failure_limit"
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one locks: by account and by address
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_CLIENT_IP_CALLABLE = "reports.middleware.client_ip"  # the same address the audit log records
+AXES_LOCKOUT_CALLABLE = "reports.views.common.login_locked_out"
+AXES_ENABLE_ADMIN = False  # its pages are English and not bureau-scoped; the user admin unlocks
+AXES_DISABLE_ACCESS_LOG = True  # successful logins need no second log; failures are what we count
+AXES_VERBOSE = False
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": env_int("PASSWORD_MIN_LENGTH", 8, minimum=8)},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# A session ends when the browser closes, or after SESSION_IDLE_HOURS without a request the user
+# made (SessionActivityMiddleware extends it on every request except background polling).
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", True)
+SESSION_COOKIE_AGE = env_int("SESSION_IDLE_HOURS", 8, minimum=1) * 3600
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "report_list"
 LOGOUT_REDIRECT_URL = "login"
@@ -157,7 +216,8 @@ DOCX_LAYOUT = {
 }
 
 # Behind an HTTPS reverse proxy that sets X-Forwarded-Proto.
-if env_bool("BEHIND_HTTPS_PROXY"):
+BEHIND_HTTPS_PROXY = env_bool("BEHIND_HTTPS_PROXY")
+if BEHIND_HTTPS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # How many proxies in front of the app append to X-Forwarded-For (the audit log's 来源地址 is the
@@ -170,6 +230,24 @@ TRUSTED_PROXY_COUNT = int(_proxies)
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
     CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
+
+# HTTPS only once the deployment says it is served over HTTPS (a plain-HTTP intranet install keeps
+# working): redirect http:// to https:// and send HSTS. The app usually has a host of its own, so
+# includeSubDomains covers nothing else; "preload" is inert unless the domain's owner submits it.
+_HTTPS = not DEBUG and (BEHIND_HTTPS_PROXY or env_bool("SECURE_COOKIES"))
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", _HTTPS)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 365 * 24 * 3600 if _HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+
+# Content-Security-Policy on every response (ContentSecurityPolicyMiddleware): only our own static
+# files run or style the page (htmx is vendored, no inline script, style or on* handler, htmx eval
+# off in base.html), no framing, forms post only to us.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; frame-ancestors 'none'; "
+    "form-action 'self'; base-uri 'none'"
+)
 
 LOGGING = {
     "version": 1,

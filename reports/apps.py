@@ -6,9 +6,12 @@ class ReportsConfig(AppConfig):
     verbose_name = "报告"
 
     def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
         from django.db.models.signals import post_migrate
 
-        from . import services
+        from . import middleware, services
 
         # Kinds are data files; mirror them into the database after every migrate.
         post_migrate.connect(services.kinds_sync_after_migrate, sender=self)
+        # A login writes the session anyway: it counts as activity (no second write right after).
+        user_logged_in.connect(middleware.session_mark_activity)

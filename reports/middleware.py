@@ -1,9 +1,12 @@
-"""Request facts that the audit log records (from where), kept for the duration of a request."""
+"""Request-wide mechanisms: the facts the audit log records (from where), the Content-Security-Policy
+header, and session expiry after inactivity."""
 
 from __future__ import annotations
 
 import ipaddress
+import time
 from contextvars import ContextVar
+from functools import wraps
 
 request_ip: ContextVar[str | None] = ContextVar("request_ip", default=None)
 
@@ -43,3 +46,61 @@ class AuditContextMiddleware:
             return self.get_response(request)
         finally:
             request_ip.reset(token)
+
+
+class ContentSecurityPolicyMiddleware:
+    """Sends settings.CONTENT_SECURITY_POLICY on every response that has none of its own."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.conf import settings
+
+        response = self.get_response(request)
+        policy = getattr(settings, "CONTENT_SECURITY_POLICY", "")
+        if policy and "Content-Security-Policy" not in response:
+            response["Content-Security-Policy"] = policy
+        return response
+
+
+def background_poll(view):
+    """Marks a view that the page polls by itself: it does not count as the user being active."""
+
+    def wrapped(request, *args, **kwargs):
+        request.background_poll = True
+        return view(request, *args, **kwargs)
+
+    return wraps(view)(wrapped)
+
+
+ACTIVITY_KEY = "_activity"
+ACTIVITY_RESOLUTION = (
+    60  # seconds: the idle expiry is exact to a minute, the session row written once a minute at most
+)
+
+
+class SessionActivityMiddleware:
+    """A request of a signed-in user moves the session's expiry SESSION_COOKIE_AGE ahead, except
+    background polling (@background_poll): an editor left open overnight must still expire.
+
+    Instead of SESSION_SAVE_EVERY_REQUEST, which cannot tell a poll from a click and writes the
+    session row on every request: here at most once per ACTIVITY_RESOLUTION per session.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is None or getattr(request, "background_poll", False) or session.is_empty():
+            return response
+        if int(time.time()) - session.get(ACTIVITY_KEY, 0) >= ACTIVITY_RESOLUTION:
+            session_mark_activity(request=request)  # SessionMiddleware saves it with a fresh expiry
+        return response
+
+
+def session_mark_activity(sender=None, *, request, **kwargs) -> None:
+    """Records the user's last activity in the session (modifying it, so it is saved)."""
+    request.session[ACTIVITY_KEY] = int(time.time())

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from django.contrib.auth import get_user_model
 
 from bureau.celery import app as celery_app
 from reports import services
 from reports.models import Bureau, Department, Membership, ReportKind
+
+# The suite runs with DEBUG=0 and seeds the demo bureau on purpose (seed_demo refuses that unless
+# forced; tests/test_commands.py checks the refusal with this unset).
+os.environ["SEED_DEMO"] = "force"
 
 
 @pytest.fixture(autouse=True)

@@ -10,6 +10,7 @@ from xml.etree import ElementTree
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
+from django.test import RequestFactory
 
 from reports import selectors
 from reports.core.document import layout_paragraphs
@@ -37,7 +38,7 @@ def test_seed_demo_is_idempotent_and_prints_passwords():
         ("admin", "admin-demo-2025"),
     ]:
         assert f"{username} / {password}" in second
-        assert authenticate(username=username, password=password) is not None
+        assert authenticate(RequestFactory().post("/login/"), username=username, password=password)
 
 
 @pytest.mark.django_db

@@ -84,3 +84,20 @@ def permission_denied(request, exception=None) -> HttpResponse:
         message = str(exception or "") or "您没有权限执行此操作。如需权限，请联系本局管理员。"
         return flash_error(request, message, status=403)
     return render(request, "403.html", {"exception": str(exception or "")}, status=403)
+
+
+def login_locked_out(request, original_response=None, credentials=None) -> HttpResponse:
+    """AXES_LOCKOUT_CALLABLE: the login page again, saying in Chinese why the login is refused.
+
+    django-axes calls it for any login (ours or the admin's) once an account or an address has
+    reached LOGIN_FAILURE_LIMIT failures; the right password is refused too until the cool-off ends.
+    """
+    from django.conf import settings
+
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    context = {
+        "locked_out": f"登录失败次数过多，该账号或本机地址已被暂时锁定。请 {minutes} 分钟后再试，或请管理员解除锁定。",
+        "username": (credentials or {}).get("username", "") or request.POST.get("username", ""),
+        "next": request.POST.get("next", ""),
+    }
+    return render(request, "registration/login.html", context, status=429)

@@ -16,6 +16,7 @@ from ..core.diff import diff_snapshots, summary
 from ..core.document import layout_paragraphs
 from ..core.metrics import MetricValue, resolve_snapshot
 from ..errors import DomainError, Forbidden
+from ..middleware import background_poll
 from ..models import AuditLog, Report
 from .common import flash_error, login_required, parse_int
 
@@ -188,6 +189,7 @@ def section_done(request: HttpRequest, pk: int) -> HttpResponse:
     return _back(request, reverse("report_edit", args=[block.report_id]))
 
 
+@background_poll
 @login_required
 def report_presence(request: HttpRequest, pk: int) -> HttpResponse:
     """Polled by the open editor: records that this user is here, answers who else is."""

@@ -245,3 +245,11 @@
     lastField.dispatchEvent(new Event("input", { bubbles: true }));
   });
 })();
+
+// <button data-empty="ID">: empties element ID (e.g. 返回修改 closes the export confirmation).
+// Handlers live here, never in on*/hx-on attributes: the Content-Security-Policy allows no inline script.
+document.addEventListener("click", function (e) {
+  var button = e.target.closest && e.target.closest("[data-empty]");
+  var target = button && document.getElementById(button.dataset.empty);
+  if (target) target.replaceChildren();
+});

@@ -1,14 +1,22 @@
-"""python manage.py seed_demo — idempotent demo bureau, users and one report of each kind."""
+"""python manage.py seed_demo — idempotent demo bureau, users and one report of each kind.
+
+Demo accounts have public passwords, so the command refuses to run when DEBUG is off unless it is
+forced (`--force`, or SEED_DEMO=force in the environment, as docker-compose passes it). A demo
+password is set only on a user it creates or whose password is unusable or still the demo one: a
+password that an operator changed is never reset.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 from decimal import Decimal
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from reports import services
@@ -26,7 +34,7 @@ DEADLINES = [
     ("annual_summary", 2025, dt.date(2026, 1, 20)),
     ("work_plan", 2026, dt.date(2026, 12, 20)),
 ]
-# username, full name, role, department, password (demo only: printed, reset on every run)
+# username, full name, role, department, password (demo only: printed; set on creation only)
 USERS = [
     ("drafter", "李文", Membership.Role.DRAFTER, "办公室", "drafter-demo-2025"),
     ("budget", "陈静", Membership.Role.DRAFTER, "预算科", "budget-demo-2025"),
@@ -77,14 +85,23 @@ def _decimal(value) -> Decimal | None:
     return None if value in (None, "") else Decimal(str(value))
 
 
-def _user(bureau: Bureau, spec: tuple) -> object:
+REFUSED = (
+    "DEBUG 未开启，拒绝创建演示数据：演示账号（admin 等）的密码是公开的。"
+    "确需在此环境创建，请运行 seed_demo --force（或设置 SEED_DEMO=force）。\n"
+    "Refusing to seed demo data with DEBUG off: demo accounts have public passwords. "
+    "Use seed_demo --force (or SEED_DEMO=force) if you really mean it."
+)
+
+
+def _user(bureau: Bureau, spec: tuple) -> tuple[object, bool]:
+    """The demo user and whether it has the demo password (False: an operator changed it, kept)."""
     username, full_name, role, department_name, password = spec
     User = get_user_model()
-    user, _ = User.objects.get_or_create(username=username)
-    user.first_name = full_name
-    user.is_superuser = False
-    user.set_password(password)
-    user.save()
+    user, created = User.objects.get_or_create(username=username, defaults={"first_name": full_name})
+    demo_password = created or not user.has_usable_password()
+    if demo_password:
+        user.set_password(password)
+        user.save()
     department = Department.objects.get(bureau=bureau, name=department_name)
     membership, _ = Membership.objects.update_or_create(
         user=user, defaults={"bureau": bureau, "department": department, "role": role}
@@ -92,22 +109,36 @@ def _user(bureau: Bureau, spec: tuple) -> object:
     if role == Membership.Role.LEADER:
         membership.supervises.set(bureau.departments.all())
     membership_sync_staff(membership)  # the admin gets the bureau-scoped Django admin
-    return user
+    return user, demo_password or user.check_password(password)
 
 
 class Command(BaseCommand):
     help = "创建（或更新）演示数据：示范市财政局、各角色用户、每类报告各一份。可重复运行。"
 
-    @transaction.atomic
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--force", action="store_true", help="DEBUG 未开启时也创建（演示账号密码公开，慎用）"
+        )
+
     def handle(self, *args, **options) -> None:
+        forced = options["force"] or os.environ.get("SEED_DEMO", "").lower() == "force"
+        if not settings.DEBUG and not forced:
+            raise CommandError(REFUSED)
+        if not settings.DEBUG:
+            self.stderr.write("警告：DEBUG 未开启，仍按 --force 创建演示账号，其密码是公开的。")
+        self._seed()
+
+    @transaction.atomic
+    def _seed(self) -> None:
         services.kinds_sync()
         bureau, _ = Bureau.objects.get_or_create(name=BUREAU)
         for name in DEPARTMENTS:
             Department.objects.get_or_create(bureau=bureau, name=name)
         outsider_bureau, _ = Bureau.objects.get_or_create(name=OUTSIDER_BUREAU)
         Department.objects.get_or_create(bureau=outsider_bureau, name="办公室")
-        users = {spec[0]: _user(bureau, spec) for spec in USERS}
-        _user(outsider_bureau, OUTSIDER)
+        seeded = {spec[0]: _user(bureau, spec) for spec in USERS}
+        seeded[OUTSIDER[0]] = _user(outsider_bureau, OUTSIDER)
+        users = {name: user for name, (user, _demo_password) in seeded.items()}
 
         metric_count = seed_metrics(bureau, users["admin"])
         for code, year, due in DEADLINES:
@@ -129,4 +160,5 @@ class Command(BaseCommand):
         )
         self.stdout.write("演示账号（用户名 / 密码 / 角色）：")
         for username, full_name, role, _dept, password in [*USERS, OUTSIDER]:
-            self.stdout.write(f"  {username} / {password} / {Membership.Role(role).label}（{full_name}）")
+            shown = password if seeded[username][1] else "（密码已被修改，未重置）"
+            self.stdout.write(f"  {username} / {shown} / {Membership.Role(role).label}（{full_name}）")
