@@ -220,6 +220,13 @@ BEHIND_HTTPS_PROXY = env_bool("BEHIND_HTTPS_PROXY")
 if BEHIND_HTTPS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# How many proxies in front of the app append to X-Forwarded-For (the audit log's 来源地址 is the
+# address the outermost one saw: reports.middleware.client_ip). 0: ignore the header.
+_proxies = os.environ.get("TRUSTED_PROXY_COUNT", "") or "1"
+if not (_proxies.isascii() and _proxies.isdigit()):
+    raise ImproperlyConfigured(f"TRUSTED_PROXY_COUNT must be a whole number ≥ 0, got {_proxies!r}")
+TRUSTED_PROXY_COUNT = int(_proxies)
+
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
     CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)

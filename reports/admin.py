@@ -390,10 +390,16 @@ class DeadlineAdmin(BureauScoped, admin.ModelAdmin):
 class AuditLogAdmin(BureauScoped, admin.ModelAdmin):
     """Read-only: nothing in the audit log can be edited from the UI."""
 
-    list_display = ["created_at", "actor", "action", "report", "summary", "ip"]
-    list_filter = ["bureau", "action", "actor"]
-    search_fields = ["summary"]
-    exclude = ["detail"]  # ids and versions for the machine; the summary is the record people read
+    list_display = ["created_at", "actor_shown", "action", "report", "summary", "ip"]
+    list_filter = ["bureau", "action", "actor_username"]
+    search_fields = ["summary", "actor_name", "actor_username"]
+    # detail: ids and versions for the machine; the summary is the record people read.
+    # actor: the live account (its name may have changed since); the row shows the name it recorded.
+    exclude = ["detail", "actor"]
+
+    @admin.display(description="操作人", ordering="actor_name")
+    def actor_shown(self, obj):
+        return obj.actor_display
 
     def has_add_permission(self, request):
         return False

@@ -5,6 +5,7 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 
 class Bureau(models.Model):
@@ -225,6 +226,9 @@ class Block(models.Model):
 
 
 STUCK_AFTER = dt.timedelta(minutes=5)
+# A render cannot outlive Celery's hard time limit, so an unfinished export with no sign of life for
+# longer than that has lost its worker (killed, OOM, machine gone): it is re-queued.
+STALL_AFTER = dt.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
 
 
 class Export(models.Model):
@@ -256,6 +260,8 @@ class Export(models.Model):
     attempts = models.PositiveSmallIntegerField("尝试次数", default=0)
     created_at = models.DateTimeField("申请时间", auto_now_add=True)
     started_at = models.DateTimeField("开始时间", null=True, blank=True)
+    # last sign of life: queued, claimed by a worker, progress, re-queued (see STALL_AFTER)
+    heartbeat_at = models.DateTimeField("最近进展时间", default=timezone.now)
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
 
     class Meta:
@@ -273,11 +279,21 @@ class Export(models.Model):
         return self.status in (self.Status.DONE, self.Status.FAILED)
 
     @property
-    def is_stuck(self) -> bool:
-        """Queued or running for longer than a worker would take: offer a retry (the worker may be down)."""
-        from django.utils import timezone
+    def is_stalled(self) -> bool:
+        """Unfinished and silent for longer than the hard time limit: its worker is gone."""
+        return not self.is_finished and self.heartbeat_at < timezone.now() - STALL_AFTER
 
-        return not self.is_finished and self.created_at < timezone.now() - STUCK_AFTER
+    @property
+    def is_stuck(self) -> bool:
+        """Waiting for longer than a worker would take and not being rendered right now: offer a
+        retry (the worker may be down)."""
+        alive = self.status == self.Status.RUNNING and not self.is_stalled
+        return not self.is_finished and not alive and self.created_at < timezone.now() - STUCK_AFTER
+
+    @property
+    def can_retry(self) -> bool:
+        """Only a failed or stuck export may be requested again; a finished or live one may not."""
+        return self.status == self.Status.FAILED or self.is_stuck
 
 
 class Metric(models.Model):
@@ -452,8 +468,11 @@ class AuditLog(models.Model):
         on_delete=models.SET_NULL,
         null=True,
         related_name="+",
-        verbose_name="操作人",
+        verbose_name="操作人账户",
     )
+    # who it was at the time of the action: a later rename or deletion of the user changes nothing here
+    actor_username = models.CharField("操作人用户名", max_length=150, blank=True)
+    actor_name = models.CharField("操作人", max_length=150, blank=True)
     action = models.CharField("操作", max_length=40, choices=Action.choices)
     summary = models.CharField("摘要", max_length=300)
     detail = models.JSONField("详情", default=dict, blank=True)
@@ -467,6 +486,11 @@ class AuditLog(models.Model):
 
     def __str__(self) -> str:
         return self.summary
+
+    @property
+    def actor_display(self) -> str:
+        """The actor as named when the action happened (系统 for actions without a user)."""
+        return self.actor_name or self.actor_username or "系统"
 
     @classmethod
     def action_label(cls, code: str) -> str:

@@ -6,7 +6,9 @@ import logging
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
-from django.db import DatabaseError
+from celery.signals import worker_ready
+from django.conf import settings
+from django.db import DatabaseError, connection
 
 from . import services
 
@@ -20,8 +22,8 @@ MAX_RETRIES = 3
     acks_late=True,
     reject_on_worker_lost=True,
     max_retries=MAX_RETRIES,
-    soft_time_limit=120,
-    time_limit=180,
+    soft_time_limit=settings.CELERY_TASK_SOFT_TIME_LIMIT,
+    time_limit=settings.CELERY_TASK_TIME_LIMIT,  # models.STALL_AFTER: a render older than this is dead
 )
 def export_render(self, export_id: int) -> bool:
     """Render export `export_id`. Retries database trouble with backoff; a re-run is a no-op."""
@@ -41,3 +43,25 @@ def export_render(self, export_id: int) -> bool:
             export_id=export_id, message="生成Word文件时出错，请重试；若仍失败请联系管理员。"
         )
         return False
+
+
+@shared_task(acks_late=True)
+def exports_requeue_stalled() -> list[int]:
+    """Queue again the exports whose worker is gone (see services.exports_requeue_stalled)."""
+    return services.exports_requeue_stalled()
+
+
+@worker_ready.connect
+def requeue_stalled_exports_on_start(sender=None, **kwargs) -> None:
+    """A worker that starts takes over the exports a dead worker left behind: those already stalled
+    now, and, one hard time limit from now, those it was rendering when it died (the broker would
+    only hand them out again after its visibility timeout, ten minutes)."""
+    from .models import STALL_AFTER
+
+    try:
+        services.exports_requeue_stalled()
+        exports_requeue_stalled.apply_async(countdown=STALL_AFTER.total_seconds() + 5)
+    except Exception:  # the database or broker is down: the worker still starts; users' polls re-queue
+        logger.exception("could not re-queue stalled exports at worker start")
+    finally:
+        connection.close()  # the main process renders nothing; do not keep its connection open

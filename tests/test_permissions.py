@@ -508,6 +508,13 @@ def _trash(world, state):
     )
 
 
+def _fail_export(world, state):
+    """The state's export failed (only a failed or stuck export may be retried; the world's is done)."""
+    Export.objects.filter(pk=world.states[state].export.pk).update(
+        status=Export.Status.FAILED, error="测试失败"
+    )
+
+
 CASES = [
     Case("report_list", "GET", None, bureau_wide, htmx=False, shows=True),
     Case(
@@ -632,7 +639,8 @@ CASES = [
         data=lambda w, s: {"direction": "up"},
     ),
     Case("export_status", "GET", "export", _reach(read)),
-    Case("export_retry", "POST", "export", _reach(read), writes=True),
+    Case("export_retry", "POST", "export", _reach(read), writes=True, label="failed", setup=_fail_export),
+    Case("export_retry", "POST", "export", _reach(lambda p, state: frozenset({409})), label="done"),
     Case("export_download", "GET", "export", _reach(read), htmx=False),
     Case("metric_picker", "GET", "report", _reach(read)),
     Case("metric_list", "GET", None, bureau_wide, htmx=False),

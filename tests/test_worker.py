@@ -153,3 +153,32 @@ def test_a_dead_broker_fails_the_export_clearly_and_keeps_the_draft(report, draf
     assert "任务队列暂时不可用" in export.error
     section.refresh_from_db()
     assert section.text == "断网时写的正文"
+
+
+@pytest.fixture
+def abandoned_export(report, drafter):
+    """An export a killed worker left at "生成中 10%": claimed longer than the hard time limit ago,
+    its message gone with the worker (the broker would hand it out again only after ten minutes)."""
+    from django.utils import timezone
+
+    from reports.models import STALL_AFTER
+
+    export = Export.objects.create(
+        report=report, requested_by=drafter, snapshot={"title": "标题", "blocks": []}
+    )
+    Export.objects.filter(pk=export.pk).update(
+        status=Export.Status.RUNNING,
+        progress=10,
+        attempts=1,
+        heartbeat_at=timezone.now() - STALL_AFTER * 1.5,
+    )
+    return export
+
+
+def test_a_starting_worker_takes_over_an_export_a_dead_worker_left(abandoned_export, worker):
+    celery_app.conf.task_always_eager = False
+    done = wait_for(abandoned_export.pk, {Export.Status.DONE, Export.Status.FAILED}, timeout=90)
+    if done.status != Export.Status.DONE:
+        worker.terminate()
+        pytest.fail(f"export failed: {done.error}\n{worker.communicate(timeout=20)[0][-3000:]}")
+    assert done.attempts == 2 and done.content

@@ -17,11 +17,18 @@ def audit(
     report: Report | None = None,
     detail: dict[str, Any] | None = None,
 ) -> AuditLog:
-    """Record one action (who, what, when, from where: the request's address if there is one)."""
+    """Record one action (who, what, when, from where: the request's address if there is one).
+
+    The actor's username and display name are copied onto the row, so the record keeps saying who
+    it was after the user is renamed or deleted (and the database refuses any later change: see
+    migration 0010)."""
+    user = actor if getattr(actor, "is_authenticated", False) else None
     return AuditLog.objects.create(
         bureau_id=bureau_id,
         report=report,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor=user,
+        actor_username=user.get_username() if user else "",
+        actor_name=(user.get_full_name() or user.get_username()) if user else "",
         action=action,
         summary=summary[:300],
         detail=detail or {},

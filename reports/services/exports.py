@@ -22,8 +22,8 @@ from ..core.metrics import (
     mask_years,
     resolve_snapshot,
 )
-from ..errors import ExportNeedsConfirmation, LeakFound
-from ..models import Export, Report
+from ..errors import ExportNeedsConfirmation, LeakFound, WrongState
+from ..models import STALL_AFTER, Export, Report
 from ..selectors import (
     report_export_snapshot,
     report_file_name,
@@ -32,6 +32,9 @@ from ..selectors import (
 from .audit import audit
 
 logger = logging.getLogger(__name__)
+
+# Renders started without finishing before a stalled export fails instead of being queued again.
+MAX_RENDER_ATTEMPTS = 3
 
 
 # --- exports -------------------------------------------------------------------------------------
@@ -115,8 +118,6 @@ def export_request(
     Raises ExportNeedsConfirmation (nothing recorded) when the file would show "**" for a missing
     value or an empty numbered point (reports.core.export_check), unless confirmed=True.
     """
-    from ..tasks import export_render
-
     fields = _export_fields(report=report, masked=masked, mask_years=mask_years, metrics_only=metrics_only)
     if not confirmed:
         problems = export_problems(
@@ -134,17 +135,25 @@ def export_request(
         detail={"export": export.pk},
     )
 
+    _enqueue_on_commit(export.pk)
+    return export
+
+
+def _enqueue_on_commit(export_id: int) -> None:
+    """Queue the render once the transaction commits; a broker that is down fails the export with a
+    Chinese message instead of failing the request."""
+    from ..tasks import export_render
+
     def enqueue() -> None:
         try:
-            export_render.delay(export.pk)
-        except Exception:  # broker down: say so on the export instead of failing the request
-            logger.exception("could not queue export %s", export.pk)
+            export_render.delay(export_id)
+        except Exception:
+            logger.exception("could not queue export %s", export_id)
             export_fail(
-                export_id=export.pk, message="任务队列暂时不可用，请稍后点击“重试”。草稿内容不受影响。"
+                export_id=export_id, message="任务队列暂时不可用，请稍后点击“重试”。草稿内容不受影响。"
             )
 
     transaction.on_commit(enqueue)
-    return export
 
 
 def masked_file_name(name: str, options: dict[str, Any]) -> str:
@@ -160,12 +169,19 @@ def masked_file_name(name: str, options: dict[str, Any]) -> str:
     return stem.replace("*", "＊") + "（脱敏稿）.docx"
 
 
-def export_retry(*, export: Export) -> Export:
-    """Queue a failed export again (a new row, so the failed one stays as a record); the user
-    already confirmed its warnings."""
+def export_retry(*, export: Export, user) -> Export:
+    """Request a failed or stuck export again, as `user` (a new row and audit entry in their name;
+    the old row stays as a record). They already confirmed its warnings.
+
+    Raises WrongState (nothing recorded) for an export that is done or being rendered right now.
+    """
+    if not export.can_retry:
+        if export.status == Export.Status.DONE:
+            raise WrongState("该文件已生成完毕，无需重新生成，请直接下载。")
+        raise WrongState("该文件正在生成，请稍候；生成服务长时间无响应时才可重新生成。")
     return export_request(
         report=export.report,
-        user=export.requested_by,
+        user=user,
         masked=export.masked,
         mask_years=export.options.get("mask_years", False),
         metrics_only=export.options.get("metrics_only", False),
@@ -213,6 +229,7 @@ def export_run(*, export_id: int) -> bool:
             status=Export.Status.RUNNING,
             progress=10,
             started_at=timezone.now(),
+            heartbeat_at=timezone.now(),
             attempts=F("attempts") + 1,
             error="",
         )
@@ -225,7 +242,9 @@ def export_run(*, export_id: int) -> bool:
     except LeakFound as leak:
         export_fail(export_id=export_id, message=str(leak))
         return False
-    Export.objects.filter(pk=export_id, status=Export.Status.RUNNING).update(progress=80)
+    Export.objects.filter(pk=export_id, status=Export.Status.RUNNING).update(
+        progress=80, heartbeat_at=timezone.now()
+    )
     stored = (
         Export.objects.filter(pk=export_id)
         .exclude(status=Export.Status.DONE)
@@ -238,3 +257,42 @@ def export_fail(*, export_id: int, message: str) -> None:
     Export.objects.filter(pk=export_id).exclude(status=Export.Status.DONE).update(
         status=Export.Status.FAILED, error=message, finished_at=timezone.now()
     )
+
+
+def exports_requeue_stalled(*, export_ids: list[int] | None = None) -> list[int]:
+    """Queue again the unfinished exports whose worker is gone (no sign of life for longer than the
+    hard time limit, STALL_AFTER): called when a worker starts and when a user looks at a stalled
+    export. Returns the ids queued. `export_ids` limits the sweep to those exports.
+
+    Each export is taken by one conditional UPDATE that also resets its heartbeat, so callers racing
+    each other queue it once per STALL_AFTER; rendering it twice still stores one file (export_run).
+    An export whose render was started MAX_RENDER_ATTEMPTS times without finishing (a render that
+    takes its worker down each time) fails with a message instead of being queued again.
+    """
+    now = timezone.now()
+    stalled = Export.objects.filter(
+        status__in=[Export.Status.QUEUED, Export.Status.RUNNING], heartbeat_at__lt=now - STALL_AFTER
+    )
+    if export_ids is not None:
+        stalled = stalled.filter(pk__in=export_ids)
+    stalled.filter(attempts__gte=MAX_RENDER_ATTEMPTS).update(
+        status=Export.Status.FAILED,
+        error="生成过程多次中断，已停止自动重试。请点击“重试”；若仍失败请联系管理员。",
+        finished_at=now,
+    )
+    requeued = []
+    for export_id in stalled.values_list("pk", flat=True):
+        taken = stalled.filter(pk=export_id).update(status=Export.Status.QUEUED, progress=0, heartbeat_at=now)
+        if taken:
+            requeued.append(export_id)
+            _enqueue_on_commit(export_id)
+    if requeued:
+        logger.warning("re-queued stalled exports %s", requeued)
+    return requeued
+
+
+def export_requeue_if_stalled(*, export: Export) -> Export:
+    """The export as it is now, queued again first if its worker is gone (a user polling it)."""
+    if export.is_stalled and exports_requeue_stalled(export_ids=[export.pk]):
+        export.refresh_from_db(fields=["status", "progress", "error", "heartbeat_at", "attempts"])
+    return export

@@ -362,7 +362,9 @@ def export_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @login_required
 def export_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """The self-polling export panel; an export whose worker is gone is queued again first."""
     export = selectors.export_get_for_user(user=request.user, pk=pk)
+    export = services.export_requeue_if_stalled(export=export)
     return render(request, "reports/_export_status.html", {"export": export, "report": export.report})
 
 
@@ -370,7 +372,11 @@ def export_status(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def export_retry(request: HttpRequest, pk: int) -> HttpResponse:
     export = selectors.export_get_for_user(user=request.user, pk=pk)
-    new = services.export_retry(export=export)
+    try:
+        new = services.export_retry(export=export, user=request.user)
+    except DomainError as error:
+        context = {"export": export, "report": export.report, "error": str(error)}
+        return render(request, "reports/_export_status.html", context, status=409)
     new.refresh_from_db(fields=["status", "progress", "error"])
     return render(request, "reports/_export_status.html", {"export": new, "report": export.report})
 
