@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reports', '0008_audit_actions_for_the_trash'),
+        ('reports', '0010_auditlog_immutable'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
