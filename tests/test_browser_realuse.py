@@ -373,3 +373,38 @@ def test_a_failed_export_keeps_its_words_whole_on_a_phone(browser, live_server, 
         assert box["width"] > box["height"], (part.inner_text(), box)  # two characters side by side
     _no_horizontal_scroll(d)
     context.close()
+
+
+def test_a_stale_report_field_save_offers_both_versions(page, live_server):  # noqa: F811
+    """The report's own fields conflict like blocks: the second writer sees the first one's text
+    and may take it (采用对方版本) or keep their own (保留我的版本)."""
+    from playwright.sync_api import expect
+
+    login(page)
+    page.click("text=2025年度述职报告")
+    other = page.context.new_page()
+    other.goto(page.url)
+
+    mine = page.locator("form.report-fields").first
+    mine.locator("input[name=period]").fill("1—10月")
+    expect(mine.locator(".save-state")).to_contain_text("已保存")
+
+    theirs = other.locator("form.report-fields").first
+    theirs.locator("input[name=period]").fill("1—12月")
+    conflict = theirs.locator(".conflict")
+    expect(conflict).to_contain_text("1—10月")
+    assert _report().period == "1—10月"
+    conflict.locator("button", has_text="采用对方版本").click()
+    expect(theirs.locator("input[name=period]")).to_have_value("1—10月")
+    expect(theirs.locator(".save-state")).to_contain_text("已采用对方版本")
+
+    theirs.locator("input[name=period]").fill("1—11月")  # after taking theirs, saving goes on normally
+    expect(theirs.locator(".save-state")).to_contain_text("已保存")
+    assert _report().period == "1—11月"
+
+    mine.locator("input[name=period]").fill("全年")  # now the first tab is stale: keep mine
+    expect(mine.locator(".conflict")).to_contain_text("1—11月")
+    mine.locator(".conflict button", has_text="保留我的版本").click()
+    expect(mine.locator(".save-state")).to_contain_text("已保存")
+    assert _report().period == "全年"
+    other.close()

@@ -140,7 +140,12 @@
     flash("页面内容已变化，请刷新页面后重试。");
   });
 
-  // Conflict view: keep mine (overwrite with the current version) or take theirs.
+  // Conflict view: keep mine (overwrite with the current version) or take theirs. Pressing a
+  // button must not blur the field first: the blur's `change` would send one more stale save,
+  // whose conflict answer would arrive after the choice.
+  document.addEventListener("mousedown", function (e) {
+    if (e.target.closest && e.target.closest("[data-conflict]")) e.preventDefault();
+  });
   document.addEventListener("click", function (e) {
     var btn = e.target.closest && e.target.closest("[data-conflict]");
     if (!btn) return;
@@ -153,7 +158,7 @@
       htmx.trigger(form, "retry");
     } else {
       delete form.dataset.forceVersion;
-      apply(form, JSON.parse(info.querySelector("script[type='application/json']").textContent));
+      apply(form, JSON.parse(info.dataset.theirs));
       localStorage.removeItem(storageKey(form));
       delete form.dataset.dirty;
       info.remove();
