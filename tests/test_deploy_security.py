@@ -28,7 +28,9 @@ HTTPS_ENV = {
 
 
 def deploy_check(**env) -> subprocess.CompletedProcess:
-    base = {k: v for k, v in os.environ.items() if k not in HTTPS_ENV and not k.startswith("SECURE_")}
+    # The browser tests set DJANGO_ALLOW_ASYNC_UNSAFE in this process; a deployment never has it.
+    skip = {*HTTPS_ENV, "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    base = {k: v for k, v in os.environ.items() if k not in skip and not k.startswith("SECURE_")}
     return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,

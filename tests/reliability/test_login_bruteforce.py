@@ -112,7 +112,11 @@ def test_login_brute_force_is_locked_out(live_server, drafter, leader):
 
 
 def test_check_deploy_has_no_warning_with_https_settings():
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SECURE_")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("SECURE_") and k != "DJANGO_ALLOW_ASYNC_UNSAFE"  # set by live_server use
+    }
     env.update(
         DEBUG="0",
         SECRET_KEY="probe-" + "Zq8#vL2!xR5@mN9$kT4^wB7&" * 3,
