@@ -6,7 +6,8 @@
 #      and the CJK fonts (scripts/install_fonts.sh). apt waits for a dpkg lock held by others.
 #   2. PostgreSQL and Redis started without systemd, role/database "bureau" (scripts/start_services.sh).
 #   3. .venv with the project and its [test] extra (reinstalled only when pyproject.toml changes).
-#   4. ruff check and ruff format --check, then pytest against PostgreSQL and Redis; extra arguments go to pytest.
+#   4. ruff check and ruff format --check, then pytest against PostgreSQL and Redis, one process per core
+#      (PYTEST_WORKERS=N or 0 to change); extra arguments go to pytest.
 # Exit status: non-zero when anything fails, when ruff finds a problem, or when pytest collects
 # no tests (pytest exit 5).
 set -euo pipefail
@@ -102,9 +103,14 @@ ruff_status=0
 .venv/bin/ruff check . || ruff_status=$?
 .venv/bin/ruff format --check . || ruff_status=$?
 
-say "pytest $*"
+# Test files are spread over one process per core (pytest-xdist, whole files per process: the
+# worker tests share one Redis queue); PYTEST_WORKERS=0 runs everything in this process.
+workers=${PYTEST_WORKERS:-auto}
+xdist=()
+[[ $workers != 0 ]] && xdist=(-n "$workers" --dist loadfile)
+say "pytest ${xdist[*]} $*"
 pytest_status=0
-.venv/bin/pytest "$@" || pytest_status=$?
+.venv/bin/pytest "${xdist[@]}" "$@" || pytest_status=$?
 
 if ((pytest_status == 5)); then
     echo "[test.sh] FAILED: pytest collected no tests (there must be tests)" >&2
