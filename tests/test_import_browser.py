@@ -1,12 +1,12 @@
-"""Import in headless Chromium: paste seed 002, preview, make one heading a level higher, create,
+"""Import in headless Chromium: paste the fixture 年度总结, preview, make one heading a level higher, create,
 and land in the editor with that structure."""
 
 from __future__ import annotations
 
 import pytest
+from corpus import sample
 from django.urls import include, path
 from test_browser import browser, login, page  # noqa: F401 — the shared Chromium fixtures
-from test_importer import seed
 
 from bureau.urls import urlpatterns as site_urls
 
@@ -19,7 +19,7 @@ def test_paste_preview_fix_a_level_and_create(page):  # noqa: F811
 
     login(page)
     page.goto("/reports/import/")
-    page.fill("textarea[name=text]", seed("002"))
+    page.fill("textarea[name=text]", sample("annual_summary"))
     page.click("#import-form button[type=submit]")
     form = page.locator("#import-create")
     expect(form).to_be_visible()
@@ -48,11 +48,11 @@ def test_paste_preview_fix_a_level_and_create(page):  # noqa: F811
     first = sections.nth(0).locator(":scope > .children > .block-heading")
     expect(first).to_have_count(8)
     expect(first.nth(0).locator(":scope > .block-form input[name=title]")).to_have_value(
-        "抓党建、强化党组统领"
+        "抓党建，强化政治引领"
     )
     points = first.nth(7).locator(":scope > .children > .block-point")
     expect(points).to_have_count(5)
-    expect(points.nth(0).locator("input[name=title]")).to_have_value("抓“五型政府”建设")
+    expect(points.nth(0).locator("input[name=title]")).to_have_value("抓“清廉机关”建设")
 
 
 def test_a_second_carry_forward_warns_and_offers_the_existing_report(page):  # noqa: F811

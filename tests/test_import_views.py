@@ -7,10 +7,11 @@ import re
 from decimal import Decimal
 
 import pytest
+from corpus import sample
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import include, path, reverse
-from test_importer import docx_auto, seed
+from test_importer import docx_auto
 
 from bureau.urls import urlpatterns as site_urls
 from reports import selectors, services
@@ -62,14 +63,14 @@ def test_the_page(client, drafter, report):
 
 def test_the_htmx_preview_of_a_paste(client, drafter, kinds):
     client.force_login(drafter)
-    response = preview(client, seed("002"))
+    response = preview(client, sample("annual_summary"))
     html = response.content.decode()
     assert (
         response.status_code == 200
         and "<html" not in html
         and html.strip().startswith('<div id="import-preview">')
     )
-    assert "抓党建、强化党组统领" in html and "（一）" in html and "一是" in html
+    assert "抓党建，强化政治引领" in html and "（一）" in html and "一是" in html
     assert 'value="annual_summary" selected' in html and 'value="2022"' in html
     assert pending(client)["revision"] == 1 and len(pending(client)["state"]["items"]) > 30
 
@@ -77,21 +78,21 @@ def test_the_htmx_preview_of_a_paste(client, drafter, kinds):
 def test_the_preview_without_htmx_is_the_full_page(client, drafter, kinds):
     client.force_login(drafter)
     response = client.post(
-        reverse("report_import_preview"), {"text": seed("000"), "kind": "duty", "year": "2023"}
+        reverse("report_import_preview"), {"text": sample("duty"), "kind": "duty", "year": "2023"}
     )
     html = response.content.decode()
-    assert response.status_code == 200 and "<html" in html and "强化意识形态" in html
+    assert response.status_code == 200 and "<html" in html and "坚持政治引领" in html
     assert pending(client)["state"]["year"] == 2023 and pending(client)["state"]["kind"] == "duty"
 
 
 def test_the_preview_of_an_upload(client, drafter, kinds):
     client.force_login(drafter)
-    upload = SimpleUploadedFile("总结.docx", docx_auto(seed("002")))
+    upload = SimpleUploadedFile("总结.docx", docx_auto(sample("annual_summary")))
     response = client.post(reverse("report_import_preview"), {"file": upload}, **HX)
-    assert response.status_code == 200 and "抓收支，落实财政保障" in response.content.decode()
-    gbk = SimpleUploadedFile("述职.txt", seed("000").encode("gbk"))
+    assert response.status_code == 200 and "抓收支，夯实财力基础" in response.content.decode()
+    gbk = SimpleUploadedFile("述职.txt", sample("duty").encode("gbk"))
     response = client.post(reverse("report_import_preview"), {"file": gbk}, **HX)
-    assert "坚定政治立场" in response.content.decode() and pending(client)["revision"] == 2
+    assert "坚持理论武装不放松" in response.content.decode() and pending(client)["revision"] == 2
 
 
 def test_paste_and_file_together_are_refused(client, drafter, kinds):
@@ -110,20 +111,20 @@ def fix(client, op: str, index: int, **extra):
 
 def test_fixes_in_the_preview(client, drafter, kinds):
     client.force_login(drafter)
-    preview(client, seed("002"))
+    preview(client, sample("annual_summary"))
     items = pending(client)["state"]["items"]
-    party = next(i for i, item in enumerate(items) if item["title"] == "抓党建、强化党组统领")
+    party = next(i for i, item in enumerate(items) if item["title"] == "抓党建，强化政治引领")
     response = fix(client, "retype", party, **{f"kind-{party}": "h1", "title": "县财政局2022年工作总结"})
     assert response.status_code == 200
     state = pending(client)["state"]
     assert state["items"][party]["level"] == 1 and pending(client)["revision"] == 2
     assert state["title"] == "县财政局2022年工作总结"  # typed fields survive a fix
 
-    point = next(i for i, item in enumerate(state["items"]) if item["lead"] == "大乡村振兴投入力度")
+    point = next(i for i, item in enumerate(state["items"]) if item["lead"] == "加大乡村振兴投入")
     fix(client, "merge", point)
-    assert "二是大乡村振兴投入力度" in pending(client)["state"]["items"][point - 1]["text"]
-    fix(client, "split", point - 1, **{f"at-{point - 1}": "二是大乡村"})
-    assert pending(client)["state"]["items"][point]["lead"] == "大乡村振兴投入力度"
+    assert "二是加大乡村振兴投入" in pending(client)["state"]["items"][point - 1]["text"]
+    fix(client, "split", point - 1, **{f"at-{point - 1}": "二是加大乡村"})
+    assert pending(client)["state"]["items"][point]["lead"] == "加大乡村振兴投入"
 
     html = fix(client, "fields", -1, kind="work_plan", year="2024").content.decode()
     assert pending(client)["state"]["kind"] == "work_plan" and pending(client)["state"]["year"] == 2024
@@ -205,7 +206,7 @@ def test_create_turns_chosen_figures_into_metrics_and_placeholders(client, draft
 
 def test_create_keeps_the_structure_and_figures_as_text_when_none_is_chosen(client, drafter, kinds):
     client.force_login(drafter)
-    preview(client, seed("001"))
+    preview(client, sample("party_duty"))
     response = client.post(
         reverse("report_import_create"),
         {
@@ -228,7 +229,7 @@ def test_create_keeps_the_structure_and_figures_as_text_when_none_is_chosen(clie
     assert sections[0].guidance  # a level-1 heading matching the kind's section keeps its guidance
     paragraphs = [p.text for p in layout_paragraphs(selectors.report_snapshot(report)) if p.text]
     assert any(
-        p.startswith("一是扎实推进主题教育。带头深入学习") and "二是持续强化理论武装。" in p
+        p.startswith("一是扎实开展集中学习。制定局党组年度学习计划") and "二是抓好青年理论学习。" in p
         for p in paragraphs
     )
 
@@ -279,8 +280,8 @@ def test_carry_forward(client, drafter, kinds):
     client.force_login(drafter)
     preview(
         client,
-        seed("002").replace(
-            "一是根据《县人民政府", "一是全县民生支出完成12.5亿元，同比增长8.7%。根据《县人民政府", 1
+        sample("annual_summary").replace(
+            "一是根据《某某县", "一是全县民生支出完成12.5亿元，同比增长8.7%。根据《某某县", 1
         ),
     )
     client.post(
@@ -294,15 +295,19 @@ def test_carry_forward(client, drafter, kinds):
     response = client.post(reverse("report_carry_forward", args=[last.pk]))
     new = Report.objects.exclude(pk=last.pk).get()
     assert response.status_code == 302 and response["Location"] == reverse("report_edit", args=[new.pk])
-    assert (new.year, new.kind, new.title) == (2023, last.kind, "2023年度工作总结")
+    assert (new.year, new.kind, new.title) == (
+        2023,
+        last.kind,
+        "某某县财政局2023年财政工作总结和2024年工作打算",
+    )
     top = list(new.blocks.filter(parent=None).order_by("position"))
     assert [b.title for b in top] == ["2023年工作成效", "存在问题", "2024年工作计划"]
     assert new.blocks.count() == last.blocks.count()
     assert (
-        "去年计划：明确目标任务，强化收入征管" in top[0].guidance and top[0].guidance.count("去年计划：") == 6
+        "去年计划：狠抓收入征管，确保应收尽收" in top[0].guidance and top[0].guidance.count("去年计划：") == 6
     )
     point = new.blocks.filter(type="point", text__contains="{{民生支出}}").get()
-    assert point.text.startswith("全县民生支出完成{{民生支出}}亿元，同比{{民生支出.增减}}。根据《县人民政府")
+    assert point.text.startswith("全县民生支出完成{{民生支出}}亿元，同比{{民生支出.增减}}。根据《某某县")
     carried = Metric.objects.get(year=2023, name="民生支出")
     assert carried.value is None and carried.prior_value == Decimal("12.5")
     assert AuditLog.objects.filter(action="report_carry_forward", report=new).exists()
@@ -346,7 +351,7 @@ def test_carry_forward_keeps_guidance_and_assignments(client, drafter, report):
 
 def test_the_import_report_command(drafter, kinds, tmp_path, capsys):
     path_ = tmp_path / "述职.txt"
-    path_.write_text(seed("000"), encoding="gbk")
+    path_.write_text(sample("duty"), encoding="gbk")
     call_command("import_report", str(path_), "--dry-run", "--json")
     out = capsys.readouterr().out
     import json
@@ -359,7 +364,7 @@ def test_the_import_report_command(drafter, kinds, tmp_path, capsys):
     captured = capsys.readouterr()
     assert json.loads(captured.out)["kind"] == "duty" and "已新建报告" in captured.err
     report = Report.objects.get()
-    assert report.year == 2022 and "*亿元" in report.blocks.get(type="point", title="挖潜增收注入活水").text
+    assert report.year == 2022 and "*亿元" in report.blocks.get(type="point", title="组织收入稳中有进").text
     bad = tmp_path / "坏.docx"
     bad.write_bytes(b"not a zip")
     with pytest.raises(CommandError, match="不是有效的 Word"):
@@ -374,11 +379,11 @@ def test_the_preview_still_checks_csrf(drafter, kinds):
     client.force_login(drafter)
     page = client.get(reverse("report_import")).content.decode()
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-    assert client.post(reverse("report_import_preview"), {"text": seed("000")}, **HX).status_code == 403
+    assert client.post(reverse("report_import_preview"), {"text": sample("duty")}, **HX).status_code == 403
     response = client.post(
-        reverse("report_import_preview"), {"text": seed("000")}, HTTP_X_CSRFTOKEN=token, **HX
+        reverse("report_import_preview"), {"text": sample("duty")}, HTTP_X_CSRFTOKEN=token, **HX
     )
-    assert response.status_code == 200 and "坚定政治立场" in response.content.decode()
+    assert response.status_code == 200 and "坚持理论武装不放松" in response.content.decode()
 
 
 def test_a_second_carry_forward_names_the_existing_report_and_asks(client, drafter, report):

@@ -66,7 +66,7 @@ FIXTURE_EXPECTED = {
         "subject": "2024年1月",
         "opening": "2023年，我认真履行局党组书记抓基层党建第一责任人职责",
         "tree": [
-            (1, "抓思想建设，筑牢党员干部的理想信念根基",
+            (1, "突出理论武装，持续加强党员干部的思想政治建设",
              ["扎实开展集中学习", "抓好青年理论学习", "落实意识形态责任", "加强政治纪律教育"]),
             (1, "抓组织建设，以支部标准化规范化建设为抓手推动基层党组织全面进步全面过硬",
              ["健全党建工作责任体系", "推进支部规范化建设", "严格党员教育管理"]),
@@ -947,7 +947,9 @@ def test_carry_forward_shifts_years_turns_figures_into_placeholders_and_prompts_
     titles = [b["title"] for b in new["blocks"]]
     assert titles == ["2023年工作成效", "存在问题", "2024年工作计划"]
     first = new["blocks"][0]["children"][0]
-    assert first["text"].startswith("全县财政总收入完成{{财政总收入}}亿元，同比{{财政总收入.增减}}。坚持把党的")
+    assert first["text"].startswith(
+        "全县财政总收入完成{{财政总收入}}亿元，同比{{财政总收入.增减}}。坚持把党的"
+    )
     assert result.metrics["财政总收入"][1] == Decimal("12.5")
     guidance = new["blocks"][0].get("guidance", "")
     assert "去年计划：狠抓收入征管，确保应收尽收" in guidance and guidance.count("去年计划：") == 6
