@@ -1,13 +1,14 @@
 """Rendered-layout checks (GBT9704.md §7): .docx -> PDF with LibreOffice, measured with PyMuPDF.
 
-Documents: every reports/demo/*.json snapshot plus one long report assembled from the seed texts in
-/work/shared/seeds (about 20 pages, with run-in and multi-line headings). Each is rendered and
+Documents: every reports/demo/*.json snapshot plus one long report assembled from the fixture
+reports in tests/fixtures/reports (about 20 pages, with run-in and multi-line headings), and one
+assembled from ../shared/seeds when that folder is present (tests/corpus.py). Each is rendered and
 converted once per module.
 
 Finding R6 (LibreOffice 7.4.7.2, the version installed here, `soffice --version`): in justified
 paragraphs a hanging line-final punctuation mark (the 29th character of a full line, e.g. "，")
 is not drawn at all; it is missing from the raster and from the text layer. It happens here: the
-seed report loses about 20 such marks. The .docx itself is complete (tests/test_docx_render.py)
+long reports lose about 20 such marks. The .docx itself is complete (tests/test_docx_render.py)
 and Word/WPS draw the marks. So V9 asserts that the PDF text equals the .docx text *except* for
 marks of exactly that kind: a full-width punctuation mark, missing at the end of a full-width row
 of a justified paragraph. Anything else missing or changed fails. A newer LibreOffice that fixes
@@ -25,9 +26,11 @@ from typing import Any
 
 import pymupdf
 import pytest
+from corpus import fixture_paths, seed_paths
 
 from reports.core.document import Para, layout_paragraphs
 from reports.core.docx_render import render_docx
+from reports.core.importer import parse_text
 from reports.core.kinds import load_kinds
 from reports.core.metrics import MetricValue, resolve_snapshot
 from reports.core.pdf import PdfConversionError, docx_to_pdf
@@ -36,7 +39,6 @@ pytestmark = [pytest.mark.layout]  # needs soffice: scripts/test.sh installs it;
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO_DIR = ROOT / "reports" / "demo"
-SEED_DIR = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 
 MM = 72 / 25.4  # PDF points per mm
 PITCH_MM = 579 / 20 / MM  # 10.2129 mm grid line
@@ -49,65 +51,25 @@ _HALF_WIDTH = re.compile(r"[\x21-\x7e\uff61-\uffdc]")  # ASCII and half-width fo
 CLOSING = set("，。、；：！？）》”’〕】…—")
 
 
-# --- a long snapshot from the seed texts -------------------------------------------------------------
-
-_CN = "一二三四五六七八九十"
-_H1 = re.compile(rf"^[{_CN}]+、(.*)$")
-_H2 = re.compile(rf"^（[{_CN}]+）(.*)$")
-_POINT = re.compile(rf"^[{_CN}]+是(.*)$")
+# --- a long snapshot from report texts ------------------------------------------------------------
 
 
-def _seed_blocks(text: str) -> tuple[list[str], list[dict[str, Any]]]:
-    """Parse one seed text: "一、" and "（一）" lines become headings (numbers dropped, the renderer
-    numbers them), "一是…。…" lines become points, other lines paragraphs; lines before the first
-    heading are the opening. "（一）题。正文" becomes a run-in heading."""
-    opening: list[str] = []
+def corpus_snapshot(paths: list[Path]) -> dict[str, Any]:
+    """One long report made of several report texts, read by the importer: the first text's
+    opening, every text's headings, points and paragraphs in turn (a later text's opening as plain
+    paragraphs), with a title, subtitle, closing, signature and date of its own. From the fixture
+    reports about 20 pages, with run-in headings, multi-line headings and inline points."""
+    parts = [parse_text(path.read_text(encoding="utf-8")).to_content() for path in paths]
     blocks: list[dict[str, Any]] = []
-    h1: dict[str, Any] | None = None
-    h2: dict[str, Any] | None = None
-    for line in (raw.strip() for raw in text.splitlines()):
-        if not line:
-            continue
-        if m := _H1.match(line):
-            h1, h2 = {"type": "heading", "title": m.group(1), "children": []}, None
-            blocks.append(h1)
-            continue
-        if m := _H2.match(line):
-            title, stop, rest = m.group(1).partition("。")
-            run_in = bool(stop and rest)
-            h2 = {"type": "heading", "title": title if run_in else m.group(1), "text": rest if run_in else "",
-                  "run_in": run_in, "children": []}  # fmt: skip
-            (h1["children"] if h1 else blocks).append(h2)
-            continue
-        if m := _POINT.match(line):
-            lead, _, rest = m.group(1).partition("。")
-            block = {"type": "point", "lead": lead, "text": rest}
-        else:
-            block = {"type": "paragraph", "text": line}
-        parent = h2 or h1
-        if parent is None:
-            opening.append(line)
-        else:
-            parent["children"].append(block)
-    return opening, blocks
-
-
-def seed_snapshot(seed_dir: Path = SEED_DIR) -> dict[str, Any]:
-    """One long report (about 20 pages) made of all seed texts, with title, subtitle and signature."""
-    opening: list[str] = []
-    blocks: list[dict[str, Any]] = []
-    for path in sorted(seed_dir.glob("*.txt")):
-        seed_opening, seed_blocks = _seed_blocks(path.read_text(encoding="utf-8"))
-        if not opening:
-            opening = seed_opening
-        else:
-            blocks.extend({"type": "paragraph", "text": line} for line in seed_opening)
-        blocks.extend(seed_blocks)
+    for k, part in enumerate(parts):
+        if k:
+            blocks.extend({"type": "paragraph", "text": line} for line in part["opening"].split("\n") if line)
+        blocks.extend(part["blocks"])
     return {
         "title": "某某市财政局2022年度工作总结和2023年工作计划",
         "subtitle": "——在全市财政工作会议上的报告",
         "kind": "annual_summary",
-        "opening": "\n".join(opening),
+        "opening": parts[0]["opening"],
         "blocks": blocks,
         "closing": "以上报告，请予审议。",
         "signature": "某某市财政局",
@@ -133,10 +95,12 @@ def demo_snapshots() -> dict[str, dict[str, Any]]:
 
 
 def report_snapshots() -> dict[str, dict[str, Any]]:
-    """Snapshots to measure: every demo report (if present) and the seed report (if present)."""
+    """Snapshots to measure: every demo report, the long report made of our fixture reports, and
+    the one made of the shared seeds when ../shared/seeds is present (an extra corpus)."""
     out = demo_snapshots()
-    if SEED_DIR.is_dir() and any(SEED_DIR.glob("*.txt")):
-        out["seeds"] = seed_snapshot()
+    out["fixtures"] = corpus_snapshot(fixture_paths())
+    if seeds := seed_paths():
+        out["seeds"] = corpus_snapshot(seeds)
     return out
 
 
