@@ -2,9 +2,10 @@
 
     python tests/bench/bench_import.py [-n 200]
 
-Parses the largest seed report (../shared/seeds, ~5,000 characters) N times from text and from a
-.docx with Word auto-numbering (built as tests/test_importer.py builds it), plus figure detection,
-and prints the median time of each.
+Parses a report text N times from text and from a .docx with Word auto-numbering (built
+as tests/test_importer.py builds it), plus figure detection, and prints the median time of each.
+Measured: the largest fixture report (tests/fixtures/reports) and, when ../shared/seeds is present,
+the largest shared seed as well (tests/corpus.py).
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-from test_importer import SEEDS, docx_auto  # noqa: E402
+from corpus import fixture_paths, seed_paths  # noqa: E402
+from test_importer import docx_auto  # noqa: E402
 
 from reports.core.importer import find_figures, parse_docx, parse_text  # noqa: E402
 
@@ -33,24 +35,30 @@ def median_ms(fn: Callable[[], object], n: int) -> float:
     return statistics.median(times) * 1000
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("-n", type=int, default=200, help="runs per measurement (default 200)")
-    args = parser.parse_args()
-
-    path = max(SEEDS.glob("*.txt"), key=lambda p: p.stat().st_size)
+def measure(path: Path, n: int) -> None:
     text = path.read_text(encoding="utf-8")
     data = docx_auto(text)
     parsed = parse_text(text)
     parse_text(text), parse_docx(data)  # warm up (kinds loaded, regexes compiled)
 
     print(
-        f"seed: {path.name} ({len(text)} characters, {len(parsed.items)} items), .docx {len(data)} bytes, N = {args.n}"
+        f"{path.parent.name}/{path.name} ({len(text)} characters, {len(parsed.items)} items), "
+        f".docx {len(data)} bytes, N = {n}"
     )
-    print(f"parse_text    median: {median_ms(lambda: parse_text(text), args.n):7.2f} ms")
-    print(f"parse_docx    median: {median_ms(lambda: parse_docx(data), args.n):7.2f} ms")
-    print(f"find_figures  median: {median_ms(lambda: find_figures(parsed), args.n):7.2f} ms")
-    print(f"to_json       median: {median_ms(parsed.to_json, args.n):7.2f} ms  (includes find_figures)")
+    print(f"parse_text    median: {median_ms(lambda: parse_text(text), n):7.2f} ms")
+    print(f"parse_docx    median: {median_ms(lambda: parse_docx(data), n):7.2f} ms")
+    print(f"find_figures  median: {median_ms(lambda: find_figures(parsed), n):7.2f} ms")
+    print(f"to_json       median: {median_ms(parsed.to_json, n):7.2f} ms  (includes find_figures)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("-n", type=int, default=200, help="runs per measurement (default 200)")
+    args = parser.parse_args()
+
+    for paths in (fixture_paths(), seed_paths()):
+        if paths:
+            measure(max(paths, key=lambda p: len(p.read_text(encoding="utf-8"))), args.n)
 
 
 if __name__ == "__main__":
