@@ -209,7 +209,7 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 }
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "bureau")
 
-# Layout options for the Word renderer (GBT9704.md §10 decisions).
+# Layout options for the Word renderer (docs/layout.md §10).
 DOCX_LAYOUT = {
     "h2_bold": env_bool("DOCX_H2_BOLD"),
     "h3_bold": env_bool("DOCX_H3_BOLD"),

@@ -1,5 +1,5 @@
 """Who may do what. Decided here, in Python, from the user's membership — never by which page or
-partial a client asks for (STYLE.md rule 8).
+partial a client asks for (docs/architecture.md, Permissions).
 
 Roles: a drafter works on reports their department owns (everything) or sections assigned to their
 department (those sections); a leader reads and reviews the reports of the departments they

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Install the open CJK/Latin substitute fonts used to render .docx previews (GBT9704.md §5).
+# Install the open CJK/Latin substitute fonts used to render .docx previews (docs/layout.md §7).
 #
 # Idempotent; run as root on Debian 12. Installs the Debian font packages, then extracts only the
 # four Fandol *-Regular.otf files from the texlive-lang-chinese .deb (the -Bold files report OS/2

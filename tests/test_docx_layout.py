@@ -1,4 +1,4 @@
-"""Rendered-layout checks (GBT9704.md §7): .docx -> PDF with LibreOffice, measured with PyMuPDF.
+"""Rendered-layout checks (docs/layout.md §8–§9): .docx -> PDF with LibreOffice, measured with PyMuPDF.
 
 Documents: every reports/demo/*.json snapshot plus one long report assembled from the fixture
 reports in tests/fixtures/reports (about 20 pages, with run-in and multi-line headings), and one

@@ -1,4 +1,4 @@
-"""XML-level checks of the Word renderer against GBT9704.md §6 (D1–D23). No database, no rendering.
+"""XML-level checks of the Word renderer against docs/layout.md §9 (D1–D23). No database, no rendering.
 
 The expected fonts, sizes and twips are written out here from the spec, not read from
 templates_docx/layout.json, so a wrong edit of the layout file fails these tests.
@@ -108,7 +108,7 @@ RPR_SEQUENCE = [
     "oMath",
 ]
 
-# GBT9704.md §2 and D11: (eastAsia font, size pt) per paragraph style and run-in character style.
+# docs/layout.md §3 and D11: (eastAsia font, size pt) per paragraph style and run-in character style.
 STYLE_FONTS = {
     "GW Title": ("方正小标宋简体", 22),
     "GW Subtitle": ("楷体_GB2312", 16),
@@ -415,7 +415,7 @@ def test_it_does_not_bold_headings_by_default(pkg, name):  # D11
 @pytest.mark.parametrize(
     ("option", "names"), [("h2_bold", ["GW H2", "GW H2 Char"]), ("h3_bold", ["GW H3", "GW H3 Char"])]
 )
-def test_it_bolds_level_2_or_3_on_request(option, names):  # D11, GBT9704.md §10.2
+def test_it_bolds_level_2_or_3_on_request(option, names):  # D11, docs/layout.md §10
     bolded = Package(render_docx(SNAPSHOT, {option: True}))
     for name in names:
         assert on(bolded.by_name[name].find("w:rPr/w:b", NS))
@@ -642,7 +642,7 @@ def test_it_right_aligns_signature_and_date_with_computed_indents(pkg):  # D21
         assert pkg.para_el(p, "jc").get(w("val")) == "right"
         ind = p.find("w:pPr/w:ind", NS)
         assert ind.get(w("firstLine")) is None and ind.get(w("firstLineChars")) is None
-    # GBT9704.md §2.1 measured example: 某某市财政局 / 2024年12月20日 -> 5 字 and 2 字.
+    # docs/layout.md §5 measured example: 某某市财政局 / 2024年12月20日 -> 5 字 and 2 字.
     assert sig.find("w:pPr/w:ind", NS).get(w("right")) == str(5 * 320)
     assert date.find("w:pPr/w:ind", NS).get(w("right")) == str(2 * 320)
 

@@ -1,4 +1,4 @@
-"""Chinese numbering (GBT9704.md §8) and title splitting (§3.5, D19). Pure functions, no database."""
+"""Chinese numbering (docs/layout.md §4) and title splitting (§4, D19). Pure functions, no database."""
 
 from __future__ import annotations
 

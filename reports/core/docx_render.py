@@ -1,4 +1,4 @@
-"""GB/T 9704 Word rendering: snapshot -> .docx bytes (GBT9704.md §1–§3, §8).
+"""GB/T 9704 Word rendering: snapshot -> .docx bytes (docs/layout.md §1–§4).
 
 The package around the text (styles, settings, footers, theme, relationships, content types) is
 built once per process and per option set with python-docx and kept as serialized bytes. A render
@@ -28,7 +28,7 @@ LAYOUT_PATH = Path(__file__).resolve().parents[2] / "templates_docx" / "layout.j
 
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
-# Render options (GBT9704.md §10). None = the value in layout.json.
+# Render options (docs/layout.md §10). None = the value in layout.json.
 OPTION_DEFAULTS: dict[str, Any] = {
     "h2_bold": False,  # §10.2: GB says 楷体 only; some units bold level 2
     "h3_bold": False,  # §10.2: many finance bureaus bold "1." headings
@@ -54,7 +54,7 @@ RPR_ORDER = (
 )  # fmt: skip
 
 # Characters XML 1.0 cannot hold (C0 controls other than tab/LF/CR, lone surrogates, U+FFFE/FFFF),
-# tab/LF/CR themselves (inside a paragraph they would be layout by whitespace, GBT9704.md D18) and
+# tab/LF/CR themselves (inside a paragraph they would be layout by whitespace, docs/layout.md §3.1) and
 # DEL/C1 controls (legal XML but "discouraged", invisible, and never meant in a report).
 _NOT_TEXT = re.compile("[^\u0020-\u007e\u00a0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 # The same set minus LF, which separates paragraphs in multi-line snapshot fields.
@@ -172,7 +172,7 @@ def _roles(layout: Mapping[str, Any], opts: Mapping[str, Any]) -> dict[str, _Rol
 
 
 def _rfonts(east_asia: str, latin: str) -> str:
-    # No *Theme attributes: they would win over the names (GBT9704.md §3.1). hint=eastAsia makes Word
+    # No *Theme attributes: they would win over the names (docs/layout.md §3.1). hint=eastAsia makes Word
     # draw “ ” ‘ ’ — … with the East Asian font.
     return _el("rFonts", ascii=latin, hAnsi=latin, eastAsia=east_asia, cs=latin, hint="eastAsia")
 
@@ -246,7 +246,7 @@ def _character_style_xml(role: _Role, layout: Mapping[str, Any]) -> str:
 def _normal_style_xml(layout: Mapping[str, Any], autospace: bool, latin: str) -> str:
     """Normal: 仿宋 16 pt, exact grid line, justified.
 
-    No first-line indent (GW Signature/Date must inherit none, GBT9704.md §2.1) and no condensing
+    No first-line indent (GW Signature/Date must inherit none, docs/layout.md §5) and no condensing
     (GW Title and GW Page are based on Normal and must not inherit it, D14).
     """
     defaults = layout["defaults"]
@@ -479,7 +479,7 @@ def _base_package(option_key: tuple[tuple[str, Any], ...]) -> _Package:
 def signature_indents(
     signature: str, date: str, gap: float = 2, date_offset: float = 2
 ) -> tuple[float, float]:
-    """Right indents in 字 of the signature and date lines, no seal (GB 7.3.5.2, GBT9704.md §2.1).
+    """Right indents in 字 of the signature and date lines, no seal (GB 7.3.5.2, docs/layout.md §5).
 
     The signature has `gap` 字 on its right; the date starts `date_offset` 字 right of the
     signature's first character; a date too long for that gets `gap` and pushes the signature left.

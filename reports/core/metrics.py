@@ -1,4 +1,4 @@
-"""Metrics (指标) and the placeholder language of the prose, exact or masked (PRODUCT.md §2–§3).
+"""Metrics (指标) and the placeholder language of the prose, exact or masked (docs/architecture.md, Metrics and placeholders).
 
 Prose refers to metrics with placeholders::
 

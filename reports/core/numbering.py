@@ -1,4 +1,4 @@
-"""Chinese ordinal numbering (GBT9704.md §8). Numbering is computed, never stored in text."""
+"""Chinese ordinal numbering (docs/layout.md §4). Numbering is computed, never stored in text."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-""".docx -> PDF preview with headless LibreOffice (GBT9704.md §5, §7).
+""".docx -> PDF preview with headless LibreOffice (docs/layout.md §7–§9).
 
 The conversion uses templates_docx/fonts.conf through FONTCONFIG_FILE (absolute path, or
 fontconfig silently loads the system configuration) so the licensed font names in the .docx map

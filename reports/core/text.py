@@ -18,7 +18,7 @@ def clean_text(value: str, *, multiline: bool = True) -> str:
 
     Removes control characters and lone surrogates, turns \\x0b/\\r\\n/\\r into \\n, normalises to NFC
     and strips leading/trailing whitespace of each line (indentation comes from formatting, never
-    from spaces: GBT9704.md D18). With multiline=False, newlines become nothing.
+    from spaces: docs/layout.md §3.1). With multiline=False, newlines become nothing.
     """
     if not value:
         return ""
@@ -53,7 +53,7 @@ def count_han(text: str) -> int:
 
 
 def display_width(text: str) -> float:
-    """Width in 字: full-width characters 1, ASCII/half-width 0.5 (GBT9704.md §2.1)."""
+    """Width in 字: full-width characters 1, ASCII/half-width 0.5 (docs/layout.md §5)."""
     width = 0.0
     for ch in text:
         width += 0.5 if unicodedata.east_asian_width(ch) in ("Na", "H", "N") else 1.0

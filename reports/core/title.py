@@ -1,4 +1,4 @@
-"""Title line splitting for the 2号 小标宋 title (GBT9704.md §3.5): ≤ 20 字 per line, no word broken."""
+"""Title line splitting for the 2号 小标宋 title (GB/T 9704 7.3.1, docs/layout.md §4): ≤ 20 字 per line, no word broken."""
 
 from __future__ import annotations
 

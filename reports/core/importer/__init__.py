@@ -1,4 +1,4 @@
-"""Import existing reports (.docx, .txt, pasted text) into structured drafts (PRODUCT.md §8).
+"""Import existing reports (.docx, .txt, pasted text) into structured drafts (docs/architecture.md, Import).
 
 Pure: bytes or text in, dataclasses and dicts out; nothing from Django or Celery.
 
