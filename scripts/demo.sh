@@ -15,19 +15,29 @@ die() { echo "[demo.sh] ERROR: $*" >&2; exit 1; }
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 export LANG=${LANG:-C.UTF-8}
 
-command -v python3 >/dev/null || die "python3 not found (Debian 12: apt-get install python3)"
+# Debian packages this needs: python3 and python3-venv (for "python3 -m venv"). Installed with
+# apt-get as root or through sudo -n, as scripts/test.sh does; nothing is installed when present.
+apt_install() {
+    local sudo_=()
+    if [[ $(id -u) -ne 0 ]]; then
+        command -v sudo >/dev/null || die "$* missing: run as root (or install sudo), or apt-get install $*"
+        sudo_=(sudo -n)
+    fi
+    local apt_=("${sudo_[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -y -q -o DPkg::Lock::Timeout=600 -o Acquire::Retries=3)
+    say "installing $*"
+    "${apt_[@]}" update >/dev/null || die "apt-get update failed"
+    "${apt_[@]}" install --no-install-recommends "$@" >/dev/null || die "apt-get install $* failed"
+}
+
+missing=()
+command -v python3 >/dev/null || missing+=(python3 python3-venv)
+if ((${#missing[@]} == 0)) && ! python3 -c 'import ensurepip, venv' 2>/dev/null; then
+    missing+=(python3-venv)
+fi
+((${#missing[@]} == 0)) || apt_install "${missing[@]}"
+
 python3 -c 'import sys; assert sys.version_info[:2] == (3, 11)' 2>/dev/null \
     || die "Python 3.11 is required, python3 is $(python3 --version 2>&1)"
-
-# Debian's python3 needs python3-venv for "python3 -m venv".
-if ! python3 -c 'import ensurepip, venv' 2>/dev/null; then
-    say "installing python3-venv"
-    sudo_=()
-    [[ $(id -u) -eq 0 ]] || sudo_=(sudo -n)
-    apt_=("${sudo_[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -y -q -o DPkg::Lock::Timeout=600)
-    "${apt_[@]}" update >/dev/null
-    "${apt_[@]}" install --no-install-recommends python3-venv >/dev/null
-fi
 
 if [[ ! -x .venv/bin/python ]]; then
     say "creating .venv"

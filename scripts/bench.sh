@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Run the benchmarks in tests/bench (not part of the test suite): Word rendering and import parsing.
+#
+# They import test helpers (tests/test_importer.py, tests/test_docx_layout.py), so they need the
+# project's [test] extra (pytest, PyMuPDF) besides the app: this installs it into .venv when it is
+# missing (the .venv that scripts/demo.sh or scripts/test.sh made, or a new one). No database,
+# Redis or LibreOffice is needed. Usage: bash scripts/bench.sh [-n N] (N runs per measurement).
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+say() { echo "[bench.sh] $*"; }
+die() { echo "[bench.sh] ERROR: $*" >&2; exit 1; }
+
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
+export LANG=${LANG:-C.UTF-8}
+
+if [[ ! -x .venv/bin/python ]]; then
+    python3 -c 'import ensurepip, venv' 2>/dev/null \
+        || die "python3 with venv is needed: run bash scripts/demo.sh or scripts/test.sh once (they install it)"
+    say "creating .venv"
+    python3 -m venv .venv
+fi
+if ! .venv/bin/python -c 'import django, docx, pytest, pymupdf' 2>/dev/null; then
+    say "pip install -e '.[test]'"
+    .venv/bin/python -m pip install -q -e '.[test]'
+fi
+
+say "tests/bench/bench_render.py $*"
+.venv/bin/python tests/bench/bench_render.py "$@"
+say "tests/bench/bench_import.py $*"
+.venv/bin/python tests/bench/bench_import.py "$@"
