@@ -81,7 +81,9 @@ def check_document(snapshot: Mapping[str, Any], *, phrases: Iterable[Phrase] = (
     return out
 
 
-def placeholder_findings(placeholders: Iterable[Any], texts: Mapping[str, str] | None = None) -> list[Finding]:
+def placeholder_findings(
+    placeholders: Iterable[Any], texts: Mapping[str, str] | None = None
+) -> list[Finding]:
     """D01/D02 errors from evaluated placeholders (reports.core.placeholders.Placeholder, as
     resolve_snapshot returns them): one with an error (D01, e.g. an unknown metric) or without a
     value (D02) blocks submission. `texts` (field -> text) lets the findings carry a checksum."""

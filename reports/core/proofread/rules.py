@@ -36,7 +36,6 @@ from .tables import (
     UNIT_WORDS,
 )
 
-
 RuleFn = Callable[[str], Iterator[Hit]]
 
 
@@ -72,7 +71,9 @@ _CN = "一二三四五六七八九十"
 
 def _half_width(text: str, marks: str, name: str) -> Iterator[Hit]:
     """Half-width `marks` touching a Han character, unless they stand in a run of punctuation (P09)."""
-    pattern = rf"(?<=[{HAN}])[{re.escape(marks)}](?![{_PUNCT}])|(?<![{_PUNCT}])[{re.escape(marks)}](?=[{HAN}])"
+    pattern = (
+        rf"(?<=[{HAN}])[{re.escape(marks)}](?![{_PUNCT}])|(?<![{_PUNCT}])[{re.escape(marks)}](?=[{HAN}])"
+    )
     for m in re.finditer(pattern, text):
         full = PUNCT_PAIRS[m.group()]
         yield Hit(m.start(), m.end(), f"中文文字间应使用全角{name}“{full}”", full, safe=True)
@@ -347,15 +348,15 @@ def percent_range(text: str) -> Iterator[Hit]:
         yield Hit(m.start(), m.end(), "百分数范围前后两个数都应带“%”", f"{m.group(1)}%～{m.group(3)}%")
 
 
-_N04 = re.compile(rf"(?<![0-9.])({_NUM})\s*([～~—-])\s*({_NUM})(万|亿)")
+_N04 = re.compile(rf"(?<![0-9.])({_NUM})\s*([～~—-])\s*({_NUM})((?:万|亿)(?:元|人次|人|户|亩)?)")
 
 
 @rule("N04")
 def unit_range(text: str) -> Iterator[Hit]:
-    """GB/T 15835-2011 5.4 数值范围 (GBT9704.md §9): "9亿～16亿元", not "9～16亿元"."""
+    """GB/T 15835-2011 5.4 数值范围 (GBT9704.md §9): "9亿元～16亿元", not "9～16亿元"."""
     for m in _N04.finditer(text):
         a, b, unit = m.group(1), m.group(3), m.group(4)
-        yield Hit(m.start(), m.end(), f"“{unit}”级数值范围前后两个数都应带“{unit}”", f"{a}{unit}～{b}{unit}")
+        yield Hit(m.start(), m.end(), f"数值范围前后两个数都应带“{unit}”", f"{a}{unit}～{b}{unit}")
 
 
 _N05 = re.compile(rf"(?<=[0-9])[ \u00a0\t]+(?={_UNIT})")
@@ -375,7 +376,8 @@ _N06 = re.compile(r"(?<![0-9.])([0-9]{2})年(?=[0-9]{1,2}月|[底初末])")
 def two_digit_year(text: str) -> Iterator[Hit]:
     """GB/T 15835-2011 (年份不简写): "2024年12月", not "24年12月"; "近10年" is a duration and stays."""
     for m in _N06.finditer(text):
-        yield Hit(m.start(), m.end(), "年份应写全四位数字", f"20{m.group(1)}年")
+        century = "20" if int(m.group(1)) <= 50 else "19"
+        yield Hit(m.start(), m.end(), "年份应写全四位数字", f"{century}{m.group(1)}年")
 
 
 _N07 = re.compile(r"(?<![0-9.])0([1-9])(?=月)|(?<=月)0([1-9])(?=日)")
@@ -457,9 +459,7 @@ _N13 = re.compile(
 def percentage_points(text: str) -> Iterator[Hit]:
     """GB/T 15835-2011 (practice, GBT9704.md §9 N13): a change of a ratio is in 个百分点, not %."""
     for m in _N13.finditer(text):
-        yield Hit(
-            m.start(1), m.end(), "比重、增速等比率的变化应使用“个百分点”", f"{m.group(1)}个百分点"
-        )
+        yield Hit(m.start(1), m.end(), "比重、增速等比率的变化应使用“个百分点”", f"{m.group(1)}个百分点")
 
 
 _N14 = re.compile(rf"(增长|增加|提高|上升|下降|减少|降低|回落|同比)了?\s*[-－−]\s*({_NUM}%?)")
@@ -471,9 +471,7 @@ _OPPOSITE |= {"减少": "增加", "降低": "提高", "回落": "上升", "同�
 def signed_change(text: str) -> Iterator[Hit]:
     """GBT9704.md §9 (practice): a change is worded, not signed: "下降3%", not "增长-3%"."""
     for m in _N14.finditer(text):
-        yield Hit(
-            m.start(), m.end(), "增减应以文字表述，不用负号", f"{_OPPOSITE[m.group(1)]}{m.group(2)}"
-        )
+        yield Hit(m.start(), m.end(), "增减应以文字表述，不用负号", f"{_OPPOSITE[m.group(1)]}{m.group(2)}")
 
 
 # ---------------------------------------------------------------------------------------------
