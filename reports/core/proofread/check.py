@@ -78,7 +78,10 @@ def check_text(
             )
         )
 
+    chars = set(text)
     for rule in _rules_for(context):
+        if rule.trigger and rule.trigger.isdisjoint(chars):
+            continue
         if rule.on_placeholders:
             if placeholders:
                 for hit in rule.check(text):

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..numbering import cn_int
 from ..placeholders import _inner, find_placeholders
@@ -44,6 +45,7 @@ class Rule:
     id: str
     check: RuleFn
     contexts: frozenset[str]
+    trigger: frozenset[str] = frozenset()  # the rule cannot fire on a text without one of these
     numerals: bool = False  # never fires inside a fixed expression (tables.FIXED_EXPRESSIONS)
     on_placeholders: bool = False  # looks at placeholders themselves (they are not blanked for it)
 
@@ -53,9 +55,13 @@ PROSE = CONTEXTS - {"line"}
 RULES: list[Rule] = []
 
 
-def rule(rule_id: str, contexts: frozenset[str] = CONTEXTS, **options: bool) -> Callable[[RuleFn], RuleFn]:
+def rule(
+    rule_id: str, contexts: frozenset[str] = CONTEXTS, trigger: str = "", **options: bool
+) -> Callable[[RuleFn], RuleFn]:
+    """Register a rule for `contexts`; `trigger` (characters) lets check_text skip it cheaply."""
+
     def register(fn: RuleFn) -> RuleFn:
-        RULES.append(Rule(rule_id, fn, frozenset(contexts), **options))
+        RULES.append(Rule(rule_id, fn, frozenset(contexts), frozenset(trigger), **options))
         return fn
 
     return register
@@ -67,33 +73,40 @@ _NUM = r"[0-9]+(?:\.[0-9]+)?"  # ASCII only: Python's \d also matches full-width
 _UNIT = "(?:" + "|".join(map(re.escape, UNIT_WORDS)) + ")"
 _SEQ_UNIT = "(?:" + "|".join(SEQUENCE_UNITS) + ")"
 _CN = "一二三四五六七八九十"
+_HAS_HAN = re.compile(f"[{HAN}]")
 
 
-def _half_width(text: str, marks: str, name: str) -> Iterator[Hit]:
+@lru_cache(maxsize=8)
+def _half_width_pattern(marks: str) -> re.Pattern[str]:
+    mark = f"[{re.escape(marks)}]"
+    return re.compile(rf"(?<=[{HAN}]){mark}(?![{_PUNCT}])|(?<![{_PUNCT}]){mark}(?=[{HAN}])")
+
+
+_NAMES = {",": "逗号", ";": "分号", ":": "冒号", "?": "问号", "!": "叹号"}
+
+
+def _half_width(text: str, marks: str) -> Iterator[Hit]:
     """Half-width `marks` touching a Han character, unless they stand in a run of punctuation (P09)."""
-    pattern = (
-        rf"(?<=[{HAN}])[{re.escape(marks)}](?![{_PUNCT}])|(?<![{_PUNCT}])[{re.escape(marks)}](?=[{HAN}])"
-    )
-    for m in re.finditer(pattern, text):
+    for m in _half_width_pattern(marks).finditer(text):
         full = PUNCT_PAIRS[m.group()]
-        yield Hit(m.start(), m.end(), f"中文文字间应使用全角{name}“{full}”", full, safe=True)
+        yield Hit(m.start(), m.end(), f"中文文字间应使用全角{_NAMES[m.group()]}“{full}”", full, safe=True)
 
 
 # ---------------------------------------------------------------------------------------------
 # Punctuation (GB/T 15834-2011)
 
 
-@rule("P01")
+@rule("P01", trigger=",")
 def half_width_comma(text: str) -> Iterator[Hit]:
     """GB/T 15834-2011 4.4 逗号, 第5章 书写位置: 中文里用全角“，”, not ","."""
-    yield from _half_width(text, ",", "逗号")
+    yield from _half_width(text, ",")
 
 
 _P02 = re.compile(rf"(?<=[{HAN}])\.(?![0-9.])|(?<![0-9.])\.(?=[{HAN}])")
 _LEADING_CN_ORDINAL = re.compile(rf"(?:^|\n)[{_CN}]+$")
 
 
-@rule("P02")
+@rule("P02", trigger=".")
 def half_width_full_stop(text: str) -> Iterator[Hit]:
     """GB/T 15834-2011 4.1 句号: "。", not "."; a decimal point, "1." and "..." are not full stops."""
     for m in _P02.finditer(text):
@@ -102,20 +115,19 @@ def half_width_full_stop(text: str) -> Iterator[Hit]:
         yield Hit(m.start(), m.end(), "中文文字间应使用全角句号“。”", "。", safe=True)
 
 
-@rule("P03")
+@rule("P03", trigger=";:?!")
 def half_width_stops(text: str) -> Iterator[Hit]:
     """GB/T 15834-2011 4.6 分号, 4.7 冒号, 4.2 问号, 4.3 叹号: full-width ；：？！ in Chinese text."""
-    yield from _half_width(text, ";", "分号")
-    yield from _half_width(text, ":", "冒号")
-    yield from _half_width(text, "?", "问号")
-    yield from _half_width(text, "!", "叹号")
+    yield from _half_width(text, ";:?!")
 
 
-@rule("P04")
+@rule("P04", trigger="()")
 def half_width_brackets(text: str) -> Iterator[Hit]:
     """GB/T 15834-2011 4.9 括号: "（）" in Chinese text. A pair of "( )" is converted together when
     either side touches a Han character or it encloses one, so "(1)加强" becomes "（1）加强"."""
-    han = re.compile(f"[{HAN}]")
+    if "(" not in text and ")" not in text:
+        return
+    han = _HAS_HAN
 
     def touches(i: int) -> bool:
         return any(0 <= j < len(text) and han.match(text[j]) for j in (i - 1, i + 1))
@@ -141,15 +153,17 @@ def half_width_brackets(text: str) -> Iterator[Hit]:
         yield Hit(i, i + 1, f"中文文字间应使用全角括号“{full}”", full, safe=True)
 
 
-@rule("P05")
+_SINGLE_QUOTE = re.compile(rf"(?<=[{HAN}])'|'(?=[{HAN}])")
+
+
+@rule("P05", trigger="\"'")
 def straight_quotes(text: str) -> Iterator[Hit]:
     """GB/T 15834-2011 4.8 引号: “” and ‘’, not straight quotes. Paired by position (open, close,
     open…); safe only when they pair up. A "'" counts only next to a Han character (not don't)."""
-    if not re.search(f"[{HAN}]", text):
+    if ('"' not in text and "'" not in text) or not _HAS_HAN.search(text):
         return
-    han = f"[{HAN}]"
     doubles = [m.start() for m in re.finditer('"', text)]
-    singles = [m.start() for m in re.finditer(rf"(?<={han})'|'(?={han})", text)]
+    singles = [m.start() for m in _SINGLE_QUOTE.finditer(text)]
     for positions, mark in ((doubles, '"'), (singles, "'")):
         pair = PUNCT_PAIRS[mark]
         paired = len(positions) % 2 == 0
@@ -162,7 +176,7 @@ def straight_quotes(text: str) -> Iterator[Hit]:
 _P06 = {"「": "“", "」": "”", "『": "‘", "』": "’"}
 
 
-@rule("P06")
+@rule("P06", trigger="「」『』")
 def corner_quotes(text: str) -> Iterator[Hit]:
     """GB/T 15834-2011 4.8 引号: mainland texts use “” ‘’, not 「」『』."""
     for m in re.finditer("[「」『』]", text):
@@ -172,7 +186,7 @@ def corner_quotes(text: str) -> Iterator[Hit]:
 _P07 = re.compile(r"\.{3,}|。{3,}|…{3,}|(?<!…)…(?!…)")
 
 
-@rule("P07")
+@rule("P07", trigger=".。…")
 def ellipsis(text: str) -> Iterator[Hit]:
     """GB/T 15834-2011 4.11 省略号: "……" (two U+2026), not "...", "。。。" or a single "…"."""
     for m in _P07.finditer(text):
@@ -182,7 +196,7 @@ def ellipsis(text: str) -> Iterator[Hit]:
 _P08 = re.compile(r"-{2,}|—{3,}|(?<![—0-9*])—(?![—0-9*])")
 
 
-@rule("P08", PROSE)
+@rule("P08", PROSE, trigger="-—")
 def dash(text: str) -> Iterator[Hit]:
     """GB/T 15834-2011 4.10 破折号: "——" (two U+2014). A single "—" between numbers is the
     连接号 of a range or a code (4.13) and stays."""
@@ -206,7 +220,7 @@ def doubled_punctuation(text: str) -> Iterator[Hit]:
         yield Hit(m.start(), m.end(), f"标点重复或连用“{m.group()}”，请保留一个合适的标点")
 
 
-@rule("P10")
+@rule("P10", trigger="、")
 def pause_between_titles(text: str) -> Iterator[Hit]:
     """GB/T 15834-2011 4.5.3.5: between quoted items or book titles side by side (”“, 》《) a 顿号 is
     usually not used; kept when a bracketed note intervenes (《A》（试行）、《B》)."""
@@ -217,7 +231,7 @@ def pause_between_titles(text: str) -> Iterator[Hit]:
 _P11 = re.compile(rf"(?:[（(](?:[{_CN}]+|[0-9]+)[）)]|[①-⑳])([、.．，,])")
 
 
-@rule("P11")
+@rule("P11", trigger="、.．，,")
 def bracketed_ordinal_punctuation(text: str) -> Iterator[Hit]:
     """GBT9704.md §8 (序号后不用双重标点): "（一）" "（1）" "①" take no 、 or . after them."""
     for m in _P11.finditer(text):
@@ -227,7 +241,7 @@ def bracketed_ordinal_punctuation(text: str) -> Iterator[Hit]:
 _P12 = re.compile(r"(?m)^[0-9]{1,2}([、．])(?![0-9０-９])")
 
 
-@rule("P12", frozenset({"body"}))
+@rule("P12", frozenset({"body"}), trigger="、．")
 def arabic_ordinal(text: str) -> Iterator[Hit]:
     """GB/T 9704-2012 7.3.3 (GBT9704.md §8): the third-level number is "1." (Arabic digit and 下脚点),
     not "1、" or "1．"."""
@@ -238,17 +252,18 @@ def arabic_ordinal(text: str) -> Iterator[Hit]:
 _P13 = re.compile(rf"(?m)^[{_CN}]+([.．，,])(?![0-9])")
 
 
-@rule("P13", frozenset({"body"}), numerals=True)
+@rule("P13", frozenset({"body"}), trigger=".．，,", numerals=True)
 def chinese_ordinal(text: str) -> Iterator[Hit]:
     """GB/T 9704-2012 7.3.3 (GBT9704.md §8): the first-level number is "一、", not "一." or "一，"."""
     for m in _P13.finditer(text):
         yield Hit(m.start(1), m.end(1), "汉字数字序号后应使用顿号“、”，如“一、”", "、")
 
 
+_BRACKET_CHARS = re.compile("[" + "".join(o + c for o, (c, _, _) in BRACKETS.items()) + "]")
 _Q_CLOSERS = {close: (opener, rule_id, name) for opener, (close, rule_id, name) in BRACKETS.items()}
 
 
-@rule("Q01")
+@rule("Q01", trigger="“”‘’《》（）【】")
 def bracket_check(text: str) -> Iterator[Hit]:
     """Q01–Q05 (GB/T 15834-2011 4.8 引号, 4.9 括号, 4.15 书名号): a stack check of “” ‘’ 《》 （） 【】.
 
@@ -256,7 +271,8 @@ def bracket_check(text: str) -> Iterator[Hit]:
     double quotes directly inside double quotes (4.8.3.2: 引号里面还要用引号时，里面一层用单引号).
     """
     stack: list[tuple[str, int]] = []
-    for i, ch in enumerate(text):
+    for m in _BRACKET_CHARS.finditer(text):
+        i, ch = m.start(), m.group()
         if ch in BRACKETS:
             if ch == "“" and stack and stack[-1][0] == "“":
                 stack.append(("“inner", i))
@@ -289,7 +305,7 @@ def bracket_check(text: str) -> Iterator[Hit]:
 _R01 = re.compile(rf"(?<![0-9*A-Za-z/\-])[0-9*]{{1,4}}\s*([-~])\s*[0-9*]{{1,4}}(?=\s*{_SEQ_UNIT})")
 
 
-@rule("R01", PROSE)
+@rule("R01", PROSE, trigger="-~")
 def time_range(text: str) -> Iterator[Hit]:
     """GB/T 15834-2011 4.13.3.2: the 起止 of times and sequences take the 一字线 "—":
     "2023—2025年", "1—10月", "第21—30条"; not "-" or "~"."""
@@ -301,11 +317,11 @@ _R02_TILDE = re.compile(rf"~(?!\s*[0-9*]{{1,4}}\s*{_SEQ_UNIT})")
 _R02_HYPHEN = re.compile(rf"(?<=[0-9%])\s*(-)\s*(?={_NUM}\s*(?:%|万|亿|{_UNIT}))")
 
 
-@rule("R02", PROSE)
+@rule("R02", PROSE, trigger="-~")
 def numeric_range(text: str) -> Iterator[Hit]:
     """GB/T 15834-2011 4.13.3.3: a numeric range takes the 浪纹线 "～" (full width): "15%～30%",
     "25～30万元"; not "~" or "-"."""
-    if not re.search(f"[{HAN}]", text):
+    if not _HAS_HAN.search(text):
         return
     seen = set()
     for m in _R02_TILDE.finditer(text):
@@ -324,14 +340,14 @@ _N01 = re.compile(r"[０-９]+(?:[．.][０-９]+)?")
 _TO_ASCII = str.maketrans("０１２３４５６７８９．", "0123456789.")
 
 
-@rule("N01")
+@rule("N01", trigger="０１２３４５６７８９")
 def full_width_digits(text: str) -> Iterator[Hit]:
     """GB/T 15835-2011 第5章 书写格式: Arabic numerals are half-width (0–9), never "０-９"."""
     for m in _N01.finditer(text):
         yield Hit(m.start(), m.end(), "阿拉伯数字应使用半角", m.group().translate(_TO_ASCII), safe=True)
 
 
-@rule("N02")
+@rule("N02", trigger="％")
 def full_width_percent(text: str) -> Iterator[Hit]:
     """GB/T 15835-2011 第5章: the percent sign after Arabic numerals is half-width "%" ("8.7%")."""
     for m in re.finditer("％", text):
@@ -341,7 +357,7 @@ def full_width_percent(text: str) -> Iterator[Hit]:
 _N03 = re.compile(rf"(?<![0-9.%])({_NUM})\s*([～~—-])\s*({_NUM})%")
 
 
-@rule("N03")
+@rule("N03", trigger="～~—-")
 def percent_range(text: str) -> Iterator[Hit]:
     """GB/T 15835-2011 5.4 数值范围 (GBT9704.md §9): a percent range repeats %: "15%～30%", not "15～30%"."""
     for m in _N03.finditer(text):
@@ -351,7 +367,7 @@ def percent_range(text: str) -> Iterator[Hit]:
 _N04 = re.compile(rf"(?<![0-9.])({_NUM})\s*([～~—-])\s*({_NUM})((?:万|亿)(?:元|人次|人|户|亩)?)")
 
 
-@rule("N04")
+@rule("N04", trigger="～~—-")
 def unit_range(text: str) -> Iterator[Hit]:
     """GB/T 15835-2011 5.4 数值范围 (GBT9704.md §9): "9亿元～16亿元", not "9～16亿元"."""
     for m in _N04.finditer(text):
@@ -362,7 +378,7 @@ def unit_range(text: str) -> Iterator[Hit]:
 _N05 = re.compile(rf"(?<=[0-9])[ \u00a0\t]+(?={_UNIT})")
 
 
-@rule("N05")
+@rule("N05", trigger=" \u00a0\t")
 def space_before_unit(text: str) -> Iterator[Hit]:
     """GBT9704.md §9 N05 (practice): no space between a number and a Chinese unit or %: "700亿元"."""
     for m in _N05.finditer(text):
@@ -372,7 +388,7 @@ def space_before_unit(text: str) -> Iterator[Hit]:
 _N06 = re.compile(r"(?<![0-9.])([0-9]{2})年(?=[0-9]{1,2}月|[底初末])")
 
 
-@rule("N06")
+@rule("N06", trigger="年")
 def two_digit_year(text: str) -> Iterator[Hit]:
     """GB/T 15835-2011 (年份不简写): "2024年12月", not "24年12月"; "近10年" is a duration and stays."""
     for m in _N06.finditer(text):
@@ -383,7 +399,7 @@ def two_digit_year(text: str) -> Iterator[Hit]:
 _N07 = re.compile(r"(?<![0-9.])0([1-9])(?=月)|(?<=月)0([1-9])(?=日)")
 
 
-@rule("N07")
+@rule("N07", trigger="0")
 def leading_zero_date(text: str) -> Iterator[Hit]:
     """GB/T 9704-2012 7.3.5.4 (GBT9704.md §9): months and days without a leading zero: "1月5日"."""
     for m in _N07.finditer(text):
@@ -415,7 +431,7 @@ def cn_to_arabic(cn: str) -> str | None:
 _N08 = re.compile("百分之([零〇一二三四五六七八九十百点]+)")
 
 
-@rule("N08", numerals=True)
+@rule("N08", numerals=True, trigger="百")
 def spelled_percent(text: str) -> Iterator[Hit]:
     """GB/T 15835-2011 4.1.1: measured quantities take Arabic numerals: "8.7%", not "百分之八点七"."""
     for m in _N08.finditer(text):
@@ -428,7 +444,7 @@ def spelled_percent(text: str) -> Iterator[Hit]:
 _N09 = re.compile(rf"([〇零一二三四五六七八九]{{4}})年(?:([{_CN}]{{1,2}})月(?:([{_CN}]{{1,3}})日)?)?")
 
 
-@rule("N09", numerals=True)
+@rule("N09", numerals=True, trigger="〇零")
 def chinese_date(text: str) -> Iterator[Hit]:
     """GB/T 9704-2012 7.3.5.1 (成文日期用阿拉伯数字) and GB/T 15835-2011 4.1: "2024年12月20日"."""
     for m in _N09.finditer(text):
@@ -443,7 +459,7 @@ def chinese_date(text: str) -> Iterator[Hit]:
 _N10 = re.compile(rf"(?<![0-9.，])[0-9]{{1,3}}(?:，[0-9]{{3}})+(?![0-9，])(?=\s*(?:万|亿|{_UNIT}))")
 
 
-@rule("N10")
+@rule("N10", trigger="，")
 def full_width_comma_in_number(text: str) -> Iterator[Hit]:
     """GB/T 15835-2011 5.2 多位数: a number holds no full-width comma ("1，234" is a typo)."""
     for m in _N10.finditer(text):
@@ -455,7 +471,7 @@ _N13 = re.compile(
 )
 
 
-@rule("N13")
+@rule("N13", trigger="%")
 def percentage_points(text: str) -> Iterator[Hit]:
     """GB/T 15835-2011 (practice, GBT9704.md §9 N13): a change of a ratio is in 个百分点, not %."""
     for m in _N13.finditer(text):
@@ -467,7 +483,7 @@ _OPPOSITE = {"增长": "下降", "增加": "减少", "提高": "降低", "上升
 _OPPOSITE |= {"减少": "增加", "降低": "提高", "回落": "上升", "同比": "同比下降"}
 
 
-@rule("N14")
+@rule("N14", trigger="-－−")
 def signed_change(text: str) -> Iterator[Hit]:
     """GBT9704.md §9 (practice): a change is worded, not signed: "下降3%", not "增长-3%"."""
     for m in _N14.finditer(text):
@@ -480,14 +496,14 @@ def signed_change(text: str) -> Iterator[Hit]:
 _S01 = re.compile(rf"(?<=[{HAN}{CJK_PUNCT}])[ \u00a0\t]+(?=[{HAN}{CJK_PUNCT}])")
 
 
-@rule("S01", PROSE)
+@rule("S01", PROSE, trigger=" \u00a0\t")
 def space_between_han(text: str) -> Iterator[Hit]:
     """GBT9704.md §9 S01 (GB/T 15834-2011 第5章): no space between Chinese characters or marks."""
     for m in _S01.finditer(text):
         yield Hit(m.start(), m.end(), "汉字之间不应有空格", "", safe=True)
 
 
-@rule("S02")
+@rule("S02", trigger="\u3000")
 def ideographic_space(text: str) -> Iterator[Hit]:
     """GBT9704.md §9 S02 (GB/T 9704-2012 D18): no U+3000 for indentation or alignment; the layout
     indents paragraphs."""
@@ -501,7 +517,7 @@ def ideographic_space(text: str) -> Iterator[Hit]:
 _ORDINAL = re.compile(rf"(?:^|(?<=[。；：！？，\n]))([{_CN}]{{1,3}})是(?!否)", re.M)
 
 
-@rule("O01", frozenset({"body", "point"}))
+@rule("O01", frozenset({"body", "point"}), trigger="是")
 def point_sequence(text: str) -> Iterator[Hit]:
     """GBT9704.md §9 O01: "一是、二是、三是…" inside a paragraph run from 一 without a gap.
 
@@ -534,6 +550,9 @@ def typed_heading_number(text: str) -> Iterator[Hit]:
         yield Hit(m.start(), m.end(), f"序号由系统自动编排，请删除手工输入的“{m.group().strip()}”", "")
 
 
+_title_lines = lru_cache(maxsize=64)(split_title)  # a few ms for a long title; autosave repeats it
+
+
 @rule("T01", frozenset({"title"}))
 def title_form(text: str) -> Iterator[Hit]:
     """GB/T 9704-2012 7.2.4 (GBT9704.md §9 T01): a title has no end punctuation and fits 3 lines of
@@ -541,8 +560,10 @@ def title_form(text: str) -> Iterator[Hit]:
     m = re.search(r"[。，、；：！？.,;:!?]+\s*$", text)
     if m:
         yield Hit(m.start(), m.end(), "标题末尾不用标点", "")
-    lines = split_title(text)
-    if len(lines) > 3 or any(display_width(line) > MAX_TITLE_WIDTH for line in lines):
+    # split_title tries every way to cut; past 3 full lines no cut can fit, so do not ask it.
+    too_long = display_width(text) > 3 * MAX_TITLE_WIDTH
+    lines = [] if too_long else _title_lines(text)
+    if too_long or len(lines) > 3 or any(display_width(line) > MAX_TITLE_WIDTH for line in lines):
         yield Hit(0, len(text), "标题过长：排版后超过3行（每行不超过20字），请精简")
 
 
@@ -552,7 +573,7 @@ _T02_TITLE = re.compile(
 )
 
 
-@rule("T02", PROSE)
+@rule("T02", PROSE, trigger="[【［(（“")
 def document_brackets(text: str) -> Iterator[Hit]:
     """GB/T 9704-2012 7.2.5 (GBT9704.md §9 T02): the year of a document number is in 六角括号
     "〔2024〕"; GB/T 15834-2011 4.15 书名号: titles of laws and documents take 《》, not “”."""
@@ -562,7 +583,7 @@ def document_brackets(text: str) -> Iterator[Hit]:
         yield Hit(m.start(), m.end(), "法规、文件名称应使用书名号《》", f"《{m.group(1)}》")
 
 
-@rule("D01", on_placeholders=True)
+@rule("D01", on_placeholders=True, trigger="{}")
 def placeholder_syntax(text: str) -> Iterator[Hit]:
     """Placeholders (reports.core.placeholders): "{{指标名}}" well formed; a stray "}}", an unclosed
     "{{" or a statement "{% %}" is an error that blocks submission. Names are checked against the
