@@ -238,7 +238,8 @@ def bracketed_ordinal_punctuation(text: str) -> Iterator[Hit]:
         yield Hit(m.start(1), m.end(1), "带括号或圆圈的序号后不再加标点", "")
 
 
-_P12 = re.compile(r"(?m)^[0-9]{1,2}([、．])(?![0-9０-９])")
+# Not "1、2月份" or "1、2、3项" (a list of numbers): a short number and a list mark or unit after.
+_P12 = re.compile(r"(?m)^[0-9]{1,2}([、．])(?![0-9０-９]{1,2}(?:[、，,.．月日号项条个]|$))")
 
 
 @rule("P12", frozenset({"body"}), trigger="、．")
@@ -249,7 +250,7 @@ def arabic_ordinal(text: str) -> Iterator[Hit]:
         yield Hit(m.start(1), m.end(1), "阿拉伯数字序号后应使用下脚点“.”，如“1.”", ".", safe=True)
 
 
-_P13 = re.compile(rf"(?m)^[{_CN}]+([.．，,])(?![0-9])")
+_P13 = re.compile(rf"(?m)^[{_CN}]+([.．，,])")
 
 
 @rule("P13", frozenset({"body"}), trigger=".．，,", numerals=True)
