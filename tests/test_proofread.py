@@ -613,3 +613,31 @@ def test_a_finding_has_a_json_shape_and_a_sentence_for_ignoring():
         "field": "",
     }
     assert sentence_of(text, finding) == "统一思想,凝心聚力。"
+
+
+def test_a_finding_around_a_placeholder_keeps_it_in_its_fix():
+    text = "做到“对“完成{{收入}}亿元”心中有数”，根据“{{年度}}年预算管理办法”执行。"
+    by_rule = {f.rule: f.fix for f in check_text(text)}
+    assert by_rule["Q01"] == "‘完成{{收入}}亿元’"
+    assert by_rule["T02"] == "《{{年度}}年预算管理办法》"
+
+
+def test_the_guard_drops_whatever_a_rule_finds_inside_a_placeholder_or_a_mask(monkeypatch):
+    """Whatever a future rule flags, check_text keeps it out of placeholders and masks."""
+    from reports.core.proofread import check, rules
+    from reports.core.proofread.findings import Hit
+
+    def everything(text):
+        for i in range(len(text)):
+            yield Hit(i, i + 1, "每个字", "X", safe=True)
+
+    monkeypatch.setattr(rules, "RULES", [rules.Rule("Z99", everything, rules.CONTEXTS)])
+    monkeypatch.setattr(check, "RULES", rules.RULES)
+    check._rules_for.cache_clear()
+    try:
+        text = "完成{{收入}}亿元，占**.*%"
+        flagged = {f.start for f in check_text(text)}
+        assert flagged == {0, 1, 8, 9, 10, 11, 16}
+        assert apply_fixes(text, check_text(text)) == "XX{{收入}}XXXX**.*X"
+    finally:
+        check._rules_for.cache_clear()

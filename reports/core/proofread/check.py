@@ -6,7 +6,8 @@ Steps:
    writes them); for the numeral rules also the fixed expressions (十四五, 三公经费…).
 2. Blank the placeholders out (same length, a private-use character) so that nothing inside them
    looks like prose to a rule; masks stay, they stand for digits.
-3. Run the rules registered for the context; drop every hit that overlaps a protected span.
+3. Run the rules registered for the context; drop every hit inside a protected span or cutting
+   one (a hit may enclose a whole one: its fix gets the placeholder's text back, never a blank).
 4. Add the 提法 findings (phrases.py) and sort by position.
 """
 
@@ -31,6 +32,22 @@ Span = tuple[int, int]
 
 def _overlaps(spans: list[Span], start: int, end: int) -> bool:
     return any(a < max(end, start + 1) and start < b for a, b in spans)
+
+
+def _cuts(spans: list[Span], start: int, end: int) -> bool:
+    """Whether [start, end) lies inside a protected span or cuts one; enclosing one whole is fine
+    (a nested quotation around "{{收入}}亿元" is still a finding)."""
+    return any(a < max(end, start + 1) and start < b and not (start <= a and b <= end) for a, b in spans)
+
+
+def _restore(fix: str | None, text: str, placeholders: list[Span], start: int, end: int) -> str | None:
+    """A fix a rule built from the blanked text, with the enclosed placeholders written back."""
+    if fix is None or _BLANK not in fix:
+        return fix
+    for a, b in placeholders:
+        if start <= a and b <= end:
+            fix = fix.replace(_BLANK * (b - a), text[a:b], 1)
+    return fix
 
 
 @lru_cache(maxsize=16)
@@ -71,7 +88,7 @@ def check_text(
                 end=hit.end,
                 text=text[hit.start : hit.end],
                 message=hit.message,
-                fix=hit.fix,
+                fix=_restore(hit.fix, text, placeholders, hit.start, hit.end),
                 safe=hit.safe,
                 field=field,
                 checksum=checksum,
@@ -88,7 +105,7 @@ def check_text(
                     add(rule.id, hit)
             continue
         for hit in rule.check(blanked):
-            if protected and _overlaps(protected, hit.start, hit.end):
+            if protected and _cuts(protected, hit.start, hit.end):
                 continue
             if rule.numerals:
                 if fixed is None:
@@ -97,7 +114,7 @@ def check_text(
                     continue
             add(rule.id, hit)
     for hit in check_phrases(blanked, phrases):
-        if not _overlaps(protected, hit.start, hit.end):
+        if not _cuts(protected, hit.start, hit.end):
             add("F01", hit)
     findings.sort(key=lambda f: (f.start, f.end, f.rule))
     return findings
