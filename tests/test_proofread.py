@@ -641,3 +641,35 @@ def test_the_guard_drops_whatever_a_rule_finds_inside_a_placeholder_or_a_mask(mo
         assert apply_fixes(text, check_text(text)) == "XX{{收入}}XXXX**.*X"
     finally:
         check._rules_for.cache_clear()
+
+
+def test_paragraphs_json_has_the_shape_of_the_proofread_command():
+    import json
+
+    from reports.core.proofread import paragraphs_json
+
+    answer = paragraphs_json(["2025年度述职报告", "", "统一思想,凝心聚力。", "   ", "学习“三保”、“三公”。"])
+    assert json.loads(json.dumps(answer, ensure_ascii=False)) == {
+        "findings": [
+            {
+                "paragraph": 1,
+                "start": 4,
+                "end": 5,
+                "text": ",",
+                "rule": "P01",
+                "severity": "warning",
+                "message": "中文文字间应使用全角逗号“，”",
+                "fix": "，",
+            },
+            {
+                "paragraph": 2,
+                "start": 6,
+                "end": 7,
+                "text": "、",
+                "rule": "P10",
+                "severity": "warning",
+                "message": "并列的引号或书名号之间通常不用顿号",
+                "fix": "",
+            },
+        ]
+    }

@@ -3,6 +3,7 @@
 - check_text(text, context=…, phrases=…)  findings of one block's text (autosave, CLI paragraph)
 - apply_fixes(text, findings)             only the safe fixes, right to left, idempotent
 - check_document(snapshot, phrases=…)     every text field of a report snapshot, located by field
+- paragraphs_json(paragraphs, phrases=…)  the `proofread FILE --json` answer, per paragraph
 - placeholder_findings, section_findings, figures_matching_metrics: the checks that need data
   only the Django layer has (evaluated placeholders, kind sections, metric values), as pure functions
 
@@ -13,6 +14,7 @@ from .check import check_text
 from .document import (
     check_document,
     figures_matching_metrics,
+    paragraphs_json,
     placeholder_findings,
     section_findings,
 )
@@ -28,6 +30,7 @@ __all__ = [
     "check_text",
     "figures_matching_metrics",
     "load_phrases",
+    "paragraphs_json",
     "placeholder_findings",
     "section_findings",
     "sentence_of",

@@ -81,6 +81,22 @@ def check_document(snapshot: Mapping[str, Any], *, phrases: Iterable[Phrase] = (
     return out
 
 
+def paragraphs_json(paragraphs: Iterable[str], *, phrases: Iterable[Phrase] = ()) -> dict[str, Any]:
+    """The `proofread FILE --json` answer: {"findings": [{"paragraph", "start", "end", "text", "rule",
+    "severity", "message", "fix"}, …]} where paragraph is the index among the non-empty paragraphs
+    given (a .txt line, a .docx paragraph) and offsets are into that paragraph as given."""
+    phrases = tuple(phrases)
+    texts = [p for p in paragraphs if p.strip()]
+    keys = ("start", "end", "text", "rule", "severity", "message", "fix")
+    return {
+        "findings": [
+            {"paragraph": index, **{key: getattr(f, key) for key in keys}}
+            for index, text in enumerate(texts)
+            for f in check_text(text, phrases=phrases)
+        ]
+    }
+
+
 def placeholder_findings(
     placeholders: Iterable[Any], texts: Mapping[str, str] | None = None
 ) -> list[Finding]:

@@ -569,8 +569,11 @@ def title_form(text: str) -> Iterator[Hit]:
 
 
 _T02_NUMBER = re.compile(rf"(?<=[{HAN}])([\[【［(（])([0-9]{{4}})([\]】］)）])(?=\s*[0-9]+\s*号)")
+# A quoted document title: "关于…" or a name ending like a regulation ("…管理办法"); a slogan that
+# ends in 规定 ("中央八项规定") or 方案 is not one.
 _T02_TITLE = re.compile(
-    r"“([^“”]{2,40}(?:办法|条例|规定|通知|意见|方案|细则|决定|纲要|规划|规则|若干措施)(?:（试行）)?)”"
+    r"“((?:关于[^“”]{2,40}|[^“”]{2,40}(?:办法|条例|细则|实施方案|暂行规定|管理规定|若干规定|实施意见|指导意见|纲要))"
+    r"(?:（试行）)?)”"
 )
 
 
