@@ -673,3 +673,28 @@ def test_paragraphs_json_has_the_shape_of_the_proofread_command():
             },
         ]
     }
+
+
+def test_the_starter_phrase_list_notes_a_source_for_every_entry():
+    import json
+
+    from reports.core.proofread.phrases import STARTER_LIST
+
+    entries = json.loads(STARTER_LIST.read_text(encoding="utf-8"))
+    assert 5 <= len(entries) <= 10
+    for entry in entries:
+        assert entry["discouraged"] and entry["preferred"] and entry["note"] and entry["source"]
+        assert check_text(f"文中写{entry['discouraged']}。", phrases=PHRASES)[0].rule == "F01"
+        assert "F01" not in rules_of(f"文中写{entry['preferred']}。")
+
+
+def test_the_core_imports_neither_django_nor_celery():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, reports.core.proofread as p; p.check_text('统一思想,凝心聚力');"
+        "bad = [m for m in sys.modules if m.split('.')[0] in ('django', 'celery')]; print(bad); sys.exit(bool(bad))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
