@@ -7,7 +7,8 @@
 - placeholder_findings, section_findings, figures_matching_metrics: the checks that need data
   only the Django layer has (evaluated placeholders, kind sections, metric values), as pure functions
 
-Modules: tables (data), rules (one function per rule id), check, phrases (提法 list), document.
+Modules: tables (data), rules (the registry), punctuation, numeric and structure (one function per
+rule id), check, phrases (提法 list), document.
 """
 
 from .check import check_text

@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from ..placeholders import find_placeholders
+from . import numeric, punctuation, structure  # noqa: F401  (importing them registers their rules)
 from .findings import Finding, Hit, text_checksum
 from .phrases import Phrase, check_phrases
 from .rules import CONTEXTS, RULES
