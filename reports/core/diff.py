@@ -19,6 +19,7 @@ from typing import Any
 
 from .document import point_text
 from .numbering import number_blocks, numbering_for
+from .tree import walk
 
 EQUAL, INSERT, DELETE = "equal", "insert", "delete"
 STATUSES = ("same", "changed", "added", "removed", "moved")
@@ -258,20 +259,17 @@ def _flatten(snapshot: Mapping[str, Any]) -> list[_Block]:
     numbered = number_blocks(snapshot.get("blocks") or (), numbering_for(snapshot.get("numbering")))
     out: list[_Block] = []
     seen: set[int] = set()
-
-    def walk(blocks: Iterable[Mapping[str, Any]], parent: int | None) -> None:
-        for block in blocks:
-            block_id = block.get("id")
-            if not isinstance(block_id, int) or isinstance(block_id, bool) or block_id in seen:
-                block_id = None  # missing, malformed or duplicated: align it like an old block
-            else:
-                seen.add(block_id)
-            item = _Block(len(out), block_id, block["type"], block["number"], _block_text(block), parent)
-            out.append(item)
-            if block["type"] == "heading":
-                walk(block.get("children", ()), item.index)
-
-    walk(numbered, None)
+    places: dict[tuple[int, ...], int] = {}  # path in the tree -> index in out
+    for visit in walk(numbered):
+        block = visit.node
+        block_id = block.get("id")
+        if not isinstance(block_id, int) or isinstance(block_id, bool) or block_id in seen:
+            block_id = None  # missing, malformed or duplicated: align it like an old block
+        else:
+            seen.add(block_id)
+        parent = places.get(visit.path[:-1])
+        places[visit.path] = len(out)
+        out.append(_Block(len(out), block_id, block["type"], block["number"], _block_text(block), parent))
     return out
 
 

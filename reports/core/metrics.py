@@ -69,6 +69,7 @@ from .quantities import (
     _Trace,
     format_number,
 )
+from .tree import any_children, block_path, walk
 
 __all__ = [
     "DERIVED",
@@ -421,18 +422,13 @@ def resolve_snapshot(
         if where == "date":
             date_numbers.extend(n for n in find_hand_numbers(value) if n.kind == "number")
 
-    def walk(blocks: Any, where: str) -> None:
-        if not isinstance(blocks, list):
-            return
-        for index, block in enumerate(blocks):
-            if isinstance(block, dict):
-                for key in _BLOCK_FIELDS:
-                    resolve_field(block, key, f"{where}.{index}.{key}")
-                walk(block.get("children"), f"{where}.{index}.children")
-
     for key in _SNAPSHOT_FIELDS:
         resolve_field(resolved, key, key)
-    walk(resolved.get("blocks"), "blocks")
+    blocks = resolved.get("blocks")
+    for visit in walk(blocks if isinstance(blocks, list) else (), any_children):
+        if isinstance(visit.node, dict):
+            for key in _BLOCK_FIELDS:
+                resolve_field(visit.node, key, f"{block_path(visit.path)}.{key}")
 
     report.metrics_used = {name for p in report.placeholders for name in p.metrics}
     if metrics_only:
