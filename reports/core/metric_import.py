@@ -33,7 +33,7 @@ import openpyxl
 from reports.core.placeholders import metric_name_problem
 from reports.core.quantities import format_number
 from reports.core.safezip import OLE2_MAGIC, ZIP_MAGIC, UnsafeZip, ZipLimits, check_zip
-from reports.core.text import clean_text
+from reports.core.text import Undecodable, clean_text, decode_text
 
 try:
     from reports.core.metrics import UNITS
@@ -324,23 +324,16 @@ def _decode_csv(data: bytes) -> str:
         )
     if data.startswith(_OLE2_MAGIC):
         raise SpreadsheetError("文件不是有效的 CSV 文件：这是旧版 Excel（.xls）文件，请另存为 .xlsx 或 CSV")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode 文本" is UTF-16 with a BOM
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError as exc:
-            raise SpreadsheetError("无法识别文件编码，请另存为 UTF-8 或 GB18030 编码的 CSV 文件") from exc
-    if b"\x00" in data:
-        raise SpreadsheetError("文件不是有效的 CSV 文件（含有二进制内容），请上传 .xlsx 或 CSV 文本文件")
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        # Control characters other than tab/newline mean binary data that happened to decode.
-        if re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", text):
-            break
-        return text
-    raise SpreadsheetError("无法识别文件编码或文件不是 CSV 文本，请另存为 UTF-8 或 GB18030 编码的 CSV 文件")
+    try:
+        return decode_text(data)
+    except Undecodable as exc:
+        if exc.reason == "binary":
+            raise SpreadsheetError(
+                "文件不是有效的 CSV 文件（含有二进制内容），请上传 .xlsx 或 CSV 文本文件"
+            ) from exc
+        raise SpreadsheetError(
+            "无法识别文件编码或文件不是 CSV 文本，请另存为 UTF-8 或 GB18030 编码的 CSV 文件"
+        ) from exc
 
 
 def _csv_rows(data: bytes) -> Iterator[tuple[int, list[Cell]]]:
