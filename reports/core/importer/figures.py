@@ -37,11 +37,10 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation, localcontext
-from typing import Any
+from typing import Any, Protocol
 
 from ..metrics import UNITS, MetricValue, evaluate, find_placeholders
 from .limits import ImportRefused
-from .model import HEADING, ParsedReport, item_paths
 
 _UNIT_ALT = "|".join(re.escape(u) for u in sorted({*UNITS, "％"}, key=len, reverse=True))
 _FIGURE = re.compile(
@@ -157,14 +156,11 @@ def _plain(number: Decimal) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def _fields(parsed: ParsedReport) -> list[tuple[str, str, str]]:
-    paths = item_paths(parsed.items)
-    out = [("opening", "opening", parsed.opening)]
-    for index, item in enumerate(parsed.items):
-        if item.text and (item.type != HEADING or item.text):
-            out.append((f"items.{index}.text", f"{paths.get(index, 'blocks')}.text", item.text))
-    out.append(("closing", "closing", parsed.closing))
-    return out
+class Prose(Protocol):
+    """What find_figures reads: a ParsedReport (reports.core.importer.model), which imports this
+    module for its to_json()."""
+
+    def prose_fields(self) -> list[tuple[str, str, str]]: ...
 
 
 def _clean_name(text: str) -> str:
@@ -270,13 +266,13 @@ def _context(text: str, start: int, end: int) -> str:
     return text[left:right].strip()
 
 
-def find_figures(parsed: ParsedReport) -> list[Figure]:
+def find_figures(parsed: Prose) -> list[Figure]:
     """Every figure of the report's opening, texts and closing, in order, companions included
     (each companion is also listed under its base's `companions`). Base names are unique: a name
     seen before with another (or an unknown) value gets a number (税收收入2)."""
     figures: list[Figure] = []
     names = _Names()
-    for field_name, path, text in _fields(parsed):
+    for field_name, path, text in parsed.prose_fields():
         if not text:
             continue
         inside = [(s, e) for s, e, _ in find_placeholders(text)]

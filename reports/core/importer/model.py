@@ -21,6 +21,7 @@ from typing import Any
 from ..kinds import fill, load_kinds
 from ..numbering import numbering_for, sibling_numbers
 from ..tree import Visit, any_children, block_path, walk
+from .figures import find_figures
 from .limits import ImportRefused
 
 HEADING, POINT, PARAGRAPH = "heading", "point", "paragraph"
@@ -238,9 +239,20 @@ class ParsedReport:
                 out[visit.node["item"]] = number
         return out
 
+    def prose_fields(self) -> list[tuple[str, str, str]]:
+        """(field, path, text) of each text a figure may stand in (the opening, the items' texts,
+        the closing): field names it here ("items.3.text"), path in to_content()
+        ("blocks.0.children.2.text")."""
+        paths = item_paths(self.items)
+        out = [("opening", "opening", self.opening)]
+        for index, item in enumerate(self.items):
+            if item.text:
+                out.append((f"items.{index}.text", f"{paths.get(index, 'blocks')}.text", item.text))
+        out.append(("closing", "closing", self.closing))
+        return out
+
     def to_json(self) -> dict[str, Any]:
         """The `import_report --json` object (the issue's shape, nothing more)."""
-        from .figures import find_figures
 
         def block(node: dict[str, Any]) -> dict[str, Any]:
             item = self.items[node["item"]]
