@@ -40,6 +40,7 @@ from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation, localcont
 from typing import Any, Protocol
 
 from ..metrics import UNITS, MetricValue, evaluate, find_placeholders
+from ..quantities import plain_number
 from .limits import ImportRefused
 
 _UNIT_ALT = "|".join(re.escape(u) for u in sorted({*UNITS, "％"}, key=len, reverse=True))
@@ -139,7 +140,7 @@ class Figure:
     def to_json(self) -> dict[str, Any]:
         return {
             "name": self.name,
-            "value": None if self.value is None else _plain(self.value),
+            "value": None if self.value is None else plain_number(self.value),
             "unit": self.unit,
             "masked": self.masked,
             "context": self.context,
@@ -149,11 +150,6 @@ class Figure:
     def label(self) -> str:
         """How the preview shows the figure: 400余亿元, 同比增长7.5%."""
         return f"{self.number}{self.qualifier}{self.unit}"
-
-
-def _plain(number: Decimal) -> str:
-    text = format(number, "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 class Prose(Protocol):
@@ -463,7 +459,7 @@ def plan_figures(figures: list[Figure], chosen: Mapping[str, str]) -> FigurePlan
                 )
             if draft.value is not None and figure.value is not None and draft.value != figure.value:
                 raise ImportRefused(
-                    f"指标“{name}”对应两个不同的数值（{_plain(draft.value)}{draft.unit}、{figure.label}），请修改其中一个名称"
+                    f"指标“{name}”对应两个不同的数值（{plain_number(draft.value)}{draft.unit}、{figure.label}），请修改其中一个名称"
                 )
             if draft.value is None and figure.value is not None:
                 draft.value, draft.decimals = figure.value, figure.decimals

@@ -9,9 +9,9 @@ GB18030 (a superset of GBK and GB2312), in that order.
 from __future__ import annotations
 
 from .. import text
-from ..safezip import OLE2_MAGIC, ZIP_MAGIC
+from ..safezip import MB, OLE2_MAGIC, ZIP_MAGIC
 from .docx import read_docx
-from .limits import MAX_DOCX_BYTES, MAX_TEXT_BYTES, MB, ImportRefused
+from .limits import MAX_DOCX_BYTES, MAX_TEXT_BYTES, ImportRefused
 from .model import Paragraph, ParsedReport
 from .parse import parse_paragraphs, parse_text
 
