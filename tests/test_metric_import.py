@@ -20,6 +20,7 @@ import openpyxl
 import pytest
 
 from reports.core import metric_import
+from reports.core.importer import upload as text_importer
 from reports.core.metric_import import (
     MAX_COLUMNS,
     MAX_DATA_ROWS,
@@ -32,6 +33,7 @@ from reports.core.metric_import import (
     parse_metrics_file,
     plan_import,
 )
+from reports.core.text import decode_text
 
 HEADER = ["指标名称", "数值", "单位", "小数位", "上年同期", "年初预算", "来源", "状态"]
 GOOD = [
@@ -133,6 +135,16 @@ def test_it_reads_excel_unicode_text_saved_as_utf16_csv():
     text = "\r\n".join("\t".join(str(c) for c in row) for row in [HEADER, *GOOD])
     result = parse_metrics_file(text.encode("utf-16"), "指标库.csv")
     assert result.rows == EXPECTED_GOOD
+
+
+def test_it_decodes_a_csv_as_the_report_importer_decodes_a_txt():
+    # One decoder (reports.core.text.decode_text): a stray control character, as Excel leaves
+    # after a paste, is dropped from the cell instead of refusing the whole file.
+    rows = [HEADER, *GOOD]
+    rows[1] = [*rows[1][:6], "国库\x01科", *rows[1][7:]]
+    result = parse_metrics_file(csv_bytes(*rows), "指标库.csv")
+    assert result.rows == EXPECTED_GOOD
+    assert decode_text(csv_bytes(*rows)) == text_importer.decode_text(csv_bytes(*rows))
 
 
 def test_it_never_splits_on_chinese_commas_inside_cells():

@@ -28,6 +28,7 @@ paragraph, or points following a run-in heading).
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -35,6 +36,7 @@ from typing import Any
 from .numbering import number_blocks, numbering_for
 from .text import split_paragraphs
 from .title import split_title
+from .tree import walk
 
 _END_PUNCT = "。！？；：…"
 
@@ -74,7 +76,8 @@ def point_text(block: Mapping[str, Any]) -> str:
 
 
 def _flatten(blocks: Iterable[Mapping[str, Any]], out: list[Para]) -> None:
-    for block in blocks:
+    for visit in walk(blocks):
+        block = visit.node
         kind = block["type"]
         ids = [block["id"]] if block.get("id") is not None else []
         joinable = bool(out) and out[-1].role == "body"
@@ -91,7 +94,6 @@ def _flatten(blocks: Iterable[Mapping[str, Any]], out: list[Para]) -> None:
                 out.append(Para(role, [Run(label)], keep_next=True, block_ids=ids))
                 for line in split_paragraphs(text):
                     out.append(Para("body", [Run(line)], block_ids=ids))
-            _flatten(block.get("children", ()), out)
         elif kind == "point":
             text = point_text(block)
             if block.get("inline") and joinable:
@@ -148,21 +150,17 @@ def empty_block_warnings(snapshot: Mapping[str, Any]) -> list[str]:
     """One warning per empty point (no lead, no text) or empty paragraph, naming its place by the
     numbers above it: "二、一是：内容为空", "二、（一）第2段：内容为空", "第1段：内容为空"."""
     out: list[str] = []
-
-    def walk(blocks: Iterable[Mapping[str, Any]], prefix: str) -> None:
-        paragraphs = 0
-        for block in blocks:
-            kind = block["type"]
-            if kind == "heading":
-                walk(block.get("children", ()), prefix + block["number"])
-            elif kind == "point":
-                if not (block.get("lead", "").strip() or block.get("text", "").strip()):
-                    out.append(f"{prefix}{block['number']}：内容为空")
-            else:
-                paragraphs += 1
-                if not block.get("text", "").strip():
-                    out.append(f"{prefix}第{paragraphs}段：内容为空")
-
+    paragraphs: Counter[tuple[int, ...]] = Counter()  # paragraphs so far, per list of siblings
     numbering = numbering_for(snapshot.get("numbering"))
-    walk(number_blocks(snapshot.get("blocks", ()), numbering), "")
+    for visit in walk(number_blocks(snapshot.get("blocks", ()), numbering)):
+        block = visit.node
+        prefix = "".join(parent["number"] for parent in visit.parents)
+        kind = block["type"]
+        if kind == "point":
+            if not (block.get("lead", "").strip() or block.get("text", "").strip()):
+                out.append(f"{prefix}{block['number']}：内容为空")
+        elif kind != "heading":
+            paragraphs[visit.path[:-1]] += 1
+            if not block.get("text", "").strip():
+                out.append(f"{prefix}第{paragraphs[visit.path[:-1]]}段：内容为空")
     return out

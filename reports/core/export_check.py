@@ -16,11 +16,13 @@ Pure: no Django, no Celery.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
 from .metrics import MASK, MetricValue, resolve_snapshot
 from .numbering import number_blocks, numbering_for
+from .tree import block_path, walk
 
 # Report-level text fields and how the user knows them (the labels of the editor's head form).
 FIELD_LABELS = {
@@ -33,27 +35,27 @@ FIELD_LABELS = {
 }
 
 
-def _places(
-    blocks: Any, where: str, prefix: str, out: dict[str, str], problems: list[tuple[str, str]]
-) -> None:
+def _places(blocks: Any, out: dict[str, str], problems: list[tuple[str, str]]) -> None:
     """Name every block of a numbered tree by its place; collect empty points and headings."""
-    paragraph = 0
-    for index, block in enumerate(blocks):
-        path = f"{where}.{index}"
+    paragraphs: Counter[tuple[int, ...]] = Counter()  # paragraphs so far, per list of siblings
+    for visit in walk(blocks):
+        block = visit.node
+        path = block_path(visit.path)
+        prefix = "".join(parent.get("number", "") for parent in visit.parents)
         kind = block.get("type")
         if kind == "heading":
             place = prefix + block.get("number", "")
             if not block.get("title", "").strip():
                 problems.append((path, f"{place}：标题为空"))
             out[path] = place
-            _places(block.get("children", ()), f"{path}.children", place, out, problems)
         elif kind == "point":
             place = prefix + block.get("number", "")
             if not block.get("lead", "").strip() and not block.get("text", "").strip():
                 problems.append((path, f"{place}：内容为空"))
             out[path] = place
         else:
-            paragraph += 1
+            paragraphs[visit.path[:-1]] += 1
+            paragraph = paragraphs[visit.path[:-1]]
             out[path] = f"{prefix}第{paragraph}段" if prefix else f"正文第{paragraph}段"
 
 
@@ -74,7 +76,7 @@ def export_problems(
     numbered = number_blocks(snapshot.get("blocks", ()), numbering_for(snapshot.get("numbering")))
     places: dict[str, str] = {}
     found: list[tuple[str, str]] = []
-    _places(numbered, "blocks", "", places, found)
+    _places(numbered, places, found)
     _resolved, report = resolve_snapshot(snapshot, metrics)
     if not masked:
         for ph in report.placeholders:

@@ -31,30 +31,21 @@ from typing import Any
 import openpyxl
 
 from reports.core.placeholders import metric_name_problem
-from reports.core.quantities import format_number
-from reports.core.safezip import OLE2_MAGIC, ZIP_MAGIC, UnsafeZip, ZipLimits, check_zip
-from reports.core.text import clean_text
-
-try:
-    from reports.core.metrics import UNITS
-except ImportError:  # the metrics module is optional for the parser; keep the same list
-    UNITS: tuple[str, ...] = (  # type: ignore[no-redef]
-        "亿元", "万元", "元", "%", "个", "人次", "万人次", "户", "万户", "项", "万亩", "亩", "人", "万人", "次",
-        "家", "所", "公里", "吨", "辆", "套", "篇", "期", "件", "条", "批", "处", "笔", "倍", "个百分点",
-    )  # fmt: skip
-UNITS = tuple(UNITS)
+from reports.core.quantities import UNITS, format_number, plain_number
+from reports.core.safezip import MB, OLE2_MAGIC, ZIP_MAGIC, UnsafeZip, ZipLimits, check_zip
+from reports.core.text import Undecodable, clean_text, decode_text
 
 # --- limits --------------------------------------------------------------------------------------
 
-MAX_FILE_BYTES = 2 * 1024 * 1024
+MAX_FILE_BYTES = 2 * MB
 MAX_DATA_ROWS = 2000
 MAX_COLUMNS = 50
 MAX_ZIP_ENTRIES = 200
-MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
+MAX_UNCOMPRESSED_BYTES = 50 * MB
 MAX_COMPRESSION_RATIO = 100
 # Tiny entries (a few KB of repeated XML) can legitimately compress better than 100:1 and are
 # harmless; the ratio only matters for entries big enough to hurt.
-RATIO_CHECK_MIN_BYTES = 1024 * 1024
+RATIO_CHECK_MIN_BYTES = MB
 # A run of this many blank rows ends the table (an .xlsx can declare a cell at row 1,048,576).
 MAX_BLANK_RUN = 1000
 # Rows above the header (a title such as "2024年指标库") are skipped; the header must come soon.
@@ -198,9 +189,7 @@ def parse_metrics_file(data: bytes, filename: str) -> ParseResult:
         hint = "（旧版 .xls 文件请在 Excel 中另存为 .xlsx）" if ext == "xls" else ""
         raise SpreadsheetError(f"只支持 .xlsx 或 .csv 文件{hint}")
     if len(data) > MAX_FILE_BYTES:
-        raise SpreadsheetError(
-            f"文件过大（{len(data) / 1024 / 1024:.1f} MB），上限为 {MAX_FILE_BYTES // 1024 // 1024} MB"
-        )
+        raise SpreadsheetError(f"文件过大（{len(data) / MB:.1f} MB），上限为 {MAX_FILE_BYTES // MB} MB")
     if not data or (ext == "csv" and not data.strip(b" \t\r\n\xef\xbb\xbf")):
         raise SpreadsheetError("文件是空的")
     try:
@@ -244,7 +233,7 @@ def _xlsx_refusal(exc: UnsafeZip) -> str:
     if exc.reason == "ratio":
         return f"{invalid}：压缩比异常，疑似压缩炸弹，已拒绝"
     if exc.reason == "too_big":
-        return f"{invalid}：解压后超过 {exc.limit // 1024 // 1024} MB，已拒绝"
+        return f"{invalid}：解压后超过 {exc.limit // MB} MB，已拒绝"
     if exc.reason == "dtd":
         return DTD_MESSAGE
     if exc.reason == "xml_encoding":
@@ -324,23 +313,16 @@ def _decode_csv(data: bytes) -> str:
         )
     if data.startswith(_OLE2_MAGIC):
         raise SpreadsheetError("文件不是有效的 CSV 文件：这是旧版 Excel（.xls）文件，请另存为 .xlsx 或 CSV")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode 文本" is UTF-16 with a BOM
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError as exc:
-            raise SpreadsheetError("无法识别文件编码，请另存为 UTF-8 或 GB18030 编码的 CSV 文件") from exc
-    if b"\x00" in data:
-        raise SpreadsheetError("文件不是有效的 CSV 文件（含有二进制内容），请上传 .xlsx 或 CSV 文本文件")
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        # Control characters other than tab/newline mean binary data that happened to decode.
-        if re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", text):
-            break
-        return text
-    raise SpreadsheetError("无法识别文件编码或文件不是 CSV 文本，请另存为 UTF-8 或 GB18030 编码的 CSV 文件")
+    try:
+        return decode_text(data)
+    except Undecodable as exc:
+        if exc.reason == "binary":
+            raise SpreadsheetError(
+                "文件不是有效的 CSV 文件（含有二进制内容），请上传 .xlsx 或 CSV 文本文件"
+            ) from exc
+        raise SpreadsheetError(
+            "无法识别文件编码或文件不是 CSV 文本，请另存为 UTF-8 或 GB18030 编码的 CSV 文件"
+        ) from exc
 
 
 def _csv_rows(data: bytes) -> Iterator[tuple[int, list[Cell]]]:
@@ -613,7 +595,7 @@ def _in_range(line: int, label: str, shown: str, number: Decimal, reasons: list[
     if number.as_tuple().exponent < -VALUE_PLACES:  # type: ignore[operator]
         number = number.quantize(Decimal(1).scaleb(-VALUE_PLACES))
     # Positional form without trailing zeros: 1E+16 -> 10000000000000000, 8.700 -> 8.7.
-    return Decimal(_plain(number))
+    return Decimal(plain_number(number))
 
 
 def _decimals(line: int, cell: Cell, reasons: list[str]) -> int | None:
@@ -651,16 +633,10 @@ def _cell_text(cell: Cell) -> str:
     if isinstance(cell, bool):
         return "TRUE" if cell else "FALSE"
     if isinstance(cell, _PercentNumber):
-        return f"{_plain(cell.value.scaleb(2))}%"
+        return f"{plain_number(cell.value.scaleb(2))}%"
     if isinstance(cell, Decimal):
-        return _plain(cell)
+        return plain_number(cell)
     return clean_text(cell, multiline=False) if cell else ""
-
-
-def _plain(number: Decimal) -> str:
-    """Decimal as ordinary positional text: 1E+3 -> 1000, 8.700 -> 8.7."""
-    text = format(number, "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def _normalise_unit(text: str) -> str:

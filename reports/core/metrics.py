@@ -69,6 +69,7 @@ from .quantities import (
     _Trace,
     format_number,
 )
+from .tree import any_children, block_path, walk
 
 __all__ = [
     "DERIVED",
@@ -233,11 +234,10 @@ class _Options:
 
 
 @dataclass
-class ResolvedText:
-    """A text with every placeholder replaced. secrets: digit strings (and terms) a masked copy of
-    it must not contain."""
+class _Found:
+    """What resolving found, in a text or a whole snapshot. secrets: digit strings (and terms) a
+    masked copy must not contain (what scan_docx looks for in a masked package)."""
 
-    text: str
     placeholders: list[Placeholder] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
@@ -247,16 +247,16 @@ class ResolvedText:
 
 
 @dataclass
-class ResolveReport:
-    """What resolving a whole snapshot found. `errors` make the report unfit to submit or export;
-    `secrets` are what scan_docx must not find in a masked package."""
+class ResolvedText(_Found):
+    """A text with every placeholder replaced."""
 
-    placeholders: list[Placeholder] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-    hand_numbers: list[HandNumber] = field(default_factory=list)
-    years: list[HandNumber] = field(default_factory=list)
-    secrets: set[str] = field(default_factory=set)
+    text: str = ""
+
+
+@dataclass
+class ResolveReport(_Found):
+    """What resolving a whole snapshot found. `errors` make the report unfit to submit or export."""
+
     metrics_used: set[str] = field(default_factory=set)
 
     @property
@@ -330,8 +330,9 @@ def _resolve(
     return result
 
 
-def _collisions(numbers: Iterable[HandNumber], metric_secrets: set[str]) -> list[str]:
+def _collisions(numbers: Iterable[HandNumber], placeholders: Iterable[Placeholder]) -> list[str]:
     """Hand-typed numbers equal to a metric output: a masked export would fail its leak scan."""
+    metric_secrets = {t for p in placeholders if not p.error for t in _TOKEN.findall(p.output)}
     return [
         f"数字“{n.text}”与指标数值相同，脱敏稿导出时会被判为泄露，请改用占位符，或导出时不要选择“仅脱敏指标”"
         for n in numbers
@@ -360,8 +361,7 @@ def resolve_text(
     opts = _Options.of(masked, mask_years, sensitive_terms, metrics_only, keep_years)
     result = _resolve(text or "", _Evaluator(metrics), opts)
     if metrics_only:
-        metric_secrets = {t for p in result.placeholders if not p.error for t in _TOKEN.findall(p.output)}
-        for message in _collisions(result.hand_numbers, metric_secrets):
+        for message in _collisions(result.hand_numbers, result.placeholders):
             _add(result.warnings, message)
     return result
 
@@ -421,22 +421,16 @@ def resolve_snapshot(
         if where == "date":
             date_numbers.extend(n for n in find_hand_numbers(value) if n.kind == "number")
 
-    def walk(blocks: Any, where: str) -> None:
-        if not isinstance(blocks, list):
-            return
-        for index, block in enumerate(blocks):
-            if isinstance(block, dict):
-                for key in _BLOCK_FIELDS:
-                    resolve_field(block, key, f"{where}.{index}.{key}")
-                walk(block.get("children"), f"{where}.{index}.children")
-
     for key in _SNAPSHOT_FIELDS:
         resolve_field(resolved, key, key)
-    walk(resolved.get("blocks"), "blocks")
+    blocks = resolved.get("blocks")
+    for visit in walk(blocks if isinstance(blocks, list) else (), any_children):
+        if isinstance(visit.node, dict):
+            for key in _BLOCK_FIELDS:
+                resolve_field(visit.node, key, f"{block_path(visit.path)}.{key}")
 
     report.metrics_used = {name for p in report.placeholders for name in p.metrics}
     if metrics_only:
-        metric_secrets = {t for p in report.placeholders if not p.error for t in _TOKEN.findall(p.output)}
-        for message in _collisions([*report.hand_numbers, *date_numbers], metric_secrets):
+        for message in _collisions([*report.hand_numbers, *date_numbers], report.placeholders):
             _add(report.warnings, message)
     return resolved, report

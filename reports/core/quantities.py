@@ -106,6 +106,12 @@ def _decimal_str(value: Decimal | None) -> str | None:
     return None if value is None else str(value)
 
 
+def plain_number(number: Decimal) -> str:
+    """A Decimal as ordinary positional text, without trailing zeros: 1E+3 -> 1000, 8.700 -> 8.7."""
+    text = format(number, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 def format_number(value: Decimal, decimals: int) -> str:
     """`value` rounded half up to `decimals` places, as plain digits.
 

@@ -30,6 +30,8 @@ import re
 import zipfile
 from dataclasses import dataclass
 
+MB = 1024 * 1024  # the unit every upload limit is stated in
+
 ZIP_MAGIC = b"PK\x03\x04"
 # Legacy binary Office files (.doc, .xls) and password-protected OOXML files are OLE2 compound files.
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"

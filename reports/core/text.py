@@ -1,4 +1,4 @@
-"""Text cleaning and measuring shared by the editor, the renderer and the importer."""
+"""Text decoding, cleaning and measuring shared by the editor, the renderer and the importers."""
 
 from __future__ import annotations
 
@@ -11,6 +11,46 @@ _CONTROL = re.compile(r"[\x00-\x08\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _SPACE_RUN = re.compile(r"[ \t\u3000]+")
+
+
+class Undecodable(ValueError):
+    """Uploaded bytes that are not text. reason: "binary" (NUL bytes, or more control characters
+    than a text file has) or "encoding" (neither UTF-16 with a BOM, UTF-8 nor GB18030)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+# A text file may carry a few stray control characters (clean_text drops them); more is binary.
+_CONTROL_SAMPLE = 20_000
+
+
+def decode_text(data: bytes) -> str:
+    """Decode an uploaded text file (.txt of a report, .csv of metrics): UTF-16 when it starts with
+    a byte order mark (Notepad's and Excel's "Unicode"), else UTF-8 (with or without BOM), else
+    GB18030 (a superset of GBK and GB2312). Raises Undecodable; the caller words the message."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise Undecodable("encoding") from exc
+    elif b"\x00" in data:
+        raise Undecodable("binary")
+    else:
+        for encoding in ("utf-8-sig", "gb18030"):
+            try:
+                text = data.decode(encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+        else:
+            raise Undecodable("encoding")
+    sample = text[:_CONTROL_SAMPLE]
+    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\n\r\x0b\x0c")
+    if controls > max(len(sample) // 100, 3):
+        raise Undecodable("binary")
+    return text
 
 
 def clean_text(value: str, *, multiline: bool = True) -> str:

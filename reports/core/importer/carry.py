@@ -27,6 +27,7 @@ from typing import Any
 
 from ..document import plain_text
 from ..metrics import mask_digits
+from ..tree import walk
 from .figures import find_figures
 from .markers import STOP
 from .model import HEADING, PARAGRAPH, POINT, Item, ParsedReport
@@ -106,13 +107,6 @@ def stale_date_warnings(snapshot: dict[str, Any], year: int) -> list[str]:
     return [f"正文中的“{d}”是往年的时间，本报告为{year}年度，请核对是否需要更新" for d in found]
 
 
-def _flatten(blocks: list[dict[str, Any]], level: int, out: list[tuple[dict[str, Any], int]]) -> None:
-    for block in blocks:
-        out.append((block, level))
-        if block.get("type") == HEADING:
-            _flatten(block.get("children", []), level + 1, out)
-
-
 def _item(block: dict[str, Any], level: int) -> Item:
     kind = block.get("type")
     if kind == HEADING:
@@ -154,8 +148,7 @@ def carry_forward(content: dict[str, Any], *, year: int, known: frozenset[str] =
     new["date"] = ""
     for key in ("opening", "closing"):
         new[key] = move_period_years(new.get(key, ""), year)
-    pairs: list[tuple[dict[str, Any], int]] = []
-    _flatten(new.get("blocks", []), 1, pairs)
+    pairs = [(visit.node, visit.depth) for visit in walk(new.get("blocks", []))]
     for block, _level in pairs:
         if block.get("type") == HEADING:
             block["title"] = shift_years(block.get("title", ""), year)

@@ -23,8 +23,8 @@ from typing import Any
 from lxml import etree
 
 from ..numbering import cn_int
-from ..safezip import UnsafeZip, check_zip, read_member
-from .limits import MAX_DOCX_BYTES, MAX_PARAGRAPHS, MAX_PART_BYTES, MB, ZIP_LIMITS, ImportRefused
+from ..safezip import MB, UnsafeZip, check_zip, read_member
+from .limits import MAX_DOCX_BYTES, MAX_PARAGRAPHS, MAX_PART_BYTES, ZIP_LIMITS, ImportRefused
 from .model import Paragraph
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"

@@ -37,11 +37,11 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation, localcontext
-from typing import Any
+from typing import Any, Protocol
 
 from ..metrics import UNITS, MetricValue, evaluate, find_placeholders
+from ..quantities import plain_number
 from .limits import ImportRefused
-from .model import HEADING, ParsedReport, item_paths
 
 _UNIT_ALT = "|".join(re.escape(u) for u in sorted({*UNITS, "％"}, key=len, reverse=True))
 _FIGURE = re.compile(
@@ -140,7 +140,7 @@ class Figure:
     def to_json(self) -> dict[str, Any]:
         return {
             "name": self.name,
-            "value": None if self.value is None else _plain(self.value),
+            "value": None if self.value is None else plain_number(self.value),
             "unit": self.unit,
             "masked": self.masked,
             "context": self.context,
@@ -152,19 +152,11 @@ class Figure:
         return f"{self.number}{self.qualifier}{self.unit}"
 
 
-def _plain(number: Decimal) -> str:
-    text = format(number, "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
+class Prose(Protocol):
+    """What find_figures reads: a ParsedReport (reports.core.importer.model), which imports this
+    module for its to_json()."""
 
-
-def _fields(parsed: ParsedReport) -> list[tuple[str, str, str]]:
-    paths = item_paths(parsed.items)
-    out = [("opening", "opening", parsed.opening)]
-    for index, item in enumerate(parsed.items):
-        if item.text and (item.type != HEADING or item.text):
-            out.append((f"items.{index}.text", f"{paths.get(index, 'blocks')}.text", item.text))
-    out.append(("closing", "closing", parsed.closing))
-    return out
+    def prose_fields(self) -> list[tuple[str, str, str]]: ...
 
 
 def _clean_name(text: str) -> str:
@@ -270,13 +262,13 @@ def _context(text: str, start: int, end: int) -> str:
     return text[left:right].strip()
 
 
-def find_figures(parsed: ParsedReport) -> list[Figure]:
+def find_figures(parsed: Prose) -> list[Figure]:
     """Every figure of the report's opening, texts and closing, in order, companions included
     (each companion is also listed under its base's `companions`). Base names are unique: a name
     seen before with another (or an unknown) value gets a number (税收收入2)."""
     figures: list[Figure] = []
     names = _Names()
-    for field_name, path, text in _fields(parsed):
+    for field_name, path, text in parsed.prose_fields():
         if not text:
             continue
         inside = [(s, e) for s, e, _ in find_placeholders(text)]
@@ -467,7 +459,7 @@ def plan_figures(figures: list[Figure], chosen: Mapping[str, str]) -> FigurePlan
                 )
             if draft.value is not None and figure.value is not None and draft.value != figure.value:
                 raise ImportRefused(
-                    f"指标“{name}”对应两个不同的数值（{_plain(draft.value)}{draft.unit}、{figure.label}），请修改其中一个名称"
+                    f"指标“{name}”对应两个不同的数值（{plain_number(draft.value)}{draft.unit}、{figure.label}），请修改其中一个名称"
                 )
             if draft.value is None and figure.value is not None:
                 draft.value, draft.decimals = figure.value, figure.decimals

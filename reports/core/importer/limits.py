@@ -23,9 +23,7 @@ Chinese numerals are written for (cn_int: 1..9999).
 
 from __future__ import annotations
 
-from ..safezip import ZipLimits
-
-MB = 1024 * 1024
+from ..safezip import MB, ZipLimits
 
 MAX_DOCX_BYTES = 10 * MB  # an uploaded .docx (Word files with pictures can be a few MB)
 MAX_TEXT_BYTES = 2 * MB  # an uploaded .txt (a long report is ~50 KB)

@@ -141,7 +141,3 @@ def point_markers(text: str, *, ordinal: bool, sequence: bool) -> list[PointMark
             end += 1
         found.append(PointMarker(m.start(), end, family, number, text[m.start() : end]))
     return found
-
-
-def first_stop(text: str) -> re.Match[str] | None:
-    return STOP.search(text)

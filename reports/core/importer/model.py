@@ -20,6 +20,8 @@ from typing import Any
 
 from ..kinds import fill, load_kinds
 from ..numbering import numbering_for, sibling_numbers
+from ..tree import Visit, any_children, block_path, walk
+from .figures import find_figures
 from .limits import ImportRefused
 
 HEADING, POINT, PARAGRAPH = "heading", "point", "paragraph"
@@ -197,16 +199,7 @@ def build_tree(items: list[Item]) -> list[dict[str, Any]]:
 
 def item_paths(items: list[Item]) -> dict[int, str]:
     """item index -> its place in to_content()["blocks"], e.g. "blocks.0.children.2"."""
-    paths: dict[int, str] = {}
-
-    def walk(nodes: list[dict[str, Any]], prefix: str) -> None:
-        for position, node in enumerate(nodes):
-            path = f"{prefix}.{position}"
-            paths[node["item"]] = path
-            walk(node.get("children", []), f"{path}.children")
-
-    walk(build_tree(items), "blocks")
-    return paths
+    return {visit.node["item"]: block_path(visit.path) for visit in walk(build_tree(items), any_children)}
 
 
 @dataclass
@@ -236,20 +229,30 @@ class ParsedReport:
     def numbers(self) -> dict[int, str]:
         """item index -> the number it will print with ("一、", "（二）", "三是"), for the preview."""
         numbering = numbering_for((kind_definition(self.kind) or {}).get("numbering"))
+        siblings: dict[tuple[int, ...], list[Visit]] = {}  # parent's path -> its children
+        for visit in walk(self.tree(), any_children):
+            siblings.setdefault(visit.path[:-1], []).append(visit)
         out: dict[int, str] = {}
+        for group in siblings.values():
+            types = [self.items[visit.node["item"]].type for visit in group]
+            for visit, number in zip(group, sibling_numbers(types, group[0].depth, numbering), strict=True):
+                out[visit.node["item"]] = number
+        return out
 
-        def walk(nodes: list[dict[str, Any]], level: int) -> None:
-            types = [self.items[node["item"]].type for node in nodes]
-            for node, number in zip(nodes, sibling_numbers(types, level, numbering), strict=True):
-                out[node["item"]] = number
-                walk(node.get("children", []), level + 1)
-
-        walk(self.tree(), 1)
+    def prose_fields(self) -> list[tuple[str, str, str]]:
+        """(field, path, text) of each text a figure may stand in (the opening, the items' texts,
+        the closing): field names it here ("items.3.text"), path in to_content()
+        ("blocks.0.children.2.text")."""
+        paths = item_paths(self.items)
+        out = [("opening", "opening", self.opening)]
+        for index, item in enumerate(self.items):
+            if item.text:
+                out.append((f"items.{index}.text", f"{paths.get(index, 'blocks')}.text", item.text))
+        out.append(("closing", "closing", self.closing))
         return out
 
     def to_json(self) -> dict[str, Any]:
         """The `import_report --json` object (the issue's shape, nothing more)."""
-        from .figures import find_figures
 
         def block(node: dict[str, Any]) -> dict[str, Any]:
             item = self.items[node["item"]]

@@ -8,9 +8,10 @@ GB18030 (a superset of GBK and GB2312), in that order.
 
 from __future__ import annotations
 
-from ..safezip import OLE2_MAGIC, ZIP_MAGIC
+from .. import text
+from ..safezip import MB, OLE2_MAGIC, ZIP_MAGIC
 from .docx import read_docx
-from .limits import MAX_DOCX_BYTES, MAX_TEXT_BYTES, MB, ImportRefused
+from .limits import MAX_DOCX_BYTES, MAX_TEXT_BYTES, ImportRefused
 from .model import Paragraph, ParsedReport
 from .parse import parse_paragraphs, parse_text
 
@@ -34,26 +35,12 @@ def decode_text(data: bytes) -> str:
         raise ImportRefused(f"文本文件过大（{len(data) / MB:.1f} MB），上限为 {MAX_TEXT_BYTES // MB} MB")
     if not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
         raise ImportRefused("文件是空的")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Notepad's "Unicode"
-        try:
-            text = data.decode("utf-16")
-        except UnicodeDecodeError as exc:
-            raise ImportRefused("无法识别文件编码，请另存为 UTF-8 或 GBK 编码的文本文件") from exc
-    elif b"\x00" in data:
-        raise ImportRefused("文件不是文本文件（含有二进制内容），请上传 .txt 或 .docx 文件")
-    else:
-        for encoding in ("utf-8-sig", "gb18030"):
-            try:
-                text = data.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:
-            raise ImportRefused("无法识别文件编码，请另存为 UTF-8 或 GBK 编码的文本文件")
-    controls = sum(1 for ch in text[:20000] if ord(ch) < 32 and ch not in "\t\n\r\x0b\x0c")
-    if controls > max(len(text[:20000]) // 100, 3):
-        raise ImportRefused("文件不是文本文件（含有二进制内容），请上传 .txt 或 .docx 文件")
-    return text
+    try:
+        return text.decode_text(data)
+    except text.Undecodable as exc:
+        if exc.reason == "binary":
+            raise ImportRefused("文件不是文本文件（含有二进制内容），请上传 .txt 或 .docx 文件") from exc
+        raise ImportRefused("无法识别文件编码，请另存为 UTF-8 或 GBK 编码的文本文件") from exc
 
 
 def read_upload(data: bytes, filename: str) -> str | list[Paragraph]:
