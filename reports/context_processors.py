@@ -1,4 +1,5 @@
-from . import permissions, selectors
+from . import permissions
+from .selectors import members as member_selectors
 
 
 def navigation(request) -> dict:
@@ -6,9 +7,9 @@ def navigation(request) -> dict:
     user = getattr(request, "user", None)  # absent when a request is refused before the auth middleware
     if user is None or not user.is_authenticated:
         return {}
-    membership = selectors.membership_for(request.user)
+    membership = member_selectors.membership_for(request.user)
     return {
         "nav_can_review": permissions.can_see_dashboard(membership),
         "nav_can_draft": membership is not None and membership.role == membership.Role.DRAFTER,
-        "nav_unread": selectors.unread_count(user=request.user),
+        "nav_unread": member_selectors.unread_count(user=request.user),
     }

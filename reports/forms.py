@@ -135,7 +135,7 @@ class ReportFilterForm(forms.Form):
         self.fields["year"].widget.attrs.update(placeholder="全部年度")
 
     def filters(self) -> dict:
-        """The valid filters, as keyword arguments of selectors.report_search."""
+        """The valid filters, as keyword arguments of selectors.reports.report_search."""
         self.is_valid()  # collects errors; cleaned_data keeps every field that is valid
         data = getattr(self, "cleaned_data", {})
         return {name: data[name] for name in ("q", "year", "kind", "status", "department") if name in data}

@@ -9,16 +9,18 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
-from django.urls import include, path, reverse
+from django.urls import reverse
 from test_importer import docx_auto, seed
 
 from bureau.urls import urlpatterns as site_urls
-from reports import selectors, services
 from reports.core.document import layout_paragraphs
 from reports.core.metrics import resolve_snapshot
 from reports.models import AuditLog, Block, ImportDraft, Metric, Report
+from reports.selectors import metrics as metric_selectors
+from reports.selectors import reports as report_selectors
+from reports.services import reports as report_services
 
-urlpatterns = [path("", include("reports.import_urls")), *site_urls]
+urlpatterns = site_urls  # the import routes are in reports.urls, which the site includes
 pytestmark = [pytest.mark.urls(__name__), pytest.mark.django_db]
 HX = {"HTTP_HX_REQUEST": "true"}
 FIGURES = "一、收入情况\n全市一般公共预算收入完成700亿元，同比增长8.7%，占年初预算103.2%。\n一是抓征管。税收收入完成500亿元。\n"
@@ -192,7 +194,7 @@ def test_create_turns_chosen_figures_into_metrics_and_placeholders(client, draft
     )
     assert report.blocks.get(type="point").text == "税收收入完成{{税收收入}}亿元。"
     resolved, check = resolve_snapshot(
-        selectors.report_snapshot(report), selectors.metric_values_for_report(report)
+        report_selectors.report_snapshot(report), metric_selectors.metric_values_for_report(report)
     )
     assert (
         check.ok
@@ -226,7 +228,7 @@ def test_create_keeps_the_structure_and_figures_as_text_when_none_is_chosen(clie
     )
     sections = report.blocks.filter(parent=None).order_by("position")
     assert sections[0].guidance  # a level-1 heading matching the kind's section keeps its guidance
-    paragraphs = [p.text for p in layout_paragraphs(selectors.report_snapshot(report)) if p.text]
+    paragraphs = [p.text for p in layout_paragraphs(report_selectors.report_snapshot(report)) if p.text]
     assert any(
         p.startswith("一是扎实推进主题教育。带头深入学习") and "二是持续强化理论武装。" in p
         for p in paragraphs
@@ -325,7 +327,7 @@ def test_carry_forward_keeps_guidance_and_assignments(client, drafter, report):
     section = report.blocks.get(parent=None, position=1)
     section.assigned_department = drafter.membership.bureau.departments.get(name="预算科")
     section.save()
-    services.report_update_fields(
+    report_services.report_update_fields(
         report=report, data={"opening": "2025年，收入完成186.4亿元。"}, user=drafter
     )
     client.force_login(drafter)
@@ -399,8 +401,8 @@ def test_a_second_carry_forward_names_the_existing_report_and_asks(client, draft
 
 
 def test_a_next_years_report_of_another_subject_or_kind_is_no_duplicate(client, drafter, report, kinds):
-    services.report_create(user=drafter, kind=report.kind, year=2026, subject="副局长 李四")
-    services.report_create(user=drafter, kind=kinds["work_plan"], year=2026, subject=report.subject)
+    report_services.report_create(user=drafter, kind=report.kind, year=2026, subject="副局长 李四")
+    report_services.report_create(user=drafter, kind=kinds["work_plan"], year=2026, subject=report.subject)
     client.force_login(drafter)
     response = client.post(reverse("report_carry_forward", args=[report.pk]))
     assert response.status_code == 302 and Report.objects.count() == 4

@@ -64,11 +64,11 @@ def bad_request(request, exception=None, template_name="400.html") -> HttpRespon
     if isinstance(exception, RequestDataTooBig):
         from django.conf import settings
 
-        from ..services import MAX_TEXT
+        from ..services import reports as report_services
 
         limit_mb = settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 1024 / 1024
         return HttpResponse(
-            f"内容过长（超过{limit_mb:g} MB），单项最多{MAX_TEXT}字，请分段。未保存，内容仍在本页。",
+            f"内容过长（超过{limit_mb:g} MB），单项最多{report_services.MAX_TEXT}字，请分段。未保存，内容仍在本页。",
             status=413,
             content_type="text/plain; charset=utf-8",
         )

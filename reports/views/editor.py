@@ -18,8 +18,9 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
 
-from .. import permissions, selectors, services
+from .. import permissions
 from ..core.document import layout_paragraphs
+from ..core.outline import section_stats
 from ..errors import (
     BlockConflict,
     DomainError,
@@ -30,25 +31,32 @@ from ..errors import (
 )
 from ..forms import ReportCreateForm, ReportFilterForm
 from ..models import Export
+from ..selectors import exports as export_selectors
+from ..selectors import members as member_selectors
+from ..selectors import metrics as metric_selectors
+from ..selectors import reports as report_selectors
+from ..selectors import review as review_selectors
+from ..services import exports as export_services
+from ..services import reports as report_services
 from .common import login_required, parse_int
 
 
 def _editor_context(report, user) -> dict:
-    membership = selectors.membership_for(user)
-    tree = selectors.report_tree(report)
-    metrics = selectors.metric_values_for_report(report)
-    selectors.annotate_previews(tree, metrics)
-    comments = selectors.report_comments(report)
-    open_by_block = selectors.comments_by_block([c for c in comments if not c.resolved])
-    selectors.annotate_access(tree, membership, report, open_by_block)
-    stats = selectors.section_stats(tree)
+    membership = member_selectors.membership_for(user)
+    tree = report_selectors.report_tree(report)
+    metrics = metric_selectors.metric_values_for_report(report)
+    report_selectors.annotate_previews(tree, metrics)
+    comments = review_selectors.report_comments(report)
+    open_by_block = review_selectors.comments_by_block([c for c in comments if not c.resolved])
+    report_selectors.annotate_access(tree, membership, report, open_by_block)
+    stats = section_stats(tree)
     return {
         "report": report,
         "tree": tree,
         "stats": stats,
-        "total_chars": selectors.report_body_chars(report, tree),
-        "check": selectors.report_check(report, tree, metrics),
-        "export": selectors.export_latest(report=report),
+        "total_chars": report_selectors.report_body_chars(report, tree),
+        "check": report_selectors.report_check(report, tree, metrics),
+        "export": export_selectors.export_latest(report=report),
         "membership": membership,
         "can_edit_report": permissions.can_edit_report(membership, report),
         "can_submit": permissions.can_submit(membership, report),
@@ -70,14 +78,14 @@ def _domain_error_status(error: DomainError) -> int:
 def report_list(request: HttpRequest) -> HttpResponse:
     """The reports the user may open, searched and filtered by the query string (bookmarkable);
     an htmx request gets the results partial only."""
-    membership = selectors.membership_for(request.user)
+    membership = member_selectors.membership_for(request.user)
     form = ReportFilterForm(request.GET, bureau=membership.bureau if membership else None)
-    reports = selectors.report_search(user=request.user, **form.filters())
+    reports = report_selectors.report_search(user=request.user, **form.filters())
     context = {
         "form": form,
         "rows": [(r, permissions.can_delete_report(membership, r)) for r in reports],
         "membership": membership,
-        "trash_count": selectors.trash_for_user(user=request.user).count(),
+        "trash_count": report_selectors.trash_for_user(user=request.user).count(),
     }
     partial = request.htmx and not request.htmx.history_restore_request
     template = "reports/report_list.html#report-results" if partial else "reports/report_list.html"
@@ -98,7 +106,7 @@ def _row_response(
         (messages.error if error else messages.success)(request, message)
         return redirect(to)
     if error:
-        membership = selectors.membership_for(request.user)
+        membership = member_selectors.membership_for(request.user)
         if report.deleted_at:
             template = "reports/report_trash.html#trash-row"
             can = permissions.can_purge_report(membership, report)
@@ -114,9 +122,9 @@ def _row_response(
 @require_POST
 @login_required
 def report_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    report = selectors.report_get_for_user(user=request.user, pk=pk)
+    report = report_selectors.report_get_for_user(user=request.user, pk=pk)
     try:
-        services.report_delete(report=report, user=request.user)
+        report_services.report_delete(report=report, user=request.user)
     except DomainError as error:
         report.refresh_from_db()
         return _row_response(request, report, error=error)
@@ -126,8 +134,8 @@ def report_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @login_required
 def report_trash(request: HttpRequest) -> HttpResponse:
-    membership = selectors.membership_for(request.user)
-    reports = selectors.trash_for_user(user=request.user)
+    membership = member_selectors.membership_for(request.user)
+    reports = report_selectors.trash_for_user(user=request.user)
     rows = [(r, permissions.can_purge_report(membership, r)) for r in reports]
     return render(request, "reports/report_trash.html", {"rows": rows, "membership": membership})
 
@@ -135,9 +143,9 @@ def report_trash(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 def report_restore(request: HttpRequest, pk: int) -> HttpResponse:
-    report = selectors.trashed_report_get_for_user(user=request.user, pk=pk)
+    report = report_selectors.trashed_report_get_for_user(user=request.user, pk=pk)
     try:
-        services.report_restore(report=report, user=request.user)
+        report_services.report_restore(report=report, user=request.user)
     except DomainError as error:
         return _row_response(request, report, error=error, to="report_trash")
     return _row_response(request, report, done="restored", to="report_trash")
@@ -146,11 +154,11 @@ def report_restore(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def report_purge(request: HttpRequest, pk: int) -> HttpResponse:
-    report = selectors.trashed_report_get_for_user(user=request.user, pk=pk)
+    report = report_selectors.trashed_report_get_for_user(user=request.user, pk=pk)
     try:
         if request.POST.get("confirm") != "on":
             raise InvalidInput("请先勾选“确认彻底删除”：彻底删除后无法恢复。")
-        services.report_purge(report=report, user=request.user)
+        report_services.report_purge(report=report, user=request.user)
     except DomainError as error:
         return _row_response(request, report, error=error, to="report_trash")
     return _row_response(request, report, done="purged", to="report_trash")
@@ -158,12 +166,12 @@ def report_purge(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def report_create(request: HttpRequest) -> HttpResponse:
-    membership = selectors.membership_for(request.user)
+    membership = member_selectors.membership_for(request.user)
     bureau = membership.bureau if membership else None
     form = ReportCreateForm(request.POST or None, bureau=bureau)
     if request.method == "POST" and form.is_valid():
         try:
-            report = services.report_create(user=request.user, **form.cleaned_data)
+            report = report_services.report_create(user=request.user, **form.cleaned_data)
         except DomainError as error:
             form.add_error(None, str(error))
         else:
@@ -175,7 +183,7 @@ def report_create(request: HttpRequest) -> HttpResponse:
 @require_GET
 @login_required
 def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    report = selectors.report_get_for_user(user=request.user, pk=pk)
+    report = report_selectors.report_get_for_user(user=request.user, pk=pk)
     template = "reports/report_edit.html#document" if request.htmx else "reports/report_edit.html"
     return render(request, template, _editor_context(report, request.user))
 
@@ -183,7 +191,7 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @login_required
 def report_outline(request: HttpRequest, pk: int) -> HttpResponse:
-    report = selectors.report_get_for_user(user=request.user, pk=pk)
+    report = report_selectors.report_get_for_user(user=request.user, pk=pk)
     return render(request, "reports/report_edit.html#outline", _editor_context(report, request.user))
 
 
@@ -211,13 +219,13 @@ def _conflict(
 @require_POST
 @login_required
 def report_fields_save(request: HttpRequest, pk: int) -> HttpResponse:
-    report = selectors.report_get_for_user(user=request.user, pk=pk)
+    report = report_selectors.report_get_for_user(user=request.user, pk=pk)
     part = request.POST.get("part", "")
     version = parse_int(request.POST.get("version", ""))
-    names = services.REPORT_FIELD_PARTS.get(part, ())
+    names = report_services.REPORT_FIELD_PARTS.get(part, ())
     data = {name: request.POST[name] for name in names if name in request.POST}
     try:
-        report = services.report_update_fields(
+        report = report_services.report_update_fields(
             report=report, part=part, version=version, data=data, user=request.user
         )
     except ReportFieldsConflict as conflict:
@@ -245,9 +253,9 @@ def _export_options(data) -> dict[str, bool]:
 def report_preview(request: HttpRequest, pk: int) -> HttpResponse:
     """The report exactly as its Word file (exact, or masked with ?masked=1 and the export options)
     will say it: the same snapshot and the same resolving as the export."""
-    report = selectors.report_get_for_user(user=request.user, pk=pk)
+    report = report_selectors.report_get_for_user(user=request.user, pk=pk)
     options = _export_options(request.GET)
-    resolved, file_name = services.report_preview_snapshot(report=report, **options)
+    resolved, file_name = export_services.report_preview_snapshot(report=report, **options)
     context = {
         "report": report,
         "paragraphs": layout_paragraphs(resolved),
@@ -270,16 +278,16 @@ def _document_response(
 @require_POST
 @login_required
 def block_add(request: HttpRequest, pk: int) -> HttpResponse:
-    report = selectors.report_get_for_user(user=request.user, pk=pk)
+    report = report_selectors.report_get_for_user(user=request.user, pk=pk)
     parent = after = None
     if request.POST.get("parent"):
-        parent = selectors.block_get_for_user(user=request.user, pk=parse_int(request.POST["parent"]))
+        parent = report_selectors.block_get_for_user(user=request.user, pk=parse_int(request.POST["parent"]))
     if request.POST.get("after"):
-        after = selectors.block_get_for_user(user=request.user, pk=parse_int(request.POST["after"]))
+        after = report_selectors.block_get_for_user(user=request.user, pk=parse_int(request.POST["after"]))
     if any(b is not None and b.report_id != report.pk for b in (parent, after)):
         return _document_response(request, report, "位置无效，请刷新页面。")
     try:
-        services.block_add(
+        report_services.block_add(
             report=report, type=request.POST.get("type", ""), parent=parent, after=after, user=request.user
         )
     except DomainError as error:
@@ -291,7 +299,7 @@ def block_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def block_save(request: HttpRequest, pk: int) -> HttpResponse:
-    block = selectors.block_get_for_user(user=request.user, pk=pk)
+    block = report_selectors.block_get_for_user(user=request.user, pk=pk)
     version = parse_int(request.POST.get("version", ""))
     data = {
         "title": request.POST.get("title", block.title),
@@ -300,7 +308,7 @@ def block_save(request: HttpRequest, pk: int) -> HttpResponse:
         "inline": request.POST.get("inline") == "on",
     }
     try:
-        block = services.block_save(block=block, version=version, data=data, user=request.user)
+        block = report_services.block_save(block=block, version=version, data=data, user=request.user)
     except BlockConflict as conflict:
         current = conflict.current
         fields = [("title", "标题", current.title), ("text", "正文", current.text)]
@@ -309,7 +317,7 @@ def block_save(request: HttpRequest, pk: int) -> HttpResponse:
         return _save_state(
             request, version=block.version, error=str(error), status=_domain_error_status(error)
         )
-    preview = selectors.block_preview(block, selectors.metric_values_for_report(block.report))
+    preview = report_selectors.block_preview(block, metric_selectors.metric_values_for_report(block.report))
     context = {"block": block, "version": block.version, "saved": True, "segments": preview, "oob": True}
     response = render(request, "reports/_block_saved.html", context)
     return trigger_client_event(response, "report-changed")
@@ -318,10 +326,10 @@ def block_save(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def block_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    block = selectors.block_get_for_user(user=request.user, pk=pk)
+    block = report_selectors.block_get_for_user(user=request.user, pk=pk)
     report = block.report
     try:
-        services.block_delete(block=block, user=request.user)
+        report_services.block_delete(block=block, user=request.user)
     except DomainError as error:
         return _document_response(request, report, error, near=block.pk)
     return _document_response(request, report)
@@ -330,9 +338,11 @@ def block_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def block_move(request: HttpRequest, pk: int) -> HttpResponse:
-    block = selectors.block_get_for_user(user=request.user, pk=pk)
+    block = report_selectors.block_get_for_user(user=request.user, pk=pk)
     try:
-        services.block_move(block=block, direction=request.POST.get("direction", ""), user=request.user)
+        report_services.block_move(
+            block=block, direction=request.POST.get("direction", ""), user=request.user
+        )
     except DomainError as error:
         return _document_response(request, block.report, error, near=block.pk)
     return _document_response(request, block.report)
@@ -341,10 +351,10 @@ def block_move(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def export_create(request: HttpRequest, pk: int) -> HttpResponse:
-    report = selectors.report_get_for_user(user=request.user, pk=pk)
+    report = report_selectors.report_get_for_user(user=request.user, pk=pk)
     options = _export_options(request.POST)
     try:
-        export = services.export_request(
+        export = export_services.export_request(
             report=report, user=request.user, confirmed=request.POST.get("confirmed") == "1", **options
         )
     except ExportNeedsConfirmation as warning:
@@ -352,7 +362,7 @@ def export_create(request: HttpRequest, pk: int) -> HttpResponse:
             "report": report,
             "problems": warning.problems,
             "options": options,
-            "export": selectors.export_latest(report=report),
+            "export": export_selectors.export_latest(report=report),
         }
         return render(request, "reports/_export_status.html#export-confirm", context)
     if not request.htmx:
@@ -365,17 +375,17 @@ def export_create(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def export_status(request: HttpRequest, pk: int) -> HttpResponse:
     """The self-polling export panel; an export whose worker is gone is queued again first."""
-    export = selectors.export_get_for_user(user=request.user, pk=pk)
-    export = services.export_requeue_if_stalled(export=export)
+    export = export_selectors.export_get_for_user(user=request.user, pk=pk)
+    export = export_services.export_requeue_if_stalled(export=export)
     return render(request, "reports/_export_status.html", {"export": export, "report": export.report})
 
 
 @require_POST
 @login_required
 def export_retry(request: HttpRequest, pk: int) -> HttpResponse:
-    export = selectors.export_get_for_user(user=request.user, pk=pk)
+    export = export_selectors.export_get_for_user(user=request.user, pk=pk)
     try:
-        new = services.export_retry(export=export, user=request.user)
+        new = export_services.export_retry(export=export, user=request.user)
     except DomainError as error:
         context = {"export": export, "report": export.report, "error": str(error)}
         return render(request, "reports/_export_status.html", context, status=409)
@@ -386,7 +396,7 @@ def export_retry(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @login_required
 def export_download(request: HttpRequest, pk: int) -> HttpResponse:
-    export = selectors.export_get_for_user(user=request.user, pk=pk)
+    export = export_selectors.export_get_for_user(user=request.user, pk=pk)
     if export.status != Export.Status.DONE:
         return render(
             request, "reports/_export_status.html", {"export": export, "report": export.report}, status=409

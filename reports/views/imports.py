@@ -26,7 +26,6 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from .. import selectors, selectors_import, services_import
 from ..core.importer import (
     ITEM_KINDS,
     MAX_REQUEST_BYTES,
@@ -44,6 +43,10 @@ from ..core.importer import (
 )
 from ..errors import DomainError, DuplicateReport, Forbidden
 from ..forms import year_field
+from ..selectors import imports as import_selectors
+from ..selectors import members as member_selectors
+from ..selectors import reports as report_selectors
+from ..services import imports as import_services
 from .common import login_required
 
 SESSION_KEY = "report_import"
@@ -73,15 +76,15 @@ class ImportForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [
             ("", "按内容自动判断"),
-            *((k.code, k.name) for k in selectors_import.import_kinds()),
+            *((k.code, k.name) for k in import_selectors.import_kinds()),
         ]
 
 
 def _page_context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
     return {
         "form": extra.pop("form", None) or ImportForm(),
-        "sources": selectors_import.carry_forward_sources(user=request.user),
-        "can_import": selectors_import.can_import(request.user),
+        "sources": import_selectors.carry_forward_sources(user=request.user),
+        "can_import": import_selectors.can_import(request.user),
         "item_kinds": ITEM_KINDS,
         "max_docx_mb": size_limit("a.docx") // MB,
         "max_text_mb": size_limit("a.txt") // MB,
@@ -108,10 +111,10 @@ def _preview_context(
     figures = [f for f in find_figures(parsed) if f.role == "base"]
     more = max(len(figures) - MAX_FIGURES, 0)
     figures = figures[:MAX_FIGURES]
-    membership = selectors.membership_for(request.user)
+    membership = member_selectors.membership_for(request.user)
     existing: set[str] = set()
     if membership is not None and parsed.year:
-        existing = selectors_import.existing_metric_names(
+        existing = import_selectors.existing_metric_names(
             bureau_id=membership.bureau_id, year=parsed.year, names=[f.name for f in figures if f.name]
         )
     typed = typed or {}
@@ -130,7 +133,7 @@ def _preview_context(
         "figures": figure_rows,
         "figures_more": more,
         "existing": existing,
-        "kinds": selectors_import.import_kinds(),
+        "kinds": import_selectors.import_kinds(),
         "item_kinds": ITEM_KINDS,
         **extra,
     }
@@ -149,7 +152,7 @@ def _refuse(request: HttpRequest, message: str, status: int = 422, **extra: Any)
 def _store(request: HttpRequest, parsed: ParsedReport) -> int:
     """Save the preview (in the row the session names, if still there); returns its revision."""
     draft_id = request.session.get(SESSION_KEY)
-    draft_id, revision = services_import.import_draft_save(
+    draft_id, revision = import_services.import_draft_save(
         user=request.user, draft_id=draft_id if isinstance(draft_id, int) else None, parsed=parsed
     )
     request.session[SESSION_KEY] = draft_id
@@ -157,7 +160,7 @@ def _store(request: HttpRequest, parsed: ParsedReport) -> int:
 
 
 def _pending(request: HttpRequest) -> tuple[ParsedReport, int] | None:
-    return selectors_import.import_draft_get(user=request.user, draft_id=request.session.get(SESSION_KEY))
+    return import_selectors.import_draft_get(user=request.user, draft_id=request.session.get(SESSION_KEY))
 
 
 # --- views -------------------------------------------------------------------------------------------
@@ -278,7 +281,7 @@ def _apply_fields(parsed: ParsedReport, data) -> None:
         parsed.title = data["title"].strip()[:200]
     if "subject" in data:
         parsed.subject = data["subject"].strip()[:100]
-    if data.get("kind") in {k.code for k in selectors_import.import_kinds()}:
+    if data.get("kind") in {k.code for k in import_selectors.import_kinds()}:
         parsed.kind = data["kind"]
     try:
         year = int(data.get("year", ""))
@@ -304,7 +307,7 @@ class CreateForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [(k.code, k.name) for k in selectors_import.import_kinds()]
+        self.fields["kind"].choices = [(k.code, k.name) for k in import_selectors.import_kinds()]
 
 
 @require_POST
@@ -328,9 +331,9 @@ def report_import_create(request: HttpRequest) -> HttpResponse:
             **_preview_context(request, parsed, revision),
         )
     data = form.cleaned_data
-    kind = selectors_import.import_kinds().get(code=data["kind"])
+    kind = import_selectors.import_kinds().get(code=data["kind"])
     try:
-        result = services_import.report_import_create(
+        result = import_services.report_import_create(
             user=request.user,
             parsed=parsed,
             kind=kind,
@@ -343,7 +346,7 @@ def report_import_create(request: HttpRequest) -> HttpResponse:
         status = 403 if isinstance(error, Forbidden) else 422
         context = _preview_context(request, parsed, revision, chosen, typed)
         return _refuse(request, str(error), status, **context)
-    services_import.import_draft_delete(user=request.user, draft_id=request.session.pop(SESSION_KEY, None))
+    import_services.import_draft_delete(user=request.user, draft_id=request.session.pop(SESSION_KEY, None))
     messages.success(request, "已导入报告。" + (result.message and result.message + "。"))
     url = reverse("report_edit", args=[result.report.pk])
     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
@@ -354,9 +357,9 @@ def report_import_create(request: HttpRequest) -> HttpResponse:
 def report_carry_forward(request: HttpRequest, pk: int) -> HttpResponse:
     """以上年报告为基础新建: next year's draft from report `pk`; when next year's report exists
     already, a page naming it (打开已有 / 仍然新建, which posts again with confirm=1)."""
-    report = selectors.report_get_for_user(user=request.user, pk=pk)
+    report = report_selectors.report_get_for_user(user=request.user, pk=pk)
     try:
-        result = services_import.report_carry_forward(
+        result = import_services.report_carry_forward(
             user=request.user, report=report, allow_duplicate=request.POST.get("confirm") == "1"
         )
     except DuplicateReport as duplicate:

@@ -11,19 +11,25 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from .. import permissions, selectors, services
+from .. import permissions
 from ..core.diff import diff_snapshots, summary
 from ..core.document import layout_paragraphs
 from ..core.metrics import MetricValue, resolve_snapshot
 from ..errors import DomainError, Forbidden
 from ..middleware import background_poll
 from ..models import AuditLog, Report
+from ..selectors import audit as audit_selectors
+from ..selectors import members as member_selectors
+from ..selectors import reports as report_selectors
+from ..selectors import review as review_selectors
+from ..services import audit as audit_services
+from ..services import workflow as workflow_services
 from .common import flash_error, login_required, parse_int
 
 TRANSITION_SERVICES = {
-    "submit": services.report_submit,
-    "withdraw": services.report_withdraw,
-    "redraft": services.report_redraft,
+    "submit": workflow_services.report_submit,
+    "withdraw": workflow_services.report_withdraw,
+    "redraft": workflow_services.report_redraft,
 }
 
 TRANSITION_MESSAGES = {
@@ -51,7 +57,7 @@ def _error(request: HttpRequest, error: DomainError, report: Report) -> HttpResp
 @require_POST
 @login_required
 def report_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    report = selectors.report_get_for_user(user=request.user, pk=pk)
+    report = report_selectors.report_get_for_user(user=request.user, pk=pk)
     service = TRANSITION_SERVICES.get(action)
     if service is None:
         return flash_error(request, "未知的操作。", status=400)
@@ -66,9 +72,9 @@ def report_transition(request: HttpRequest, pk: int, action: str) -> HttpRespons
 @require_POST
 @login_required
 def report_approve(request: HttpRequest, pk: int) -> HttpResponse:
-    report = selectors.report_get_for_user(user=request.user, pk=pk)
+    report = report_selectors.report_get_for_user(user=request.user, pk=pk)
     try:
-        services.report_approve(
+        workflow_services.report_approve(
             report=report, user=request.user, revision_id=parse_int(request.POST.get("revision", ""))
         )
     except DomainError as error:
@@ -80,9 +86,9 @@ def report_approve(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def report_return(request: HttpRequest, pk: int) -> HttpResponse:
-    report = selectors.report_get_for_user(user=request.user, pk=pk)
+    report = report_selectors.report_get_for_user(user=request.user, pk=pk)
     try:
-        services.report_return(
+        workflow_services.report_return(
             report=report,
             user=request.user,
             reason=request.POST.get("reason", ""),
@@ -98,8 +104,8 @@ def report_return(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def report_review(request: HttpRequest, pk: int) -> HttpResponse:
     """The latest submission as it will print, with block comments and character-level diffs."""
-    report = selectors.report_get_for_user(user=request.user, pk=pk)
-    membership = selectors.membership_for(request.user)
+    report = report_selectors.report_get_for_user(user=request.user, pk=pk)
+    membership = member_selectors.membership_for(request.user)
     revisions = list(report.revisions.all())  # newest first
     view = request.GET.get("view", "document")
     context: dict = {
@@ -107,13 +113,13 @@ def report_review(request: HttpRequest, pk: int) -> HttpResponse:
         "revisions": revisions,
         "view": view,
         "can_review": permissions.can_review(membership, report) and report.status == Report.Status.SUBMITTED,
-        "comments": selectors.report_comments(report),
+        "comments": review_selectors.report_comments(report),
     }
     if not revisions:
         return render(request, "reports/report_review.html", context)
     current = revisions[0]
     context["revision"] = current
-    by_block = selectors.comments_by_block(context["comments"])
+    by_block = review_selectors.comments_by_block(context["comments"])
     paragraphs = layout_paragraphs(_resolved(current.snapshot))
     for para in paragraphs:
         para.comments = [c for block_id in para.block_ids for c in by_block.get(block_id, [])]
@@ -135,44 +141,46 @@ def report_review(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def comment_add(request: HttpRequest, pk: int) -> HttpResponse:
-    report = selectors.report_get_for_user(user=request.user, pk=pk)
+    report = report_selectors.report_get_for_user(user=request.user, pk=pk)
     block = parent = None
     if request.POST.get("block"):
-        block = selectors.block_get_for_user(user=request.user, pk=parse_int(request.POST["block"]))
+        block = report_selectors.block_get_for_user(user=request.user, pk=parse_int(request.POST["block"]))
     if request.POST.get("parent"):
-        parent = selectors.comment_get_for_user(user=request.user, pk=parse_int(request.POST["parent"]))
+        parent = review_selectors.comment_get_for_user(
+            user=request.user, pk=parse_int(request.POST["parent"])
+        )
     try:
-        services.comment_add(
+        workflow_services.comment_add(
             report=report, user=request.user, text=request.POST.get("text", ""), block=block, parent=parent
         )
     except DomainError as error:
         return _error(request, error, report)
-    comments = selectors.report_comments(report)
+    comments = review_selectors.report_comments(report)
     return render(request, "reports/_comments.html", {"report": report, "comments": comments})
 
 
 @require_POST
 @login_required
 def comment_resolve(request: HttpRequest, pk: int) -> HttpResponse:
-    comment = selectors.comment_get_for_user(user=request.user, pk=pk)
-    services.comment_resolve(
+    comment = review_selectors.comment_get_for_user(user=request.user, pk=pk)
+    workflow_services.comment_resolve(
         comment=comment, user=request.user, resolved=request.POST.get("resolved", "1") == "1"
     )
-    comments = selectors.report_comments(comment.report)
+    comments = review_selectors.report_comments(comment.report)
     return render(request, "reports/_comments.html", {"report": comment.report, "comments": comments})
 
 
 @require_POST
 @login_required
 def section_assign(request: HttpRequest, pk: int) -> HttpResponse:
-    block = selectors.block_get_for_user(user=request.user, pk=pk)
+    block = report_selectors.block_get_for_user(user=request.user, pk=pk)
     department = None
     if request.POST.get("department"):
         department = block.report.bureau.departments.filter(pk=parse_int(request.POST["department"])).first()
         if department is None:
             return flash_error(request, "科室不存在。", status=422)
     try:
-        services.section_assign(block=block, department=department, user=request.user)
+        workflow_services.section_assign(block=block, department=department, user=request.user)
     except DomainError as error:
         return _error(request, error, block.report)
     return _back(request, reverse("report_edit", args=[block.report_id]))
@@ -181,9 +189,11 @@ def section_assign(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def section_done(request: HttpRequest, pk: int) -> HttpResponse:
-    block = selectors.block_get_for_user(user=request.user, pk=pk)
+    block = report_selectors.block_get_for_user(user=request.user, pk=pk)
     try:
-        services.section_set_done(block=block, done=request.POST.get("done") == "1", user=request.user)
+        workflow_services.section_set_done(
+            block=block, done=request.POST.get("done") == "1", user=request.user
+        )
     except DomainError as error:
         return _error(request, error, block.report)
     return _back(request, reverse("report_edit", args=[block.report_id]))
@@ -193,24 +203,24 @@ def section_done(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def report_presence(request: HttpRequest, pk: int) -> HttpResponse:
     """Polled by the open editor: records that this user is here, answers who else is."""
-    report = selectors.report_get_for_user(user=request.user, pk=pk)
+    report = report_selectors.report_get_for_user(user=request.user, pk=pk)
     if request.method == "POST":
-        services.presence_touch(report=report, user=request.user)
+        workflow_services.presence_touch(report=report, user=request.user)
     elif request.method != "GET":
         return HttpResponseNotAllowed(["GET", "POST"])
-    others = selectors.presence_others(report=report, user=request.user)
+    others = review_selectors.presence_others(report=report, user=request.user)
     return render(request, "reports/_presence.html", {"report": report, "others": others})
 
 
 @require_GET
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    membership = selectors.membership_for(request.user)
+    membership = member_selectors.membership_for(request.user)
     if not permissions.can_see_dashboard(membership):
         raise PermissionDenied("只有审核领导和管理员可以查看总览。")
     status = request.GET.get("status", "")
     department = parse_int(request.GET.get("department", "")) if request.GET.get("department") else None
-    rows = selectors.dashboard_rows(
+    rows = review_selectors.dashboard_rows(
         user=request.user, status=status if status in Report.Status.values else "", department_id=department
     )
     context = {
@@ -227,11 +237,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @require_GET
 @login_required
 def audit_log(request: HttpRequest) -> HttpResponse:
-    membership = selectors.membership_for(request.user)
+    membership = member_selectors.membership_for(request.user)
     if not permissions.can_see_dashboard(membership):
         raise PermissionDenied("只有审核领导和管理员可以查看操作记录。")
     action = request.GET.get("action", "")
-    entries = selectors.audit_entries(
+    entries = audit_selectors.audit_entries(
         user=request.user,
         action=action,
         report_id=parse_int(request.GET.get("report", "")) if request.GET.get("report") else None,
@@ -248,8 +258,8 @@ def audit_log(request: HttpRequest) -> HttpResponse:
 @login_required
 def notifications(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
-        services.notifications_mark_read(user=request.user)
+        audit_services.notifications_mark_read(user=request.user)
     elif request.method != "GET":
         return HttpResponseNotAllowed(["GET", "POST"])
-    items = selectors.notifications_for(user=request.user)
+    items = member_selectors.notifications_for(user=request.user)
     return render(request, "reports/notifications.html", {"items": items})
