@@ -2,16 +2,16 @@
 
 from django.urls import path
 
-from .views import editor, imports, metrics, review
+from .views import editor, imports, metrics, reports, review
 
 urlpatterns = [
     # the report list and the 回收站
-    path("", editor.report_list, name="report_list"),
-    path("reports/new/", editor.report_create, name="report_create"),
-    path("reports/trash/", editor.report_trash, name="report_trash"),
-    path("reports/<int:pk>/delete/", editor.report_delete, name="report_delete"),
-    path("reports/<int:pk>/restore/", editor.report_restore, name="report_restore"),
-    path("reports/<int:pk>/purge/", editor.report_purge, name="report_purge"),
+    path("", reports.report_list, name="report_list"),
+    path("reports/new/", reports.report_create, name="report_create"),
+    path("reports/trash/", reports.report_trash, name="report_trash"),
+    path("reports/<int:pk>/delete/", reports.report_delete, name="report_delete"),
+    path("reports/<int:pk>/restore/", reports.report_restore, name="report_restore"),
+    path("reports/<int:pk>/purge/", reports.report_purge, name="report_purge"),
     # the editor
     path("reports/<int:pk>/", editor.report_edit, name="report_edit"),
     path("reports/<int:pk>/outline/", editor.report_outline, name="report_outline"),
@@ -35,11 +35,9 @@ urlpatterns = [
     path("metrics/<int:pk>/", metrics.metric_update, name="metric_update"),
     path("metrics/<int:pk>/delete/", metrics.metric_delete, name="metric_delete"),
     # the workflow
-    path("reports/<int:pk>/submit/", review.report_transition, {"action": "submit"}, name="report_submit"),
-    path(
-        "reports/<int:pk>/withdraw/", review.report_transition, {"action": "withdraw"}, name="report_withdraw"
-    ),
-    path("reports/<int:pk>/redraft/", review.report_transition, {"action": "redraft"}, name="report_redraft"),
+    path("reports/<int:pk>/submit/", review.report_submit, name="report_submit"),
+    path("reports/<int:pk>/withdraw/", review.report_withdraw, name="report_withdraw"),
+    path("reports/<int:pk>/redraft/", review.report_redraft, name="report_redraft"),
     path("reports/<int:pk>/approve/", review.report_approve, name="report_approve"),
     path("reports/<int:pk>/return/", review.report_return, name="report_return"),
     # review, comments, sections, presence
@@ -55,6 +53,10 @@ urlpatterns = [
     # import and carry forward
     path("reports/import/", imports.report_import, name="report_import"),
     path("reports/import/preview/", imports.report_import_preview, name="report_import_preview"),
+    path("reports/import/retype/", imports.report_import_retype, name="report_import_retype"),
+    path("reports/import/split/", imports.report_import_split, name="report_import_split"),
+    path("reports/import/merge/", imports.report_import_merge, name="report_import_merge"),
+    path("reports/import/fields/", imports.report_import_fields, name="report_import_fields"),
     path("reports/import/create/", imports.report_import_create, name="report_import_create"),
     path("reports/<int:pk>/carry-forward/", imports.report_carry_forward, name="report_carry_forward"),
 ]

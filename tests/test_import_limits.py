@@ -119,11 +119,11 @@ def test_the_preview_is_a_row_and_the_session_holds_only_its_id(client, drafter,
     assert session_bytes(client) < 1000  # was the whole preview: 782 KB for the file
     assert draft.expires_at > timezone.now() + dt.timedelta(hours=23)
 
-    fix = {"op": "fields", "revision": "1", "title": "改过的标题"}
-    client.post(reverse("report_import_preview"), fix, **HX)
+    fix = {"revision": "1", "title": "改过的标题"}
+    client.post(reverse("report_import_fields"), fix, **HX)
     draft.refresh_from_db()
     assert draft.revision == 2 and draft.payload["title"] == "改过的标题"
-    stale = client.post(reverse("report_import_preview"), fix, **HX)
+    stale = client.post(reverse("report_import_fields"), fix, **HX)
     assert "预览已在其他窗口中更新" in stale.content.decode()
 
     # A new paste in the same session reuses the row.

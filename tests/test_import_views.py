@@ -106,8 +106,8 @@ def test_paste_and_file_together_are_refused(client, drafter, kinds):
 
 
 def fix(client, op: str, index: int, **extra):
-    data = {"op": op, "index": str(index), "revision": str(pending(client)["revision"]), **extra}
-    return client.post(reverse("report_import_preview"), data, **HX)
+    data = {"index": str(index), "revision": str(pending(client)["revision"]), **extra}
+    return client.post(reverse(f"report_import_{op}"), data, **HX)
 
 
 def test_fixes_in_the_preview(client, drafter, kinds):
@@ -133,9 +133,7 @@ def test_fixes_in_the_preview(client, drafter, kinds):
     resumed = client.get(reverse("report_import") + "?resume=1").content.decode()
     assert "<html" in resumed and "识别结果预览" in resumed and 'value="2024"' in resumed
 
-    stale = client.post(
-        reverse("report_import_preview"), {"op": "merge", "index": "3", "revision": "1"}, **HX
-    )
+    stale = client.post(reverse("report_import_merge"), {"index": "3", "revision": "1"}, **HX)
     assert stale.status_code == 422 and "其他窗口中更新" in stale.content.decode()
     bad = fix(client, "split", point, **{f"at-{point}": "没有这几个字"})
     assert bad.status_code == 422 and "没有找到" in bad.content.decode()
@@ -143,9 +141,7 @@ def test_fixes_in_the_preview(client, drafter, kinds):
 
 def test_a_fix_without_a_preview(client, drafter, kinds):
     client.force_login(drafter)
-    response = client.post(
-        reverse("report_import_preview"), {"op": "merge", "index": "1", "revision": "1"}, **HX
-    )
+    response = client.post(reverse("report_import_merge"), {"index": "1", "revision": "1"}, **HX)
     assert response.status_code == 422 and "没有正在预览的内容" in response.content.decode()
 
 

@@ -739,6 +739,17 @@ CASES = [
         bureau_wide,
         data=lambda w, s: {"text": IMPORT_TEXT, "kind": "", "year": "2025"},
     ),
+    *(
+        Case(
+            f"report_import_{fix}",
+            "POST",
+            None,
+            bureau_wide,
+            session=_pending_report_import,
+            data=lambda w, s: {"revision": "1", "index": "1", "kind-1": "point", "at-1": "收入"},
+        )
+        for fix in ("retype", "split", "merge", "fields")
+    ),
     Case(
         "report_import_create",
         "POST",

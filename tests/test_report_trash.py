@@ -63,7 +63,7 @@ def test_it_refuses_the_owner_a_submitted_report_beside_the_button(client, repor
     client.force_login(drafter)
     response = _post(client, "report_delete", report)
     body = response.content.decode()
-    assert response.status_code == 422
+    assert response.status_code == 409  # WrongState: the report is no longer a draft
     assert f'id="report-row-{report.pk}"' in body  # the row the button targets survives
     assert "起草人只能删除未提交、未审定过的草稿" in body
     assert Report.objects.get(pk=report.pk).deleted_at is None

@@ -70,7 +70,7 @@ def test_an_empty_comment_is_refused(client, submitted, supervisor):
     report, point, _revision = submitted
     client.force_login(supervisor)
     response = client.post(reverse("comment_add", args=[report.pk]), {"block": point.pk, "text": "  "}, **HX)
-    assert response.status_code == 409 and "批注内容不能为空" in response.content.decode()
+    assert response.status_code == 422 and "批注内容不能为空" in response.content.decode()
 
 
 def test_return_needs_a_reason_then_the_diff_shows_the_change(client, submitted, supervisor, drafter):
@@ -79,7 +79,7 @@ def test_return_needs_a_reason_then_the_diff_shows_the_change(client, submitted,
     response = client.post(
         reverse("report_return", args=[report.pk]), {"revision": revision.pk, "reason": ""}, **HX
     )
-    assert response.status_code == 409 and "必须填写理由" in response.content.decode()
+    assert response.status_code == 422 and "必须填写理由" in response.content.decode()
     client.post(
         reverse("report_return", args=[report.pk]), {"revision": revision.pk, "reason": "数据不全"}, **HX
     )

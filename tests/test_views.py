@@ -83,6 +83,10 @@ RULES = {
     "notifications": ("GET", None),
     "report_import": ("GET", None),
     "report_import_preview": ("POST", None),
+    "report_import_retype": ("POST", None),
+    "report_import_split": ("POST", None),
+    "report_import_merge": ("POST", None),
+    "report_import_fields": ("POST", None),
     "report_import_create": ("POST", None),
     "report_carry_forward": ("POST", "report"),
 }

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from ..models import Membership, Notification
+from ..models import Department, Membership, Notification
 
-__all__ = ["membership_for", "notifications_for", "unread_count"]
+__all__ = ["department_get", "membership_for", "notifications_for", "unread_count"]
 
 
 def membership_for(user) -> Membership | None:
@@ -22,3 +22,8 @@ def notifications_for(*, user, limit: int = 50) -> list[Notification]:
 
 def unread_count(*, user) -> int:
     return Notification.objects.filter(user=user, read=False).count() if user.is_authenticated else 0
+
+
+def department_get(*, bureau_id: int, pk: int) -> Department | None:
+    """A department of the bureau, or None (another bureau's id does not exist here)."""
+    return Department.objects.filter(bureau_id=bureau_id, pk=pk).first()

@@ -16,6 +16,7 @@ __all__ = [
     "import_row_dict",
     "import_row_from_dict",
     "metric_as_import_dict",
+    "metric_dict",
     "metric_get_for_user",
     "metric_usage",
     "metric_value",
@@ -37,17 +38,28 @@ def metric_get_for_user(*, user, pk: int) -> Metric:
     return metric
 
 
+def metric_dict(metric: Metric) -> dict[str, Any]:
+    """The one Metric -> plain data conversion, in full; each caller picks the keys it needs
+    (metric_value: the placeholder's view; metric_as_import_dict: what an import compares)."""
+    return {
+        "name": metric.name,
+        "value": metric.value,
+        "unit": metric.unit,
+        "decimals": metric.decimals,
+        "prior": metric.prior_value,
+        "budget": metric.budget_value,
+        "source": metric.source,
+        "confirmed": metric.status == Metric.Status.CONFIRMED,
+    }
+
+
+_VALUE_KEYS = ("name", "value", "unit", "decimals", "prior", "budget")
+
+
 def metric_value(metric: Metric) -> MetricValue:
-    """The one Metric -> plain data conversion; its to_dict() is the frozen shape, and
-    metric_as_import_dict / import_row_dict pick their keys from it."""
-    return MetricValue(
-        name=metric.name,
-        value=metric.value,
-        unit=metric.unit,
-        decimals=metric.decimals,
-        prior=metric.prior_value,
-        budget=metric.budget_value,
-    )
+    """The metric as placeholders see it (its to_dict() is what revisions and exports freeze)."""
+    data = metric_dict(metric)
+    return MetricValue(**{key: data[key] for key in _VALUE_KEYS})
 
 
 def metric_values_for_report(report: Report) -> dict[str, MetricValue]:
@@ -85,15 +97,7 @@ def metrics_latest_year(*, bureau_id: int) -> int | None:
 
 def metric_as_import_dict(metric: Metric) -> dict[str, Any]:
     """An existing metric in the shape plan_import compares against."""
-    return {
-        "value": metric.value,
-        "unit": metric.unit,
-        "decimals": metric.decimals,
-        "prior": metric.prior_value,
-        "budget": metric.budget_value,
-        "source": metric.source,
-        "confirmed": metric.status == Metric.Status.CONFIRMED,
-    }
+    return {key: value for key, value in metric_dict(metric).items() if key != "name"}
 
 
 def _dec(value) -> str | None:

@@ -8,6 +8,8 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.views import defaults
 
+from ..errors import DomainError
+
 
 def login_required(view):
     """Like Django's, but an htmx request from a signed-out user gets 401 instead of a redirect.
@@ -56,6 +58,18 @@ def flash_error(request, message: str, *, status: int, report=None) -> HttpRespo
     response["HX-Retarget"] = "#flash"
     response["HX-Reswap"] = "outerHTML"
     return response
+
+
+def domain_error_response(request, error: DomainError, *, report=None) -> HttpResponse:
+    """The one answer to a refused action: the error's Chinese message with its status_code.
+
+    htmx gets it in the page's message region (flash_error: whatever the action targeted survives);
+    a plain request gets an error page with a way back to the report.
+    """
+    if getattr(request, "htmx", False):
+        return flash_error(request, str(error), status=error.status_code, report=report)
+    context = {"error": str(error), "report": report}
+    return render(request, "reports/refused.html", context, status=error.status_code)
 
 
 def bad_request(request, exception=None, template_name="400.html") -> HttpResponse:

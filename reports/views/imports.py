@@ -13,6 +13,7 @@ a broken multipart body before Django reads it; it then runs the normal CSRF che
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -41,18 +42,19 @@ from ..core.importer import (
     size_limit,
     split_item,
 )
-from ..errors import DomainError, DuplicateReport, Forbidden
+from ..core.importer.limits import MB
+from ..core.years import year_in_range
+from ..errors import DomainError, DuplicateReport
 from ..forms import year_field
 from ..selectors import imports as import_selectors
 from ..selectors import members as member_selectors
 from ..selectors import reports as report_selectors
 from ..services import imports as import_services
-from .common import login_required
+from .common import login_required, parse_int
 
 SESSION_KEY = "report_import"
 PAGE = "reports/report_import.html"
 PARTIAL = "reports/report_import.html#import-preview"
-MB = 1024 * 1024
 # Figures offered as metrics in one preview: each is two form fields, and Django refuses a request
 # with more than DATA_UPLOAD_MAX_NUMBER_FIELDS (2000) fields.
 MAX_FIGURES = 300
@@ -181,7 +183,7 @@ def report_import(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 def report_import_preview(request: HttpRequest) -> HttpResponse:
-    """Parse a paste or one upload into the preview, or apply one fix (op=retype|split|merge|fields)."""
+    """Parse a paste or one upload into the preview (the fixes have a view each, below)."""
     try:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
@@ -207,8 +209,6 @@ def report_import_preview(request: HttpRequest) -> HttpResponse:
 
 @csrf_protect
 def _preview(request: HttpRequest) -> HttpResponse:
-    if request.POST.get("op"):
-        return _edit(request)
     uploads = [f for name in request.FILES for f in request.FILES.getlist(name)]
     if len(uploads) > 1:
         return _refuse(request, f"一次只能上传一个文件（本次选择了 {len(uploads)} 个）。")
@@ -243,7 +243,12 @@ def _preview(request: HttpRequest) -> HttpResponse:
     return _render_preview(request, _preview_context(request, parsed, revision))
 
 
-def _edit(request: HttpRequest) -> HttpResponse:
+def _fix(request: HttpRequest, fix: Callable[[ParsedReport, int], ParsedReport]) -> HttpResponse:
+    """Apply one fix to the pending preview (on the revision the user saw) and show the result.
+
+    `fix(parsed, index)` is a pure function of reports.core.importer; its ImportRefused is shown
+    with the preview as it was. The report fields typed in the preview are kept first.
+    """
     pending = _pending(request)
     if pending is None:
         return _refuse(request, "没有正在预览的内容，请重新粘贴或上传。")
@@ -255,24 +260,41 @@ def _edit(request: HttpRequest) -> HttpResponse:
             **_preview_context(request, parsed, revision),
         )
     _apply_fields(parsed, request.POST)
-    op = request.POST.get("op", "")
+    index = parse_int(request.POST.get("index"))
     try:
-        index = int(request.POST.get("index", "-1"))
-    except ValueError:
-        index = -1
-    try:
-        if op == "retype":
-            parsed = retype_item(parsed, index, request.POST.get(f"kind-{index}", ""))
-        elif op == "split":
-            parsed = split_item(parsed, index, request.POST.get(f"at-{index}", ""))
-        elif op == "merge":
-            parsed = merge_item(parsed, index)
-        elif op != "fields":
-            raise ImportRefused("未知的操作")
+        parsed = fix(parsed, index)
     except ImportRefused as refused:
         return _refuse(request, str(refused), **_preview_context(request, parsed, revision))
     revision = _store(request, parsed)
     return _render_preview(request, _preview_context(request, parsed, revision))
+
+
+@require_POST
+@login_required
+def report_import_retype(request: HttpRequest) -> HttpResponse:
+    """Fix: item `index` becomes another kind (its select kind-<index>: h1, h2, point, …)."""
+    return _fix(request, lambda parsed, i: retype_item(parsed, i, request.POST.get(f"kind-{i}", "")))
+
+
+@require_POST
+@login_required
+def report_import_split(request: HttpRequest) -> HttpResponse:
+    """Fix: item `index` is split where the words in at-<index> begin."""
+    return _fix(request, lambda parsed, i: split_item(parsed, i, request.POST.get(f"at-{i}", "")))
+
+
+@require_POST
+@login_required
+def report_import_merge(request: HttpRequest) -> HttpResponse:
+    """Fix: item `index` is joined to the one before it."""
+    return _fix(request, merge_item)
+
+
+@require_POST
+@login_required
+def report_import_fields(request: HttpRequest) -> HttpResponse:
+    """Keep the report fields typed in the preview (a change of kind renumbers the preview)."""
+    return _fix(request, lambda parsed, _index: parsed)
 
 
 def _apply_fields(parsed: ParsedReport, data) -> None:
@@ -283,11 +305,8 @@ def _apply_fields(parsed: ParsedReport, data) -> None:
         parsed.subject = data["subject"].strip()[:100]
     if data.get("kind") in {k.code for k in import_selectors.import_kinds()}:
         parsed.kind = data["kind"]
-    try:
-        year = int(data.get("year", ""))
-    except ValueError:
-        year = 0
-    if 2000 <= year <= 2100:
+    year = parse_int(data.get("year"))
+    if year_in_range(year):
         parsed.year = year
 
 
@@ -343,9 +362,8 @@ def report_import_create(request: HttpRequest) -> HttpResponse:
             subject=data["subject"],
         )
     except DomainError as error:
-        status = 403 if isinstance(error, Forbidden) else 422
         context = _preview_context(request, parsed, revision, chosen, typed)
-        return _refuse(request, str(error), status, **context)
+        return _refuse(request, str(error), error.status_code, **context)
     import_services.import_draft_delete(user=request.user, draft_id=request.session.pop(SESSION_KEY, None))
     messages.success(request, "已导入报告。" + (result.message and result.message + "。"))
     url = reverse("report_edit", args=[result.report.pk])
@@ -367,9 +385,8 @@ def report_carry_forward(request: HttpRequest, pk: int) -> HttpResponse:
         context = {"report": report, "existing": duplicate.existing}
         return render(request, "reports/report_carry_confirm.html", context, status=409)
     except DomainError as error:
-        status = 403 if isinstance(error, Forbidden) else 422
         context = _page_context(request, carry_error=str(error))
-        return render(request, PAGE, context, status=status)
+        return render(request, PAGE, context, status=error.status_code)
     messages.success(
         request,
         f"已以“{report.title}”为基础新建{result.report.year}年报告。"

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 from ..core.metric_import import SpreadsheetError, parse_metrics_file, plan_import
 from ..core.metrics import UNITS
 from ..core.text import clean_text
+from ..core.years import year_in_range
 from ..errors import DomainError
 from ..forms import MetricForm, MetricImportForm
 from ..models import Metric
@@ -28,7 +29,7 @@ def _metric_scope(request: HttpRequest) -> tuple:
         raise Http404("您的账号未加入任何财政局")
     source = request.POST if request.method == "POST" else request.GET
     year = parse_int(source.get("year", ""))
-    if not 2000 <= year <= 2100:
+    if not year_in_range(year):
         year = (
             metric_selectors.metrics_latest_year(bureau_id=membership.bureau_id) or timezone.localdate().year
         )

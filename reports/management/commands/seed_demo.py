@@ -20,8 +20,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from reports.models import Bureau, Deadline, Department, Membership, Metric, Report, ReportKind, SensitiveTerm
-from reports.services import reports as report_services
 from reports.services import members as member_services
+from reports.services import reports as report_services
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
 BUREAU = "示范市财政局"
