@@ -13,9 +13,11 @@ class DomainError(Exception):
 
 
 class NotEditable(DomainError):
-    """The report is not a draft (any more), or is in the 回收站."""
+    """The report is not a draft (any more), or is in the 回收站. 422, not 409: an edit refused for
+    the report's state must stay distinguishable from a stale version (BlockConflict, 409), which
+    the editor answers by offering both texts."""
 
-    status_code = 409
+    status_code = 422
 
 
 class BlockConflict(DomainError):
