@@ -21,7 +21,6 @@ from django.templatetags.static import static
 from django.utils.html import format_html
 from django.utils.text import capfirst
 
-from . import selectors
 from .core.kinds import fill
 from .models import (
     AuditLog,
@@ -35,7 +34,9 @@ from .models import (
     ReportKind,
     SensitiveTerm,
 )
-from .services.audit import audit, membership_sync_staff
+from .selectors import members as member_selectors
+from .services import audit as audit_services
+from .services import members as member_services
 
 User = get_user_model()
 
@@ -54,7 +55,7 @@ admin_list._boolean_icon = _boolean_icon
 
 
 def _bureau_id(request) -> int | None:
-    membership = selectors.membership_for(request.user)
+    membership = member_selectors.membership_for(request.user)
     return membership.bureau_id if membership else None
 
 
@@ -300,8 +301,8 @@ class MembershipInline(ScopedChoices, admin.StackedInline):
 
 
 def _membership_saved(request, membership: Membership) -> None:
-    membership_sync_staff(membership)
-    audit(
+    member_services.membership_sync_staff(membership)
+    audit_services.audit(
         bureau_id=membership.bureau_id,
         actor=request.user,
         action="permission",
@@ -320,7 +321,7 @@ def unlock_login(modeladmin, request, queryset) -> None:
         cleared = axes_reset(username=user.get_username())
         membership = getattr(user, "membership", None)
         if membership is not None:
-            audit(
+            audit_services.audit(
                 bureau_id=membership.bureau_id,
                 actor=request.user,
                 action="permission",

@@ -1,14 +1,18 @@
-from . import permissions, selectors
+from . import permissions
+from .core.years import YEAR_MAX, YEAR_MIN
+from .selectors import members as member_selectors
 
 
 def navigation(request) -> dict:
-    """What the top bar needs on every page: role-dependent links and the unread notification count."""
+    """What every page needs: role-dependent links, the unread notification count, the year range."""
     user = getattr(request, "user", None)  # absent when a request is refused before the auth middleware
     if user is None or not user.is_authenticated:
         return {}
-    membership = selectors.membership_for(request.user)
+    membership = member_selectors.membership_for(request.user)
     return {
+        "year_min": YEAR_MIN,  # the min/max of every year input
+        "year_max": YEAR_MAX,
         "nav_can_review": permissions.can_see_dashboard(membership),
         "nav_can_draft": membership is not None and membership.role == membership.Role.DRAFTER,
-        "nav_unread": selectors.unread_count(user=request.user),
+        "nav_unread": member_selectors.unread_count(user=request.user),
     }

@@ -7,22 +7,23 @@ from django import forms
 from .core.metrics import UNITS
 from .core.placeholders import metric_name_problem
 from .core.text import clean_text
+from .core.years import YEAR_MAX, YEAR_MIN
 from .models import Department, Metric, Report, ReportKind
 
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
 
 
 def year_field(*, required: bool = True) -> forms.IntegerField:
-    """A report year (2000–2100) with Chinese messages; every form that asks for a year uses it."""
+    """A report year (YEAR_MIN–YEAR_MAX) with Chinese messages; every form that asks for a year uses it."""
     return forms.IntegerField(
         label="年度",
         required=required,
-        min_value=2000,
-        max_value=2100,
+        min_value=YEAR_MIN,
+        max_value=YEAR_MAX,
         error_messages={
             "invalid": "请输入四位数字年度，如2025。",
-            "min_value": "年度不能早于2000年。",
-            "max_value": "年度不能晚于2100年。",
+            "min_value": f"年度不能早于{YEAR_MIN}年。",
+            "max_value": f"年度不能晚于{YEAR_MAX}年。",
             "required": "请填写年度。",
         },
     )
@@ -135,7 +136,7 @@ class ReportFilterForm(forms.Form):
         self.fields["year"].widget.attrs.update(placeholder="全部年度")
 
     def filters(self) -> dict:
-        """The valid filters, as keyword arguments of selectors.report_search."""
+        """The valid filters, as keyword arguments of selectors.reports.report_search."""
         self.is_valid()  # collects errors; cleaned_data keeps every field that is valid
         data = getattr(self, "cleaned_data", {})
         return {name: data[name] for name in ("q", "year", "kind", "status", "department") if name in data}

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import ipaddress
 import time
-from contextvars import ContextVar
 from functools import wraps
 
-request_ip: ContextVar[str | None] = ContextVar("request_ip", default=None)
+from .request_context import request_ip
 
 
 def client_ip(request) -> str | None:

@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from .core.years import YEAR_MAX, YEAR_MIN
+
 
 class Bureau(models.Model):
     name = models.CharField("名称", max_length=100, unique=True)
@@ -73,7 +75,7 @@ class Membership(models.Model):
 
 
 class ReportKind(models.Model):
-    """Mirror of a templates_docx/kinds/*.json file (the file is the source; see services.kinds_sync)."""
+    """Mirror of a templates_docx/kinds/*.json file (the file is the source; see services.reports.kinds_sync)."""
 
     code = models.SlugField("代码", max_length=32, unique=True)
     name = models.CharField("名称", max_length=50)
@@ -155,7 +157,9 @@ class Report(models.Model):
         verbose_name = verbose_name_plural = "报告"
         ordering = ["-year", "-updated_at"]
         constraints = [
-            models.CheckConstraint(condition=Q(year__gte=2000) & Q(year__lte=2100), name="report_year_range"),
+            models.CheckConstraint(
+                condition=Q(year__gte=YEAR_MIN) & Q(year__lte=YEAR_MAX), name="report_year_range"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -542,6 +546,10 @@ class Deadline(models.Model):
         return f"{self.year}年{self.kind}截止日期"
 
 
+# An editor counts as present this long after its last poll (the page polls more often).
+PRESENCE_WINDOW = dt.timedelta(seconds=45)
+
+
 class Presence(models.Model):
     """Who has a report open in the editor (refreshed by the page while it is open)."""
 
@@ -566,7 +574,7 @@ class ImportDraft(models.Model):
     rather than in the session: a big preview in the session slowed every later request of its
     user. The session holds only this row's id. `revision` goes up with every fix, so a stale tab
     cannot overwrite newer fixes. Rows past `expires_at` are deleted whenever a preview is stored
-    (services_import.import_draft_save) and by `manage.py purge_import_drafts`."""
+    (services.imports.import_draft_save) and by `manage.py purge_import_drafts`."""
 
     TTL = dt.timedelta(hours=24)
 

@@ -1,4 +1,5 @@
-"""Celery tasks: thin adapters that take ids and call services."""
+"""Celery tasks: thin adapters that take ids and call services.exports (which queues them by name,
+EXPORT_RENDER_TASK, so that it never imports this module)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from celery.signals import worker_ready
 from django.conf import settings
 from django.db import DatabaseError, connection
 
-from . import services
+from .services import exports as export_services
 
 logger = logging.getLogger(__name__)
 
@@ -18,6 +19,7 @@ MAX_RETRIES = 3
 
 
 @shared_task(
+    name=export_services.EXPORT_RENDER_TASK,
     bind=True,
     acks_late=True,
     reject_on_worker_lost=True,
@@ -28,18 +30,18 @@ MAX_RETRIES = 3
 def export_render(self, export_id: int) -> bool:
     """Render export `export_id`. Retries database trouble with backoff; a re-run is a no-op."""
     try:
-        return services.export_run(export_id=export_id)
+        return export_services.export_run(export_id=export_id)
     except SoftTimeLimitExceeded:
-        services.export_fail(export_id=export_id, message="生成超时，请稍后重试。")
+        export_services.export_fail(export_id=export_id, message="生成超时，请稍后重试。")
         return False
     except DatabaseError as exc:
         if self.request.retries < MAX_RETRIES:
             raise self.retry(exc=exc, countdown=2 ** (self.request.retries + 1)) from exc
-        services.export_fail(export_id=export_id, message="数据库暂时不可用，生成失败，请重试。")
+        export_services.export_fail(export_id=export_id, message="数据库暂时不可用，生成失败，请重试。")
         return False
     except Exception:
         logger.exception("export %s failed", export_id)
-        services.export_fail(
+        export_services.export_fail(
             export_id=export_id, message="生成Word文件时出错，请重试；若仍失败请联系管理员。"
         )
         return False
@@ -47,8 +49,8 @@ def export_render(self, export_id: int) -> bool:
 
 @shared_task(acks_late=True)
 def exports_requeue_stalled() -> list[int]:
-    """Queue again the exports whose worker is gone (see services.exports_requeue_stalled)."""
-    return services.exports_requeue_stalled()
+    """Queue again the exports whose worker is gone (see services.exports.exports_requeue_stalled)."""
+    return export_services.exports_requeue_stalled()
 
 
 @worker_ready.connect
@@ -59,7 +61,7 @@ def requeue_stalled_exports_on_start(sender=None, **kwargs) -> None:
     from .models import STALL_AFTER
 
     try:
-        services.exports_requeue_stalled()
+        export_services.exports_requeue_stalled()
         exports_requeue_stalled.apply_async(countdown=STALL_AFTER.total_seconds() + 5)
     except Exception:  # the database or broker is down: the worker still starts; users' polls re-queue
         logger.exception("could not re-queue stalled exports at worker start")

@@ -8,8 +8,8 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from bureau.celery import app as celery_app
-from reports import services
 from reports.models import Bureau, Department, Membership, ReportKind
+from reports.services import reports as report_services
 
 # The suite runs with DEBUG=0 and seeds the demo bureau on purpose (seed_demo refuses that unless
 # forced; tests/test_commands.py checks the refusal with this unset).
@@ -27,7 +27,7 @@ def _eager_tasks():
 
 @pytest.fixture
 def kinds(db):
-    services.kinds_sync()
+    report_services.kinds_sync()
     return {k.code: k for k in ReportKind.objects.all()}
 
 
@@ -76,4 +76,4 @@ def outsider(other_bureau):
 
 @pytest.fixture
 def report(drafter, kinds):
-    return services.report_create(user=drafter, kind=kinds["duty"], year=2025, subject="局长 王建国")
+    return report_services.report_create(user=drafter, kind=kinds["duty"], year=2025, subject="局长 王建国")

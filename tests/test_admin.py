@@ -37,14 +37,17 @@ def test_a_drafter_cannot_enter_the_admin(client, drafter):
 
 
 def test_a_bureau_admin_sees_only_their_bureau(client, admin_user, outsider, report, kinds):
-    from reports import services
     from reports.models import Membership, Metric
+    from reports.services import members as member_services
+    from reports.services import reports as report_services
 
     membership = Membership.objects.get(user=admin_user)
     membership.role = Membership.Role.ADMIN
     membership.save()
-    services.membership_sync_staff(membership)
-    theirs = services.report_create(user=outsider, kind=kinds["work_plan"], year=2026, subject="邻县财政局")
+    member_services.membership_sync_staff(membership)
+    theirs = report_services.report_create(
+        user=outsider, kind=kinds["work_plan"], year=2026, subject="邻县财政局"
+    )
     Metric.objects.create(bureau=theirs.bureau, year=2026, name="邻县收入")
     client.force_login(admin_user)
     for url_name, ours, other in [
@@ -84,9 +87,9 @@ def test_the_audit_log_cannot_be_edited_in_the_admin(client, report, drafter):
 @pytest.fixture
 def bureau_admin(admin_user):
     """The bureau's admin as the app makes one: staff, in the bureau-admin group, not a superuser."""
-    from reports import services
+    from reports.services import members as member_services
 
-    services.membership_sync_staff(admin_user.membership)
+    member_services.membership_sync_staff(admin_user.membership)
     admin_user.refresh_from_db()
     assert admin_user.is_staff and not admin_user.is_superuser
     return admin_user
@@ -191,16 +194,16 @@ def test_the_bureau_admin_never_sees_another_bureau_anywhere_in_the_admin(
     offered in the 成员 form, since they are the ones to add."""
     from crawling import crawl
 
-    from reports import services
     from reports.models import Deadline, Department, Metric, SensitiveTerm
+    from reports.services import reports as report_services
 
     Department.objects.create(bureau=other_bureau, name="邻县专属科")
     Metric.objects.create(bureau=other_bureau, year=2025, name="邻县收入")
     SensitiveTerm.objects.create(bureau=other_bureau, term="邻县敏感词")
     Deadline.objects.create(bureau=other_bureau, kind=kinds["duty"], year=2025, due_date="2026-01-10")
-    theirs = services.report_create(user=outsider, kind=kinds["duty"], year=2025, subject="邻县局长")
-    services.report_update_fields(report=theirs, data={"title": "邻县述职报告"}, user=outsider)
-    services.report_create(user=drafter, kind=kinds["duty"], year=2025, subject="局长")
+    theirs = report_services.report_create(user=outsider, kind=kinds["duty"], year=2025, subject="邻县局长")
+    report_services.report_update_fields(report=theirs, data={"title": "邻县述职报告"}, user=outsider)
+    report_services.report_create(user=drafter, kind=kinds["duty"], year=2025, subject="局长")
     User = get_user_model()
     User.objects.create_superuser("rootadmin", password="pw")
     User.objects.create_user("newcomer", password="pw")

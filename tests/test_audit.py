@@ -13,9 +13,11 @@ from django.db import DatabaseError, connection, transaction
 from django.test import RequestFactory, override_settings
 from django.urls import reverse
 
-from reports import services
 from reports.middleware import client_ip
 from reports.models import AuditLog, Bureau, Report
+from reports.services import audit as audit_services
+from reports.services import exports as export_services
+from reports.services import reports as report_services
 
 HX = {"HTTP_HX_REQUEST": "true"}
 PROXY = {"SECURE_PROXY_SSL_HEADER": ("HTTP_X_FORWARDED_PROTO", "https")}
@@ -76,8 +78,8 @@ def test_it_keeps_the_actors_name_when_the_user_is_renamed_in_the_admin(client, 
     drafter.first_name = "李文"
     drafter.save()
     section = report.blocks.get(parent=None, position=0)
-    services.block_save(block=section, version=section.version, data={"text": "正文"}, user=drafter)
-    services.export_request(report=report, user=drafter, confirmed=True)
+    report_services.block_save(block=section, version=section.version, data={"text": "正文"}, user=drafter)
+    export_services.export_request(report=report, user=drafter, confirmed=True)
     before = list(AuditLog.objects.filter(actor=drafter).values_list("pk", "actor_username", "actor_name"))
     assert len(before) >= 2 and {(u, n) for _, u, n in before} == {("drafter", "李文")}
 
@@ -103,21 +105,21 @@ def test_it_keeps_the_actors_name_when_the_user_is_renamed_in_the_admin(client, 
     assert "李文" in page and "王某" not in page
 
     # what the renamed user does from now on is recorded under the new name
-    services.export_request(report=report, user=drafter, confirmed=True)
+    export_services.export_request(report=report, user=drafter, confirmed=True)
     assert AuditLog.objects.filter(actor=drafter).first().actor_name == "王某"
 
 
 def test_it_keeps_the_name_when_the_user_is_deleted(report, drafter):
     drafter.first_name = "李文"
     drafter.save()
-    entry = services.audit(bureau_id=report.bureau_id, actor=drafter, action="export", summary="导出")
+    entry = audit_services.audit(bureau_id=report.bureau_id, actor=drafter, action="export", summary="导出")
     drafter.delete()
     entry.refresh_from_db()
     assert entry.actor_id is None and entry.actor_display == "李文" and entry.actor_username == "drafter"
 
 
 def test_an_action_without_a_user_is_shown_as_the_system(bureau):
-    entry = services.audit(bureau_id=bureau.pk, actor=None, action="metric", summary="自动导入")
+    entry = audit_services.audit(bureau_id=bureau.pk, actor=None, action="metric", summary="自动导入")
     assert (entry.actor_username, entry.actor_name, entry.actor_display) == ("", "", "系统")
 
 
@@ -189,7 +191,7 @@ def _postgresql():
 @pytest.fixture
 def entry(report, drafter):
     _postgresql()
-    return services.audit(
+    return audit_services.audit(
         bureau_id=report.bureau_id, actor=drafter, action="export", report=report, summary="导出Word"
     )
 
@@ -219,7 +221,7 @@ def test_sql_cannot_update_an_audit_row(entry, assignment):
 
 
 def test_sql_cannot_point_an_audit_row_at_another_report(entry, kinds, drafter):
-    other = services.report_create(user=drafter, kind=kinds["work_plan"], year=2026, subject="另一份")
+    other = report_services.report_create(user=drafter, kind=kinds["work_plan"], year=2026, subject="另一份")
     with pytest.raises(DatabaseError, match="操作记录不可修改"), transaction.atomic():
         AuditLog.objects.filter(pk=entry.pk).update(report=other)
     assert AuditLog.objects.get(pk=entry.pk).report_id == entry.report_id
@@ -236,8 +238,8 @@ def test_sql_cannot_delete_an_audit_row(entry):
 
 @pytest.mark.django_db(transaction=True)
 def test_purging_a_report_or_deleting_a_user_keeps_their_rows(entry, report, drafter, admin_user):
-    services.report_delete(report=report, user=drafter)
-    services.report_purge(report=Report.objects.get(pk=report.pk), user=admin_user)
+    report_services.report_delete(report=report, user=drafter)
+    report_services.report_purge(report=Report.objects.get(pk=report.pk), user=admin_user)
     drafter.delete()
     kept = AuditLog.objects.get(pk=entry.pk)
     assert (kept.report_id, kept.actor_id, kept.summary, kept.actor_name) == (

@@ -91,13 +91,13 @@ def test_a_second_user_on_the_same_browser_never_gets_the_first_users_text(brows
     """Backups are keyed by user: B never sees or saves A's unsaved text; logout clears A's (item 2)."""
     from playwright.sync_api import expect
 
-    from reports import services
     from reports.models import AuditLog, Block
+    from reports.services import workflow as workflow_services
 
     call_command("seed_demo", stdout=io.StringIO())
     report = _report()
     section = report.blocks.filter(parent=None).order_by("position")[2]
-    services.section_assign(
+    workflow_services.section_assign(
         block=section, department=report.bureau.departments.get(name="预算科"), user=_user("drafter")
     )
     point = section.children.order_by("position").first()
@@ -220,12 +220,12 @@ def test_an_assigned_department_sees_only_what_it_may_do(browser, live_server, k
     section is marked; a refused move says so next to the point; the department is notified."""
     from playwright.sync_api import expect
 
-    from reports import services
+    from reports.services import workflow as workflow_services
 
     call_command("seed_demo", stdout=io.StringIO())
     report = _report()
     sections = list(report.blocks.filter(parent=None).order_by("position"))
-    services.section_assign(
+    workflow_services.section_assign(
         block=sections[1], department=report.bureau.departments.get(name="预算科"), user=_user("drafter")
     )
     context, b = _open_as(browser, live_server, "budget")
@@ -275,12 +275,12 @@ def test_a_leader_reviews_comments_and_approves_on_a_phone(browser, live_server,
     """Item 13 at 375 × 812: login, 总览, 审阅 (tap a paragraph to comment), 审定, 通知, the list."""
     from playwright.sync_api import expect
 
-    from reports import services
     from reports.models import Comment, Report
+    from reports.services import workflow as workflow_services
 
     call_command("seed_demo", stdout=io.StringIO())
     report = _report()
-    services.report_submit(report=report, user=_user("drafter"))
+    workflow_services.report_submit(report=report, user=_user("drafter"))
 
     context, leader = _open_as(browser, live_server, "leader", viewport=PHONE)
     _no_horizontal_scroll(leader)

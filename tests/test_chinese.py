@@ -25,8 +25,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, include, path, re
 from django.utils import translation
 from django.utils.translation import gettext
 
-from reports import services
 from reports.models import Block, Comment, Export, Report
+from reports.services import exports as export_services
+from reports.services import workflow as workflow_services
 
 # Latin words a Chinese user of this product reads as they are: file formats and names, the size
 # unit and text encodings of an upload (as their own editors name them), a key cap.
@@ -51,14 +52,16 @@ def demo(db, kinds):
     duty = Report.objects.get(title="2025年度述职报告")
     first_section = duty.blocks.filter(parent=None).order_by("position").first()
     budget_department = users["budget"].membership.department
-    services.section_assign(block=first_section, department=budget_department, user=users["drafter"])
-    services.comment_add(report=duty, user=users["drafter"], text="请领导审阅", block=None)
-    services.export_request(report=duty, user=users["drafter"])
-    services.export_request(report=duty, user=users["drafter"], masked=True)
-    services.report_submit(report=duty, user=users["drafter"])
+    workflow_services.section_assign(block=first_section, department=budget_department, user=users["drafter"])
+    workflow_services.comment_add(report=duty, user=users["drafter"], text="请领导审阅", block=None)
+    export_services.export_request(report=duty, user=users["drafter"])
+    export_services.export_request(report=duty, user=users["drafter"], masked=True)
+    workflow_services.report_submit(report=duty, user=users["drafter"])
     plan = Report.objects.get(kind__code="work_plan")
-    revision = services.report_submit(report=plan, user=users["drafter"])
-    services.report_return(report=plan, user=users["leader"], reason="请补充数据", revision_id=revision.pk)
+    revision = workflow_services.report_submit(report=plan, user=users["drafter"])
+    workflow_services.report_return(
+        report=plan, user=users["leader"], reason="请补充数据", revision_id=revision.pk
+    )
     return users
 
 

@@ -12,10 +12,11 @@ from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 from django.test import RequestFactory
 
-from reports import selectors
 from reports.core.document import layout_paragraphs
 from reports.core.text import count_han
 from reports.models import Block, Bureau, Metric, Report
+from reports.selectors import metrics as metric_selectors
+from reports.selectors import reports as report_selectors
 
 
 def seed() -> str:
@@ -47,11 +48,11 @@ def test_each_demo_report_is_a_full_report_of_its_kind():
     reports = Report.objects.filter(bureau__name="示范市财政局").select_related("kind")
     assert sorted(r.kind.code for r in reports) == ["annual_summary", "duty", "party_duty", "work_plan"]
     for report in reports:
-        paragraphs = layout_paragraphs(selectors.report_snapshot(report))
+        paragraphs = layout_paragraphs(report_selectors.report_snapshot(report))
         assert count_han("".join(p.text for p in paragraphs)) > 2500, report.title
         assert any(p.role == "h1" for p in paragraphs)
     plan = reports.get(kind__code="work_plan")
-    assert any(p.text.startswith("一要") for p in layout_paragraphs(selectors.report_snapshot(plan)))
+    assert any(p.text.startswith("一要") for p in layout_paragraphs(report_selectors.report_snapshot(plan)))
 
 
 @pytest.mark.django_db
@@ -76,19 +77,21 @@ def test_render_report_names_missing_ids():
 
 @pytest.mark.django_db
 def test_every_demo_report_masks_without_leaking_and_exact_shows_every_value():
-    from reports import services
     from reports.core.leakscan import scan_docx
     from reports.core.metrics import resolve_snapshot
+    from reports.services import exports as export_services
 
     seed()
     for report in Report.objects.filter(bureau__name="示范市财政局"):
-        metrics = selectors.metric_values_for_report(report)
-        _resolved, check = resolve_snapshot(selectors.report_snapshot(report), metrics)
+        metrics = metric_selectors.metric_values_for_report(report)
+        _resolved, check = resolve_snapshot(report_selectors.report_snapshot(report), metrics)
         assert not check.errors, (report.title, check.errors)
-        name, exact = services.report_render(report=report)
+        name, exact = export_services.report_render(report=report)
         exact_text = document_text(exact)
         assert all(secret in exact_text for secret in check.secrets), report.title
-        name, masked = services.report_render(report=report, masked=True, mask_years=True)  # raises on a leak
+        name, masked = export_services.report_render(
+            report=report, masked=True, mask_years=True
+        )  # raises on a leak
         assert scan_docx(masked, check.secrets, name) == []
         assert not re.search(r"[0-9０-９]", "".join(package_texts(masked, name))), report.title
         if check.secrets:
@@ -138,13 +141,13 @@ def package_texts(content: bytes, file_name: str) -> list[str]:
 def test_every_demo_reports_masked_copy_shows_no_digit_but_its_own_years():
     """A 脱敏稿 with the default options masks every figure, count, month and date; only the report's
     own year and the next one stay (as in the masked reports the product replaces)."""
-    from reports import services
+    from reports.services import exports as export_services
 
     seed()
     reports = list(Report.objects.filter(bureau__name="示范市财政局"))
     assert len(reports) == 4
     for report in reports:
-        name, masked = services.report_render(report=report, masked=True)
+        name, masked = export_services.report_render(report=report, masked=True)
         texts = package_texts(masked, name)
         body = "".join(texts)
         assert "*" in body, report.title

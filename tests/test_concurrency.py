@@ -30,7 +30,6 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from reports import services
 from reports.errors import BlockConflict, InvalidInput
 from reports.models import (
     AuditLog,
@@ -43,7 +42,9 @@ from reports.models import (
     ReportKind,
     Revision,
 )
+from reports.services import audit as audit_services
 from reports.services import reports as report_services
+from reports.services import workflow as workflow_services
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -80,7 +81,7 @@ def _member(bureau, username, role, department, supervises=()):
 
 
 def make_world() -> World:
-    services.kinds_sync()
+    report_services.kinds_sync()
     bureau = Bureau.objects.create(name="甲市财政局（并发）")
     office = Department.objects.create(bureau=bureau, name="办公室")
     budget = Department.objects.create(bureau=bureau, name="预算科")
@@ -90,15 +91,17 @@ def make_world() -> World:
     Metric.objects.create(
         bureau=bureau, year=2025, name="一般公共预算收入", value=Decimal("186.4"), unit="亿元"
     )
-    report = services.report_create(
+    report = report_services.report_create(
         user=owner, kind=ReportKind.objects.get(code="duty"), year=2025, subject="局长 王建国"
     )
     first, section = list(report.blocks.filter(parent=None).order_by("position"))[:2]
-    services.section_assign(block=section, department=budget, user=owner)
-    block = services.block_add(report=report, type="point", parent=section, user=owner)
-    services.block_save(block=block, version=1, data={"title": "推进预算改革", "text": "起始。"}, user=owner)
-    own_block = services.block_add(report=report, type="point", parent=first, user=owner)
-    services.block_save(
+    workflow_services.section_assign(block=section, department=budget, user=owner)
+    block = report_services.block_add(report=report, type="point", parent=section, user=owner)
+    report_services.block_save(
+        block=block, version=1, data={"title": "推进预算改革", "text": "起始。"}, user=owner
+    )
+    own_block = report_services.block_add(report=report, type="point", parent=first, user=owner)
+    report_services.block_save(
         block=own_block, version=1, data={"text": "收入{{一般公共预算收入}}亿元。"}, user=owner
     )
     return World(
@@ -131,7 +134,7 @@ class AppendRun:
 
 def run_appenders(w: World, save, clients: int = CLIENTS) -> AppendRun:
     """`clients` clients, `WORKERS` at a time, each: read, append its token, save with the version
-    read, retry on BlockConflict. `save` has the signature of services.block_save. A database error
+    read, retry on BlockConflict. `save` has the signature of report_services.block_save. A database error
     (deadlock) stops the run at once: it is a failure of its own, and PostgreSQL needs a second
     (deadlock_timeout) to detect each one."""
     start = _fresh_block(w.block.pk)
@@ -181,7 +184,7 @@ def run_appenders(w: World, save, clients: int = CLIENTS) -> AppendRun:
 
 def test_100_concurrent_appenders_lose_nothing():
     w = make_world()
-    run = run_appenders(w, services.block_save)
+    run = run_appenders(w, report_services.block_save)
     assert run.errors == [], "a concurrent save failed with a database error:\n" + "\n".join(run.errors[:3])
     assert run.lost == [], f"{len(run.lost)} of {CLIENTS} tokens lost"
     assert all(run.final_text.count(token(i)) == 1 for i in range(CLIENTS)), "each token exactly once"
@@ -211,7 +214,7 @@ def _wrong_block_save(write):
                 raise InvalidInput("此段已被删除")
             raise BlockConflict(current)
         block.text, block.version = text, version + 1
-        services.audit(
+        audit_services.audit(
             bureau_id=block.report.bureau_id,
             actor=user,
             action="block_save",
@@ -225,7 +228,7 @@ def _wrong_block_save(write):
 
 
 def _conditional_write(block, version, text, now) -> bool:
-    """The right form (as in services.block_save): one conditional UPDATE on the block's own row."""
+    """The right form (as in report_services.block_save): one conditional UPDATE on the block's own row."""
     with connection.cursor() as cursor:
         cursor.execute(
             "UPDATE reports_block SET text = %s, version = version + 1, updated_at = %s "
@@ -258,8 +261,8 @@ def _check_then_write(block, version, text, now) -> bool:
 def test_the_appender_test_catches_a_wrong_version_check(monkeypatch, write):
     """The test above, against a wrong write: it must see lost tokens."""
     w = make_world()
-    monkeypatch.setattr(services, "block_save", _wrong_block_save(write))
-    run = run_appenders(w, services.block_save)
+    monkeypatch.setattr(report_services, "block_save", _wrong_block_save(write))
+    run = run_appenders(w, report_services.block_save)
     print(
         f"\n{write.__name__}: {len(run.lost)} of {CLIENTS} tokens lost, {run.conflicts} conflicts, "
         f"version {run.start_version}→{run.final_version}, {run.audit_rows} audit rows"
@@ -273,8 +276,8 @@ def test_the_appender_test_catches_a_wrong_version_check(monkeypatch, write):
 def test_the_same_harness_with_the_right_write_loses_nothing(monkeypatch):
     """Control for the test above: only the version check differs, and nothing is lost."""
     w = make_world()
-    monkeypatch.setattr(services, "block_save", _wrong_block_save(_conditional_write))
-    run = run_appenders(w, services.block_save)
+    monkeypatch.setattr(report_services, "block_save", _wrong_block_save(_conditional_write))
+    run = run_appenders(w, report_services.block_save)
     assert (run.errors, run.lost) == ([], [])
     assert (
         run.final_version == run.start_version + CLIENTS and run.audit_rows == CLIENTS and run.conflicts > 0
@@ -307,7 +310,7 @@ def test_100_blind_saves_from_one_version_exactly_one_wins():
             return ("skipped", i)
         try:
             block = _fresh_block(w.block.pk)
-            services.block_save(
+            report_services.block_save(
                 block=block,
                 version=start.version,
                 data={"text": f"盲写{i:03d}"},
@@ -344,25 +347,25 @@ def test_100_blind_saves_from_one_version_exactly_one_wins():
 
 def _edit(w: World, what: str):
     if what == "owner saves own_block":
-        return lambda: services.block_save(
+        return lambda: report_services.block_save(
             block=_fresh_block(w.own_block.pk),
             version=_fresh_block(w.own_block.pk).version,
             data={"text": "牵头科室同时修改。"},
             user=w.owner,
         )
     if what == "assigned saves block":
-        return lambda: services.block_save(
+        return lambda: report_services.block_save(
             block=_fresh_block(w.block.pk),
             version=_fresh_block(w.block.pk).version,
             data={"text": "预算科同时修改。"},
             user=w.assigned,
         )
     if what == "owner saves the title":
-        return lambda: services.report_update_fields(
+        return lambda: report_services.report_update_fields(
             report=Report.objects.get(pk=w.report.pk), data={"title": "新标题"}, user=w.owner
         )
     if what == "owner saves the opening":
-        return lambda: services.report_update_fields(
+        return lambda: report_services.report_update_fields(
             report=Report.objects.get(pk=w.report.pk), data={"opening": "新导语"}, user=w.owner
         )
     raise AssertionError(what)
@@ -437,12 +440,12 @@ def _snapshot_text(snapshot: dict, block_id: int) -> str:
 def _to_returned(w: World) -> None:
     report = Report.objects.get(pk=w.report.pk)
     if report.status == Report.Status.APPROVED:
-        services.report_redraft(report=report, user=w.owner)
+        workflow_services.report_redraft(report=report, user=w.owner)
     report = Report.objects.get(pk=w.report.pk)
     if report.status in (Report.Status.DRAFT, Report.Status.RETURNED):
-        services.report_submit(report=report, user=w.owner)
+        workflow_services.report_submit(report=report, user=w.owner)
     latest = Revision.objects.filter(report=w.report).order_by("-number").first()
-    services.report_return(
+    workflow_services.report_return(
         report=Report.objects.get(pk=w.report.pk), user=w.supervisor, reason="请修改", revision_id=latest.pk
     )
 

@@ -13,8 +13,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from reports import services
 from reports.models import STALL_AFTER, STUCK_AFTER, AuditLog, Export
+from reports.services import exports as export_services
 
 HX = {"HTTP_HX_REQUEST": "true"}
 
@@ -134,13 +134,13 @@ def test_a_stalled_export_is_queued_once_however_many_ask(
     alive = _export(report, drafter, status=Export.Status.RUNNING, attempts=1, silent=dt.timedelta(0))
     done = _export(report, drafter, status=Export.Status.DONE, silent=STALL_AFTER * 2)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        assert services.exports_requeue_stalled() == [dead.pk]
-        assert services.exports_requeue_stalled() == []
-        services.export_requeue_if_stalled(export=dead)  # a poll with the stale row in hand
+        assert export_services.exports_requeue_stalled() == [dead.pk]
+        assert export_services.exports_requeue_stalled() == []
+        export_services.export_requeue_if_stalled(export=dead)  # a poll with the stale row in hand
     assert len(callbacks) == 1
     dead.refresh_from_db()
     assert dead.status == Export.Status.DONE and dead.attempts == 2
-    assert services.export_run(export_id=dead.pk) is False  # a late copy of the old message: no-op
+    assert export_services.export_run(export_id=dead.pk) is False  # a late copy of the old message: no-op
     assert Export.objects.get(pk=alive.pk).status == Export.Status.RUNNING
     assert Export.objects.get(pk=done.pk).status == Export.Status.DONE
 
@@ -150,10 +150,10 @@ def test_an_export_that_kills_its_worker_every_time_fails_with_a_message(report,
         report,
         drafter,
         status=Export.Status.RUNNING,
-        attempts=services.MAX_RENDER_ATTEMPTS,
+        attempts=export_services.MAX_RENDER_ATTEMPTS,
         silent=STALL_AFTER * 2,
     )
-    assert services.exports_requeue_stalled() == []
+    assert export_services.exports_requeue_stalled() == []
     poison.refresh_from_db()
     assert poison.status == Export.Status.FAILED and "多次中断" in poison.error
     assert poison.can_retry

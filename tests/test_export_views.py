@@ -11,8 +11,9 @@ import docx
 import pytest
 from django.urls import reverse
 
-from reports import services
 from reports.models import Export, Metric
+from reports.services import exports as export_services
+from reports.services import reports as report_services
 
 HX = {"HTTP_HX_REQUEST": "true"}
 
@@ -34,10 +35,12 @@ def filled(report, income, drafter):
     """The report with a point per section filled in: one figure from the 指标库, one typed by hand."""
     for position, section in enumerate(report.blocks.filter(parent=None).order_by("position")):
         for child in section.children.all():
-            services.block_delete(block=child, user=drafter)
-        point = services.block_add(report=report, type="point", parent=section, user=drafter)
+            report_services.block_delete(block=child, user=drafter)
+        point = report_services.block_add(report=report, type="point", parent=section, user=drafter)
         text = "全年收入{{一般公共预算收入}}亿元，压减8.5%。" if position == 0 else "扎实推进各项工作。"
-        services.block_save(block=point, version=1, data={"title": "抓落实", "text": text}, user=drafter)
+        report_services.block_save(
+            block=point, version=1, data={"title": "抓落实", "text": text}, user=drafter
+        )
     report.refresh_from_db()
     return report
 
@@ -63,7 +66,9 @@ def test_an_exact_export_names_each_star_and_empty_point_first(
     client.force_login(drafter)
     Metric.objects.filter(pk=income.pk).update(value=None)
     second = filled.blocks.filter(parent=None).order_by("position")[1]
-    services.block_add(report=filled, type="point", parent=second, user=drafter)  # 二、二是, left empty
+    report_services.block_add(
+        report=filled, type="point", parent=second, user=drafter
+    )  # 二、二是, left empty
     url = reverse("export_create", args=[filled.pk])
 
     response = client.post(url, {"masked": "0"}, **HX)
@@ -84,7 +89,7 @@ def test_a_masked_export_warns_of_empty_points_and_of_only_metrics_masked(client
     client.force_login(drafter)
     url = reverse("export_create", args=[filled.pk])
     second = filled.blocks.filter(parent=None).order_by("position")[1]
-    services.block_add(report=filled, type="point", parent=second, user=drafter)
+    report_services.block_add(report=filled, type="point", parent=second, user=drafter)
     page = client.post(url, {"masked": "1"}, **HX).content.decode()
     assert "二、二是：内容为空" in page and "尚无数值" not in page and 'name="masked" value="1"' in page
     page = client.post(url, {"masked": "1", "metrics_only": "on"}, **HX).content.decode()
@@ -104,7 +109,7 @@ def test_the_print_preview_says_what_the_word_file_says(client, filled, drafter)
     ):
         page = client.get(url, query).content.decode()
         shown = [p for p in paragraphs(page) if p]
-        name, content = services.report_render(report=filled, **options)
+        name, content = export_services.report_render(report=filled, **options)
         word = [p.text for p in docx.Document(io.BytesIO(content)).paragraphs if p.text.strip()]
         assert shown == word, query
         assert name in page and "{{" not in page

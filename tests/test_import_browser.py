@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import pytest
 from corpus import sample
-from django.urls import include, path
 from test_browser import browser, login, page  # noqa: F401 — the shared Chromium fixtures
 
 from bureau.urls import urlpatterns as site_urls
 
-urlpatterns = [path("", include("reports.import_urls")), *site_urls]
+urlpatterns = site_urls  # the import routes are in reports.urls, which the site includes
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.urls(__name__)]
 
 
@@ -59,11 +58,11 @@ def test_a_second_carry_forward_warns_and_offers_the_existing_report(page):  # n
     from django.contrib.auth import get_user_model
     from playwright.sync_api import expect
 
-    from reports import selectors
     from reports.models import Report
+    from reports.selectors import reports as report_selectors
 
     drafter = get_user_model().objects.get(username="drafter")
-    source = selectors.reports_for_user(user=drafter).order_by("pk").first()
+    source = report_selectors.reports_for_user(user=drafter).order_by("pk").first()
     login(page)
     page.goto(f"/reports/{source.pk}/")
     carry = page.locator("form[action$='/carry-forward/'] button")

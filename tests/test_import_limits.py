@@ -11,17 +11,18 @@ import pytest
 from django.contrib.sessions.models import Session
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
-from django.urls import include, path, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from bureau.urls import urlpatterns as site_urls
-from reports import services, services_import
 from reports.core.importer import MAX_BLOCKS, ImportRefused, parse_text, split_item, too_many_blocks
 from reports.core.numbering import DEFAULT_NUMBERING, cn_int, format_number, sibling_numbers
 from reports.errors import InvalidInput
 from reports.models import Block, ImportDraft, Report
+from reports.services import imports as import_services
+from reports.services import reports as report_services
 
-urlpatterns = [path("", include("reports.import_urls")), *site_urls]
+urlpatterns = site_urls  # the import routes are in reports.urls, which the site includes
 HX = {"HTTP_HX_REQUEST": "true"}
 TITLE = "2025年度工作总结"
 
@@ -118,11 +119,11 @@ def test_the_preview_is_a_row_and_the_session_holds_only_its_id(client, drafter,
     assert session_bytes(client) < 1000  # was the whole preview: 782 KB for the file
     assert draft.expires_at > timezone.now() + dt.timedelta(hours=23)
 
-    fix = {"op": "fields", "revision": "1", "title": "改过的标题"}
-    client.post(reverse("report_import_preview"), fix, **HX)
+    fix = {"revision": "1", "title": "改过的标题"}
+    client.post(reverse("report_import_fields"), fix, **HX)
     draft.refresh_from_db()
     assert draft.revision == 2 and draft.payload["title"] == "改过的标题"
-    stale = client.post(reverse("report_import_preview"), fix, **HX)
+    stale = client.post(reverse("report_import_fields"), fix, **HX)
     assert "预览已在其他窗口中更新" in stale.content.decode()
 
     # A new paste in the same session reuses the row.
@@ -142,7 +143,7 @@ def test_a_draft_is_its_owners_only_and_expires(client, drafter, kinds, bureau):
     from conftest import make_member
 
     other = make_member(bureau, "drafter2", "drafter")
-    theirs = services_import.import_draft_save(
+    theirs = import_services.import_draft_save(
         user=other, draft_id=None, parsed=parse_text(report_text(1, 2))
     )[0]
     client.force_login(drafter)
@@ -179,7 +180,7 @@ def test_creating_a_report_at_the_cap_takes_a_fixed_number_of_queries(
 ):
     # Was one INSERT per block, then one UPDATE … CASE over all of them (99,000 blocks: 121 s).
     with django_assert_max_num_queries(12):
-        report = services.report_create_from_content(
+        report = report_services.report_create_from_content(
             user=drafter, bureau=bureau, kind=kinds["annual_summary"], content=content(MAX_BLOCKS)
         )
     assert report.blocks.count() == MAX_BLOCKS
@@ -195,7 +196,7 @@ def test_the_import_keeps_guidance_and_required_flags(drafter, kinds):
     text = (
         "2025年度工作总结\n一、2025年工作成效\n一是推进。\n二、存在的问题\n一是不足。\n三、其他\n一是其他。"
     )
-    result = services_import.report_import_create(
+    result = import_services.report_import_create(
         user=drafter, parsed=parse_text(text), kind=kinds["annual_summary"], year=2025
     )
     sections = list(result.report.blocks.filter(parent=None).order_by("position"))
@@ -206,7 +207,7 @@ def test_the_import_keeps_guidance_and_required_flags(drafter, kinds):
 @pytest.mark.django_db
 def test_creating_over_the_cap_writes_nothing(drafter, bureau, kinds):
     with pytest.raises(InvalidInput) as info:
-        services.report_create_from_content(
+        report_services.report_create_from_content(
             user=drafter, bureau=bureau, kind=kinds["annual_summary"], content=content(MAX_BLOCKS + 1)
         )
     assert str(info.value) == too_many_blocks(MAX_BLOCKS + 1)
@@ -233,7 +234,7 @@ def test_block_add_refuses_at_the_cap_in_chinese(client, drafter, report):
     assert too_many_blocks() in response.content.decode()
     assert report.blocks.count() == MAX_BLOCKS
     with pytest.raises(InvalidInput):
-        services.block_add(report=report, type="heading", user=drafter)
+        report_services.block_add(report=report, type="heading", user=drafter)
 
 
 @pytest.mark.django_db

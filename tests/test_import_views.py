@@ -10,16 +10,18 @@ import pytest
 from corpus import sample
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
-from django.urls import include, path, reverse
+from django.urls import reverse
 from test_importer import docx_auto
 
 from bureau.urls import urlpatterns as site_urls
-from reports import selectors, services
 from reports.core.document import layout_paragraphs
 from reports.core.metrics import resolve_snapshot
 from reports.models import AuditLog, Block, ImportDraft, Metric, Report
+from reports.selectors import metrics as metric_selectors
+from reports.selectors import reports as report_selectors
+from reports.services import reports as report_services
 
-urlpatterns = [path("", include("reports.import_urls")), *site_urls]
+urlpatterns = site_urls  # the import routes are in reports.urls, which the site includes
 pytestmark = [pytest.mark.urls(__name__), pytest.mark.django_db]
 HX = {"HTTP_HX_REQUEST": "true"}
 FIGURES = "一、收入情况\n全市一般公共预算收入完成700亿元，同比增长8.7%，占年初预算103.2%。\n一是抓征管。税收收入完成500亿元。\n"
@@ -105,8 +107,8 @@ def test_paste_and_file_together_are_refused(client, drafter, kinds):
 
 
 def fix(client, op: str, index: int, **extra):
-    data = {"op": op, "index": str(index), "revision": str(pending(client)["revision"]), **extra}
-    return client.post(reverse("report_import_preview"), data, **HX)
+    data = {"index": str(index), "revision": str(pending(client)["revision"]), **extra}
+    return client.post(reverse(f"report_import_{op}"), data, **HX)
 
 
 def test_fixes_in_the_preview(client, drafter, kinds):
@@ -132,9 +134,7 @@ def test_fixes_in_the_preview(client, drafter, kinds):
     resumed = client.get(reverse("report_import") + "?resume=1").content.decode()
     assert "<html" in resumed and "识别结果预览" in resumed and 'value="2024"' in resumed
 
-    stale = client.post(
-        reverse("report_import_preview"), {"op": "merge", "index": "3", "revision": "1"}, **HX
-    )
+    stale = client.post(reverse("report_import_merge"), {"index": "3", "revision": "1"}, **HX)
     assert stale.status_code == 422 and "其他窗口中更新" in stale.content.decode()
     bad = fix(client, "split", point, **{f"at-{point}": "没有这几个字"})
     assert bad.status_code == 422 and "没有找到" in bad.content.decode()
@@ -142,9 +142,7 @@ def test_fixes_in_the_preview(client, drafter, kinds):
 
 def test_a_fix_without_a_preview(client, drafter, kinds):
     client.force_login(drafter)
-    response = client.post(
-        reverse("report_import_preview"), {"op": "merge", "index": "1", "revision": "1"}, **HX
-    )
+    response = client.post(reverse("report_import_merge"), {"index": "1", "revision": "1"}, **HX)
     assert response.status_code == 422 and "没有正在预览的内容" in response.content.decode()
 
 
@@ -193,7 +191,7 @@ def test_create_turns_chosen_figures_into_metrics_and_placeholders(client, draft
     )
     assert report.blocks.get(type="point").text == "税收收入完成{{税收收入}}亿元。"
     resolved, check = resolve_snapshot(
-        selectors.report_snapshot(report), selectors.metric_values_for_report(report)
+        report_selectors.report_snapshot(report), metric_selectors.metric_values_for_report(report)
     )
     assert (
         check.ok
@@ -227,7 +225,7 @@ def test_create_keeps_the_structure_and_figures_as_text_when_none_is_chosen(clie
     )
     sections = report.blocks.filter(parent=None).order_by("position")
     assert sections[0].guidance  # a level-1 heading matching the kind's section keeps its guidance
-    paragraphs = [p.text for p in layout_paragraphs(selectors.report_snapshot(report)) if p.text]
+    paragraphs = [p.text for p in layout_paragraphs(report_selectors.report_snapshot(report)) if p.text]
     assert any(
         p.startswith("一是扎实开展集中学习。制定局党组年度学习计划") and "二是抓好青年理论学习。" in p
         for p in paragraphs
@@ -330,7 +328,7 @@ def test_carry_forward_keeps_guidance_and_assignments(client, drafter, report):
     section = report.blocks.get(parent=None, position=1)
     section.assigned_department = drafter.membership.bureau.departments.get(name="预算科")
     section.save()
-    services.report_update_fields(
+    report_services.report_update_fields(
         report=report, data={"opening": "2025年，收入完成186.4亿元。"}, user=drafter
     )
     client.force_login(drafter)
@@ -404,8 +402,8 @@ def test_a_second_carry_forward_names_the_existing_report_and_asks(client, draft
 
 
 def test_a_next_years_report_of_another_subject_or_kind_is_no_duplicate(client, drafter, report, kinds):
-    services.report_create(user=drafter, kind=report.kind, year=2026, subject="副局长 李四")
-    services.report_create(user=drafter, kind=kinds["work_plan"], year=2026, subject=report.subject)
+    report_services.report_create(user=drafter, kind=report.kind, year=2026, subject="副局长 李四")
+    report_services.report_create(user=drafter, kind=kinds["work_plan"], year=2026, subject=report.subject)
     client.force_login(drafter)
     response = client.post(reverse("report_carry_forward", args=[report.pk]))
     assert response.status_code == 302 and Report.objects.count() == 4

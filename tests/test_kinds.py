@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from reports import services
 from reports.core.kinds import KindError, load_kinds
 from reports.models import ReportKind
+from reports.services import reports as report_services
 
 
 def test_it_loads_the_four_kinds():
@@ -67,7 +67,7 @@ def test_it_rejects_broken_kind_files(tmp_path, broken):
 
 def test_kinds_sync_mirrors_the_files(db):
     ReportKind.objects.all().delete()
-    assert services.kinds_sync() == 4
-    assert services.kinds_sync() == 4
+    assert report_services.kinds_sync() == 4
+    assert report_services.kinds_sync() == 4
     assert ReportKind.objects.count() == 4
     assert ReportKind.objects.get(code="duty").name == "述职报告"

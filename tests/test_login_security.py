@@ -14,10 +14,10 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from reports import services
 from reports.management.commands.seed_demo import OUTSIDER, USERS
 from reports.middleware import ACTIVITY_KEY
 from reports.models import AuditLog, Membership
+from reports.services import members as member_services
 
 pytestmark = pytest.mark.django_db
 
@@ -94,7 +94,7 @@ def test_the_admin_login_page_is_throttled_too(client, drafter):
 
 def bureau_admin(admin_user):
     membership = Membership.objects.get(user=admin_user)
-    services.membership_sync_staff(membership)
+    member_services.membership_sync_staff(membership)
     admin_user.refresh_from_db()
     return admin_user
 

@@ -11,8 +11,10 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from reports import selectors, services
 from reports.models import Export, Metric, SensitiveTerm
+from reports.selectors import metrics as metric_selectors
+from reports.services import exports as export_services
+from reports.services import reports as report_services
 
 HX = {"HTTP_HX_REQUEST": "true"}
 
@@ -34,8 +36,8 @@ def income(report):
 @pytest.fixture
 def placeholder_block(report, income, drafter):
     section = report.blocks.get(parent=None, position=2)
-    block = services.block_add(report=report, type="point", parent=section, user=drafter)
-    return services.block_save(
+    block = report_services.block_add(report=report, type="point", parent=section, user=drafter)
+    return report_services.block_save(
         block=block,
         version=1,
         data={
@@ -175,7 +177,7 @@ def test_a_missing_value_shows_a_mask_and_a_warning(client, drafter, report, pla
 def test_a_hostile_placeholder_is_an_error_on_the_block_not_a_server_error(client, drafter, report):
     client.force_login(drafter)
     section = report.blocks.get(parent=None, position=0)
-    block = services.block_add(report=report, type="paragraph", parent=section, user=drafter)
+    block = report_services.block_add(report=report, type="paragraph", parent=section, user=drafter)
     response = client.post(
         reverse("block_save", args=[block.pk]), {"version": "1", "text": "{{ ''.__class__.__mro__ }}"}, **HX
     )
@@ -190,8 +192,8 @@ def test_editor_and_render_queries_do_not_grow_with_placeholders(
 ):
     section = report.blocks.get(parent=None, position=0)
     for _ in range(30):
-        block = services.block_add(report=report, type="paragraph", parent=section, user=drafter)
-        services.block_save(
+        block = report_services.block_add(report=report, type="paragraph", parent=section, user=drafter)
+        report_services.block_save(
             block=block,
             version=1,
             data={"text": "{{一般公共预算收入}}亿元，同比{{一般公共预算收入.增减}}"},
@@ -201,7 +203,7 @@ def test_editor_and_render_queries_do_not_grow_with_placeholders(
     with django_assert_max_num_queries(14):
         client.get(reverse("report_edit", args=[report.pk]))
     with django_assert_max_num_queries(8):
-        services.report_render(report=report)
+        export_services.report_render(report=report)
 
 
 def read_text(content: bytes) -> str:
@@ -211,12 +213,12 @@ def read_text(content: bytes) -> str:
 
 def test_exact_and_masked_renders(report, placeholder_block, income, drafter):
     SensitiveTerm.objects.create(bureau=report.bureau, term="东湖新区")
-    services.report_update_fields(
+    report_services.report_update_fields(
         report=report, data={"opening": "2025年，东湖新区财政工作稳步推进。"}, user=drafter
     )
-    name, exact = services.report_render(report=report)
+    name, exact = export_services.report_render(report=report)
     assert "186.4亿元" in read_text(exact) and "增长6.2%" in read_text(exact) and "102.3%" in read_text(exact)
-    name, masked = services.report_render(report=report, masked=True, mask_years=True)
+    name, masked = export_services.report_render(report=report, masked=True, mask_years=True)
     text = read_text(masked)
     assert "***.*亿元" in text and "增长*.*%" in text and "***.*%" in text
     assert "186.4" not in text and "6.2" not in text and "东湖新区" not in text and "****年" in text
@@ -226,11 +228,11 @@ def test_exact_and_masked_renders(report, placeholder_block, income, drafter):
 def test_a_metrics_only_export_refuses_to_leak_a_hand_typed_metric_figure_the_default_masks_it(
     report, placeholder_block, income, drafter, django_capture_on_commit_callbacks
 ):
-    services.report_update_fields(
+    report_services.report_update_fields(
         report=report, data={"closing": "收入186.4亿元的成绩来之不易。"}, user=drafter
     )
     with django_capture_on_commit_callbacks(execute=True):
-        export = services.export_request(
+        export = export_services.export_request(
             report=report, user=drafter, masked=True, metrics_only=True, confirmed=True
         )
     export.refresh_from_db()
@@ -239,33 +241,33 @@ def test_a_metrics_only_export_refuses_to_leak_a_hand_typed_metric_figure_the_de
     )
     assert export.content is None
     with django_capture_on_commit_callbacks(execute=True):
-        export = services.export_request(report=report, user=drafter, masked=True, confirmed=True)
+        export = export_services.export_request(report=report, user=drafter, masked=True, confirmed=True)
     export.refresh_from_db()
     assert export.status == Export.Status.DONE, export.error
     assert "186.4" not in read_text(bytes(export.content))
 
 
 def test_an_export_freezes_the_metric_values_it_used(report, placeholder_block, income, drafter):
-    export = services.export_request(
+    export = export_services.export_request(
         report=report, user=drafter, confirmed=True
     )  # queued (on commit), not run yet
     Metric.objects.filter(pk=income.pk).update(value=Decimal("1.0"))
-    services.export_run(export_id=export.pk)
+    export_services.export_run(export_id=export.pk)
     export.refresh_from_db()
     assert "186.4亿元" in read_text(bytes(export.content))
-    assert selectors.metric_values_for_report(report)["一般公共预算收入"].value == Decimal("1.0")
+    assert metric_selectors.metric_values_for_report(report)["一般公共预算收入"].value == Decimal("1.0")
 
 
 def test_text_and_values_are_escaped_for_html_and_word(client, drafter, report, income):
     section = report.blocks.get(parent=None, position=0)
-    block = services.block_add(report=report, type="paragraph", parent=section, user=drafter)
-    services.block_save(
+    block = report_services.block_add(report=report, type="paragraph", parent=section, user=drafter)
+    report_services.block_save(
         block=block, version=1, data={"text": "R&D <w:p> 投入{{一般公共预算收入}}亿元"}, user=drafter
     )
     client.force_login(drafter)
     page = client.get(reverse("report_edit", args=[report.pk])).content.decode()
     assert "R&amp;D &lt;w:p&gt; 投入" in page and "<w:p>" not in page
-    _name, content = services.report_render(report=report)
+    _name, content = export_services.report_render(report=report)
     xml = read_text(content)
     assert "R&amp;D &lt;w:p&gt; 投入186.4亿元" in xml
 

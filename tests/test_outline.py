@@ -6,9 +6,12 @@ import re
 
 import pytest
 
-from reports import selectors, services
+from reports.core.outline import section_stats
 from reports.errors import BlockConflict, InvalidInput, NotEditable
 from reports.models import Block, Report
+from reports.selectors import metrics as metric_selectors
+from reports.selectors import reports as report_selectors
+from reports.services import reports as report_services
 
 
 def numbers(report) -> list[str]:
@@ -19,20 +22,20 @@ def numbers(report) -> list[str]:
             out.append(node.number + (node.block.title or node.block.text))
             walk(node.children)
 
-    walk(selectors.report_tree(report))
+    walk(report_selectors.report_tree(report))
     return out
 
 
 def add_point(report, parent, lead, drafter):
-    block = services.block_add(report=report, type="point", parent=parent, user=drafter)
-    return services.block_save(
+    block = report_services.block_add(report=report, type="point", parent=parent, user=drafter)
+    return report_services.block_save(
         block=block, version=block.version, data={"title": lead, "text": lead + "正文"}, user=drafter
     )
 
 
 def test_it_creates_the_kind_outline(report, drafter, kinds):
     sections = kinds["duty"].definition["sections"]
-    tree = selectors.report_tree(report)
+    tree = report_selectors.report_tree(report)
     assert [n.number for n in tree] == ["一、", "二、", "三、", "四、", "五、", "六、"][: len(sections)]
     assert [n.block.title for n in tree] == [s["title"] for s in sections]
     assert tree[0].block.guidance == sections[0]["guidance"]
@@ -46,10 +49,10 @@ def test_it_numbers_points_and_renumbers_on_move_and_delete(report, drafter):
     c = add_point(report, section, "丙", drafter)
     assert numbers(report)[1:4] == ["一是甲", "二是乙", "三是丙"]
 
-    services.block_move(block=Block.objects.get(pk=c.pk), direction="up", user=drafter)
+    report_services.block_move(block=Block.objects.get(pk=c.pk), direction="up", user=drafter)
     assert numbers(report)[1:4] == ["一是甲", "二是丙", "三是乙"]
 
-    services.block_delete(block=Block.objects.get(pk=a.pk), user=drafter)
+    report_services.block_delete(block=Block.objects.get(pk=a.pk), user=drafter)
     assert numbers(report)[1:3] == ["一是丙", "二是乙"]
     assert list(section.children.order_by("position").values_list("position", flat=True)) == [0, 1]
     assert b.pk in section.children.values_list("pk", flat=True)
@@ -59,10 +62,10 @@ def test_it_moves_a_point_into_the_neighbouring_section_at_the_edge(report, draf
     first, second = report.blocks.filter(parent=None).order_by("position")[:2]
     p = add_point(report, first, "甲", drafter)
     add_point(report, second, "乙", drafter)
-    services.block_move(block=Block.objects.get(pk=p.pk), direction="down", user=drafter)
+    report_services.block_move(block=Block.objects.get(pk=p.pk), direction="down", user=drafter)
     moved = Block.objects.get(pk=p.pk)
     assert moved.parent_id == second.pk and moved.position == 0
-    tree = selectors.report_tree(report)
+    tree = report_selectors.report_tree(report)
     assert [(c.number, c.block.title) for c in tree[1].children] == [("一是", "甲"), ("二是", "乙")]
 
 
@@ -70,14 +73,14 @@ def test_it_numbers_headings_by_depth_and_restarts_under_each_parent(report, dra
     first, second = report.blocks.filter(parent=None).order_by("position")[:2]
     for parent in (first, second):
         for _ in range(2):
-            h2 = services.block_add(report=report, type="heading", parent=parent, user=drafter)
-        services.block_add(report=report, type="heading", parent=h2, user=drafter)
-    tree = selectors.report_tree(report)
+            h2 = report_services.block_add(report=report, type="heading", parent=parent, user=drafter)
+        report_services.block_add(report=report, type="heading", parent=h2, user=drafter)
+    tree = report_selectors.report_tree(report)
     assert [c.number for c in tree[0].children] == ["（一）", "（二）"]
     assert [c.number for c in tree[1].children] == ["（一）", "（二）"]
     assert tree[1].children[1].children[0].number == "1."
     with pytest.raises(InvalidInput):
-        services.block_add(
+        report_services.block_add(
             report=report, type="heading", parent=tree[1].children[1].children[0].block, user=drafter
         )
 
@@ -86,17 +89,17 @@ def test_it_inserts_after_a_sibling(report, drafter):
     section = report.blocks.get(parent=None, position=0)
     a = add_point(report, section, "甲", drafter)
     add_point(report, section, "丙", drafter)
-    b = services.block_add(report=report, type="point", after=a, user=drafter)
-    services.block_save(block=b, version=b.version, data={"title": "乙", "text": ""}, user=drafter)
+    b = report_services.block_add(report=report, type="point", after=a, user=drafter)
+    report_services.block_save(block=b, version=b.version, data={"title": "乙", "text": ""}, user=drafter)
     assert numbers(report)[1:4] == ["一是甲", "二是乙", "三是丙"]
 
 
 def test_a_stale_save_is_refused_and_keeps_the_stored_text(report, drafter):
     section = report.blocks.get(parent=None, position=0)
-    block = services.block_add(report=report, type="paragraph", parent=section, user=drafter)
-    services.block_save(block=block, version=1, data={"text": "第一人"}, user=drafter)
+    block = report_services.block_add(report=report, type="paragraph", parent=section, user=drafter)
+    report_services.block_save(block=block, version=1, data={"text": "第一人"}, user=drafter)
     with pytest.raises(BlockConflict) as conflict:
-        services.block_save(
+        report_services.block_save(
             block=Block.objects.get(pk=block.pk), version=1, data={"text": "第二人"}, user=drafter
         )
     assert conflict.value.current.text == "第一人"
@@ -105,9 +108,9 @@ def test_a_stale_save_is_refused_and_keeps_the_stored_text(report, drafter):
 
 def test_saving_cleans_text_once(report, drafter):
     section = report.blocks.get(parent=None, position=0)
-    block = services.block_add(report=report, type="paragraph", parent=section, user=drafter)
+    block = report_services.block_add(report=report, type="paragraph", parent=section, user=drafter)
     dirty = "甲\x00乙\x0b丙\ud800丁\r\n\u3000\u3000戊"
-    saved = services.block_save(block=block, version=1, data={"text": dirty}, user=drafter)
+    saved = report_services.block_save(block=block, version=1, data={"text": dirty}, user=drafter)
     assert saved.text == "甲乙\n丙丁\n戊"
     assert Block.objects.get(pk=block.pk).text == "甲乙\n丙丁\n戊"
 
@@ -117,34 +120,34 @@ def test_frozen_reports_refuse_changes(report, drafter):
     report.refresh_from_db()
     section = report.blocks.get(parent=None, position=0)
     with pytest.raises(NotEditable):
-        services.block_add(report=report, type="point", parent=section, user=drafter)
+        report_services.block_add(report=report, type="point", parent=section, user=drafter)
     with pytest.raises(NotEditable):
-        services.report_update_fields(report=report, data={"opening": "改"}, user=drafter)
+        report_services.report_update_fields(report=report, data={"opening": "改"}, user=drafter)
 
 
 def test_over_long_text_is_refused_with_a_chinese_message(report, drafter):
     section = report.blocks.get(parent=None, position=0)
-    block = services.block_add(report=report, type="paragraph", parent=section, user=drafter)
+    block = report_services.block_add(report=report, type="paragraph", parent=section, user=drafter)
     with pytest.raises(InvalidInput, match="内容过长"):
-        services.block_save(block=block, version=1, data={"text": "字" * 30_000}, user=drafter)
+        report_services.block_save(block=block, version=1, data={"text": "字" * 30_000}, user=drafter)
     assert Block.objects.get(pk=block.pk).version == 1
 
 
 def test_the_snapshot_holds_the_seed_002_shapes(report, drafter):
     """一、 → run-in （一） → inline 一是 points, as seed 002 writes them."""
     section = report.blocks.get(parent=None, position=0)
-    h2 = services.block_add(report=report, type="heading", parent=section, user=drafter)
-    services.block_save(
+    h2 = report_services.block_add(report=report, type="heading", parent=section, user=drafter)
+    report_services.block_save(
         block=h2, version=1, data={"title": "抓民生、保障人民幸福", "text": "", "run_in": True}, user=drafter
     )
     for lead in ("甲", "乙"):
-        p = services.block_add(report=report, type="point", parent=h2, user=drafter)
-        services.block_save(
+        p = report_services.block_add(report=report, type="point", parent=h2, user=drafter)
+        report_services.block_save(
             block=p, version=1, data={"title": lead, "text": lead + "文", "inline": True}, user=drafter
         )
     from reports.core.document import layout_paragraphs
 
-    paras = layout_paragraphs(selectors.report_snapshot(report))
+    paras = layout_paragraphs(report_selectors.report_snapshot(report))
     texts = [p.text for p in paras]
     assert "（一）抓民生、保障人民幸福。一是甲。甲文二是乙。乙文" in texts
     run_in = next(p for p in paras if p.text.startswith("（一）"))
@@ -156,20 +159,20 @@ def test_section_stats_count_the_body_of_the_subtree(report, drafter):
     heading's own text does."""
     section = report.blocks.get(parent=None, position=0)
     add_point(report, section, "甲乙", drafter)  # lead 2 + text 4
-    sub = services.block_add(report=report, type="heading", parent=section, user=drafter)
-    services.block_save(
+    sub = report_services.block_add(report=report, type="heading", parent=section, user=drafter)
+    report_services.block_save(
         block=sub, version=1, data={"title": "小标题不算", "text": "五个字正文"}, user=drafter
     )
-    stats = selectors.section_stats(selectors.report_tree(report))
+    stats = section_stats(report_selectors.report_tree(report))
     assert stats[0].chars == 6 + 5
     assert stats[0].target == section.target_chars
 
 
 def test_a_new_report_has_no_body_characters(client, report, drafter):
     """Issue 8 item 11: a brand-new report showed "16 / 800字 · 编写中" because titles counted."""
-    tree = selectors.report_tree(report)
-    assert [s.chars for s in selectors.section_stats(tree)] == [0] * len(tree)
-    assert selectors.report_body_chars(report, tree) == 0
+    tree = report_selectors.report_tree(report)
+    assert [s.chars for s in section_stats(tree)] == [0] * len(tree)
+    assert report_selectors.report_body_chars(report, tree) == 0
     client.force_login(drafter)
     outline = client.get(f"/reports/{report.pk}/outline/", HTTP_HX_REQUEST="true").content.decode()
     assert "0 / 800字" in outline and "待写" in outline and "编写中" not in outline
@@ -181,14 +184,14 @@ def test_a_new_report_has_no_body_characters(client, report, drafter):
 
 
 def test_the_total_counts_opening_sections_and_closing(report, drafter):
-    services.report_update_fields(
+    report_services.report_update_fields(
         report=report, data={"opening": "导语四字", "closing": "结尾 两字"}, user=drafter
     )
     section = report.blocks.get(parent=None, position=1)
     add_point(report, section, "甲", drafter)  # 1 + 3
-    tree = selectors.report_tree(report)
-    assert selectors.report_body_chars(report, tree) == 4 + 4 + 4
-    stat = selectors.section_stats(tree)[1]
+    tree = report_selectors.report_tree(report)
+    assert report_selectors.report_body_chars(report, tree) == 4 + 4 + 4
+    stat = section_stats(tree)[1]
     assert stat.chars == 4 and stat.node.block.title  # the title is there, and not counted
 
 
@@ -199,13 +202,13 @@ def test_the_check_names_each_empty_point_and_paragraph(client, report, drafter)
     assert "未发现问题" in outline  # nothing written yet, nothing wrong yet
     second = report.blocks.get(parent=None, position=1)
     add_point(report, second, "有内容", drafter)
-    services.block_add(report=report, type="point", parent=second, user=drafter)  # 二是, empty
-    sub = services.block_add(report=report, type="heading", parent=second, user=drafter)
-    services.block_add(report=report, type="paragraph", parent=sub, user=drafter)
-    lead_only = services.block_add(report=report, type="point", parent=sub, user=drafter)
-    services.block_save(block=lead_only, version=1, data={"title": "只有引语"}, user=drafter)
-    tree = selectors.report_tree(report)
-    check = selectors.report_check(report, tree, selectors.metric_values_for_report(report))
+    report_services.block_add(report=report, type="point", parent=second, user=drafter)  # 二是, empty
+    sub = report_services.block_add(report=report, type="heading", parent=second, user=drafter)
+    report_services.block_add(report=report, type="paragraph", parent=sub, user=drafter)
+    lead_only = report_services.block_add(report=report, type="point", parent=sub, user=drafter)
+    report_services.block_save(block=lead_only, version=1, data={"title": "只有引语"}, user=drafter)
+    tree = report_selectors.report_tree(report)
+    check = report_selectors.report_check(report, tree, metric_selectors.metric_values_for_report(report))
     assert [w for w in check.warnings if "内容为空" in w] == [
         "二、二是：内容为空",
         "二、（一）第1段：内容为空",

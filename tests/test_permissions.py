@@ -38,7 +38,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bureau.celery import app as celery_app
-from reports import services
 from reports.models import (
     AuditLog,
     Block,
@@ -55,6 +54,10 @@ from reports.models import (
     ReportKind,
     Revision,
 )
+from reports.services import exports as export_services
+from reports.services import members as member_services
+from reports.services import reports as report_services
+from reports.services import workflow as workflow_services
 from reports.urls import urlpatterns
 
 HX = {"HTTP_HX_REQUEST": "true"}
@@ -149,37 +152,41 @@ def _member(bureau, username, role, department, supervises=()):
 
 def _build_report(world: World, state: str) -> StateObjects:
     u, d, s = world.users, world.departments, secrets_of(state)
-    report = services.report_create(user=u[OWNER], kind=world.kind, year=2025, subject="局长 王建国")
-    services.report_update_fields(
+    report = report_services.report_create(user=u[OWNER], kind=world.kind, year=2025, subject="局长 王建国")
+    report_services.report_update_fields(
         report=report, data={"title": s["title"], "opening": s["opening"]}, user=u[OWNER]
     )
     s0, s1 = list(report.blocks.filter(parent=None).order_by("position"))[:2]
-    services.section_assign(block=s1, department=d["预算科"], user=u[OWNER])
+    workflow_services.section_assign(block=s1, department=d["预算科"], user=u[OWNER])
     s1.refresh_from_db()
-    p0 = services.block_add(report=report, type="point", parent=s0, user=u[OWNER])
-    p0b = services.block_add(report=report, type="point", parent=s0, user=u[OWNER])
-    p1 = services.block_add(report=report, type="point", parent=s1, user=u[ASSIGNED])
-    p1b = services.block_add(report=report, type="point", parent=s1, user=u[ASSIGNED])
-    services.block_save(
+    p0 = report_services.block_add(report=report, type="point", parent=s0, user=u[OWNER])
+    p0b = report_services.block_add(report=report, type="point", parent=s0, user=u[OWNER])
+    p1 = report_services.block_add(report=report, type="point", parent=s1, user=u[ASSIGNED])
+    p1b = report_services.block_add(report=report, type="point", parent=s1, user=u[ASSIGNED])
+    report_services.block_save(
         block=p0,
         version=1,
         data={"title": "坚定政治立场", "text": s["text"] + "，收入{{" + METRIC_NAME + "}}亿元。"},
         user=u[OWNER],
     )
-    services.block_save(block=p0b, version=1, data={"text": "第二个要点。"}, user=u[OWNER])
-    services.block_save(block=p1, version=1, data={"text": s["assigned_text"]}, user=u[ASSIGNED])
-    comment = services.comment_add(report=report, user=u[OWNER], text=s["comment"], block=p0)
+    report_services.block_save(block=p0b, version=1, data={"text": "第二个要点。"}, user=u[OWNER])
+    report_services.block_save(block=p1, version=1, data={"text": s["assigned_text"]}, user=u[ASSIGNED])
+    comment = workflow_services.comment_add(report=report, user=u[OWNER], text=s["comment"], block=p0)
     if state != "draft":
-        revision = services.report_submit(report=report, user=u[OWNER])
+        revision = workflow_services.report_submit(report=report, user=u[OWNER])
         if state == "returned":
-            services.comment_add(report=report, user=u[SUPERVISOR], text=s["comment"] + "（领导）", block=p0)
-            services.report_return(
+            workflow_services.comment_add(
+                report=report, user=u[SUPERVISOR], text=s["comment"] + "（领导）", block=p0
+            )
+            workflow_services.report_return(
                 report=report, user=u[SUPERVISOR], reason=s["reason"], revision_id=revision.pk
             )
         elif state == "approved":
-            services.report_approve(report=report, user=u[SUPERVISOR], revision_id=revision.pk)
+            workflow_services.report_approve(report=report, user=u[SUPERVISOR], revision_id=revision.pk)
     report.refresh_from_db()
-    export = services.export_request(report=report, user=u[OWNER], confirmed=True)  # rendered at once (eager)
+    export = export_services.export_request(
+        report=report, user=u[OWNER], confirmed=True
+    )  # rendered at once (eager)
     export.refresh_from_db()
     assert report.status == state and export.status == Export.Status.DONE, (state, export.error)
     fresh = {b.pk: b for b in Block.objects.filter(report=report)}
@@ -197,7 +204,7 @@ def _build_report(world: World, state: str) -> StateObjects:
 
 
 def _build_world() -> World:
-    services.kinds_sync()
+    report_services.kinds_sync()
     bureau = Bureau.objects.create(name="甲市财政局（矩阵）")
     departments = {
         name: Department.objects.create(bureau=bureau, name=name)
@@ -225,18 +232,20 @@ def _build_world() -> World:
     world = World(bureau, other, users, departments, metric, kind)
     for state in STATES:
         world.states[state] = _build_report(world, state)
-    b_report = services.report_create(user=users[OUTSIDER], kind=kind, year=2025, subject="县长")
-    services.report_update_fields(report=b_report, data={"title": B_SECRETS["title"]}, user=users[OUTSIDER])
+    b_report = report_services.report_create(user=users[OUTSIDER], kind=kind, year=2025, subject="县长")
+    report_services.report_update_fields(
+        report=b_report, data={"title": B_SECRETS["title"]}, user=users[OUTSIDER]
+    )
     world.b_report = b_report
     world.b_metric = Metric.objects.create(
         bureau=other, year=2025, name=B_SECRETS["metric"], value=Decimal("9.9")
     )
-    b_export = services.export_request(
+    b_export = export_services.export_request(
         report=b_report, user=users[OUTSIDER], confirmed=True
     )  # an audit row that names it
     world.b_export = b_export
     # The bureau admin gets the Django admin the way the app grants it (staff + the bureau-admin group).
-    services.membership_sync_staff(users[ADMIN].membership)
+    member_services.membership_sync_staff(users[ADMIN].membership)
     users[ADMIN].refresh_from_db()
     assert users[ADMIN].is_staff and not users[ADMIN].is_superuser
     for persona, user in users.items():
@@ -503,7 +512,7 @@ METRIC_FORM = {
 
 def _trash(world, state):
     """Move the state's report to the 回收站 (as the admin), for the cases that act on the trash."""
-    services.report_delete(
+    report_services.report_delete(
         report=Report.objects.get(pk=world.states[state].report.pk), user=world.users[ADMIN]
     )
 
@@ -730,6 +739,17 @@ CASES = [
         bureau_wide,
         data=lambda w, s: {"text": IMPORT_TEXT, "kind": "", "year": "2025"},
     ),
+    *(
+        Case(
+            f"report_import_{fix}",
+            "POST",
+            None,
+            bureau_wide,
+            session=_pending_report_import,
+            data=lambda w, s: {"revision": "1", "index": "1", "kind-1": "point", "at-1": "收入"},
+        )
+        for fix in ("retype", "split", "merge", "fields")
+    ),
     Case(
         "report_import_create",
         "POST",
@@ -867,8 +887,8 @@ def test_ids_of_objects_in_posted_fields_are_checked(world, db, client, persona)
     if persona == OUTSIDER:
         own = world.b_report
     else:
-        own = services.report_create(user=world.users[OWNER], kind=world.kind, year=2026)
-        services.section_assign(
+        own = report_services.report_create(user=world.users[OWNER], kind=world.kind, year=2026)
+        workflow_services.section_assign(
             block=own.blocks.filter(parent=None).first(),
             user=world.users[OWNER],
             department=world.users[persona].membership.department

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from reports import services
 from reports.models import Report
+from reports.services import reports as report_services
 from tests.conftest import make_member
 
 HX = {"HTTP_HX_REQUEST": "true"}
@@ -17,9 +17,11 @@ HX = {"HTTP_HX_REQUEST": "true"}
 def reports(bureau, admin_user, kinds):
     office = make_member(bureau, "office", "drafter", department="办公室")
     budget = make_member(bureau, "budget", "drafter", department="预算科")
-    a = services.report_create(user=office, kind=kinds["duty"], year=2025, subject="局长 王建国")
-    b = services.report_create(user=office, kind=kinds["annual_summary"], year=2024, subject="测试市财政局")
-    c = services.report_create(user=budget, kind=kinds["work_plan"], year=2026, subject="预算科")
+    a = report_services.report_create(user=office, kind=kinds["duty"], year=2025, subject="局长 王建国")
+    b = report_services.report_create(
+        user=office, kind=kinds["annual_summary"], year=2024, subject="测试市财政局"
+    )
+    c = report_services.report_create(user=budget, kind=kinds["work_plan"], year=2026, subject="预算科")
     Report.objects.filter(pk=c.pk).update(status=Report.Status.SUBMITTED)
     return {"duty": a, "summary": b, "plan": c}
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from reports import services
 from reports.errors import NotEditable, WrongState
 from reports.models import AuditLog, Report, Revision
+from reports.services import reports as report_services
+from reports.services import workflow as workflow_services
 
 HX = {"HTTP_HX_REQUEST": "true"}
 
@@ -49,7 +50,7 @@ def test_the_list_offers_delete_only_where_it_is_allowed(client, report, drafter
     client.force_login(drafter)
     delete_url = reverse("report_delete", args=[report.pk])
     assert delete_url in client.get(reverse("report_list")).content.decode()
-    services.report_submit(report=report, user=drafter)
+    workflow_services.report_submit(report=report, user=drafter)
     assert delete_url not in client.get(reverse("report_list")).content.decode()
     client.force_login(admin_user)
     assert delete_url in client.get(reverse("report_list")).content.decode()
@@ -58,11 +59,11 @@ def test_the_list_offers_delete_only_where_it_is_allowed(client, report, drafter
 
 
 def test_it_refuses_the_owner_a_submitted_report_beside_the_button(client, report, drafter):
-    services.report_submit(report=report, user=drafter)
+    workflow_services.report_submit(report=report, user=drafter)
     client.force_login(drafter)
     response = _post(client, "report_delete", report)
     body = response.content.decode()
-    assert response.status_code == 422
+    assert response.status_code == 409  # WrongState: the report is no longer a draft
     assert f'id="report-row-{report.pk}"' in body  # the row the button targets survives
     assert "起草人只能删除未提交、未审定过的草稿" in body
     assert Report.objects.get(pk=report.pk).deleted_at is None
@@ -74,17 +75,17 @@ def test_a_once_approved_report_is_not_the_owners_to_delete(report, drafter, bur
 
     boss = make_member(bureau, "boss", "leader", department="预算科")
     boss.membership.supervises.set([report.department])
-    revision = services.report_submit(report=report, user=drafter)
-    services.report_approve(report=report, user=boss, revision_id=revision.pk)
-    services.report_redraft(report=report, user=drafter)
+    revision = workflow_services.report_submit(report=report, user=drafter)
+    workflow_services.report_approve(report=report, user=boss, revision_id=revision.pk)
+    workflow_services.report_redraft(report=report, user=drafter)
     report.refresh_from_db()
     assert report.status == Report.Status.DRAFT and report.was_approved
     with pytest.raises(WrongState):
-        services.report_delete(report=report, user=drafter)
+        report_services.report_delete(report=report, user=drafter)
 
 
 def test_the_admin_deletes_any_report_and_purges_only_after_confirmation(client, report, drafter, admin_user):
-    services.report_submit(report=report, user=drafter)
+    workflow_services.report_submit(report=report, user=drafter)
     client.force_login(admin_user)
     assert _post(client, "report_delete", report).status_code == 200
     # The owner could not have deleted a submitted report, so it is not in the owner's 回收站.
@@ -110,7 +111,7 @@ def test_the_admin_deletes_any_report_and_purges_only_after_confirmation(client,
 
 
 def test_the_owner_may_not_purge(client, report, drafter):
-    services.report_delete(report=report, user=drafter)
+    report_services.report_delete(report=report, user=drafter)
     client.force_login(drafter)
     assert _post(client, "report_purge", report, {"confirm": "on"}).status_code == 403
     assert Report.objects.filter(pk=report.pk).exists()
@@ -130,21 +131,23 @@ def test_plain_forms_work_without_javascript(client, report, drafter):
 def test_nothing_can_be_written_to_a_deleted_report(report, drafter):
     """A tab left open on a report that was deleted meanwhile: saves and submissions are refused."""
     section = report.blocks.get(parent=None, position=0)
-    point = services.block_add(report=report, type="point", parent=section, user=drafter)
-    services.report_delete(report=report, user=drafter)
+    point = report_services.block_add(report=report, type="point", parent=section, user=drafter)
+    report_services.report_delete(report=report, user=drafter)
     with pytest.raises(NotEditable, match="回收站"):
-        services.block_save(block=point, version=point.version, data={"text": "迟到的保存"}, user=drafter)
+        report_services.block_save(
+            block=point, version=point.version, data={"text": "迟到的保存"}, user=drafter
+        )
     with pytest.raises(NotEditable):
-        services.report_update_fields(report=report, data={"opening": "迟到"}, user=drafter)
+        report_services.report_update_fields(report=report, data={"opening": "迟到"}, user=drafter)
     with pytest.raises(WrongState):
-        services.report_submit(report=report, user=drafter)
+        workflow_services.report_submit(report=report, user=drafter)
     assert Report.objects.get(pk=report.pk).status == Report.Status.DRAFT
 
 
 def test_a_report_cannot_be_deleted_twice_or_restored_when_live(report, drafter):
     with pytest.raises(WrongState):
-        services.report_restore(report=report, user=drafter)
-    services.report_delete(report=report, user=drafter)
+        report_services.report_restore(report=report, user=drafter)
+    report_services.report_delete(report=report, user=drafter)
     with pytest.raises(WrongState):
-        services.report_delete(report=report, user=drafter)
+        report_services.report_delete(report=report, user=drafter)
     assert AuditLog.objects.filter(action="report_delete").count() == 1

@@ -9,8 +9,9 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from reports import services
 from reports.models import AuditLog, Deadline, Metric, Notification
+from reports.services import reports as report_services
+from reports.services import workflow as workflow_services
 
 HX = {"HTTP_HX_REQUEST": "true"}
 
@@ -27,11 +28,11 @@ def supervisor(bureau):
 @pytest.fixture
 def submitted(report, drafter, supervisor):
     section = report.blocks.get(parent=None, position=0)
-    point = services.block_add(report=report, type="point", parent=section, user=drafter)
-    services.block_save(
+    point = report_services.block_add(report=report, type="point", parent=section, user=drafter)
+    report_services.block_save(
         block=point, version=1, data={"title": "坚定政治立场", "text": "全年学习12次。"}, user=drafter
     )
-    revision = services.report_submit(report=report, user=drafter)
+    revision = workflow_services.report_submit(report=report, user=drafter)
     return report, point, revision
 
 
@@ -69,7 +70,7 @@ def test_an_empty_comment_is_refused(client, submitted, supervisor):
     report, point, _revision = submitted
     client.force_login(supervisor)
     response = client.post(reverse("comment_add", args=[report.pk]), {"block": point.pk, "text": "  "}, **HX)
-    assert response.status_code == 409 and "批注内容不能为空" in response.content.decode()
+    assert response.status_code == 422 and "批注内容不能为空" in response.content.decode()
 
 
 def test_return_needs_a_reason_then_the_diff_shows_the_change(client, submitted, supervisor, drafter):
@@ -78,15 +79,17 @@ def test_return_needs_a_reason_then_the_diff_shows_the_change(client, submitted,
     response = client.post(
         reverse("report_return", args=[report.pk]), {"revision": revision.pk, "reason": ""}, **HX
     )
-    assert response.status_code == 409 and "必须填写理由" in response.content.decode()
+    assert response.status_code == 422 and "必须填写理由" in response.content.decode()
     client.post(
         reverse("report_return", args=[report.pk]), {"revision": revision.pk, "reason": "数据不全"}, **HX
     )
     report.refresh_from_db()
     assert report.status == "returned" and report.return_reason == "数据不全"
     point.refresh_from_db()
-    services.block_save(block=point, version=point.version, data={"text": "全年学习15次。"}, user=drafter)
-    services.report_submit(report=report, user=drafter)
+    report_services.block_save(
+        block=point, version=point.version, data={"text": "全年学习15次。"}, user=drafter
+    )
+    workflow_services.report_submit(report=report, user=drafter)
     page = client.get(reverse("report_review", args=[report.pk]) + "?view=previous").content.decode()
     assert "<del>2</del><ins>5</ins>" in page or ("<del>" in page and "<ins>" in page)
     assert "修改 1 处" in page
@@ -109,10 +112,12 @@ def test_dashboard_deadlines_overdue_and_data_changed(client, submitted, supervi
         bureau=report.bureau, year=report.year, name="收入", value=Decimal("10"), unit="亿元"
     )
     point = report.blocks.get(type="point")
-    services.report_withdraw(report=report, user=drafter)
-    services.block_save(block=point, version=point.version, data={"text": "收入{{收入}}亿元。"}, user=drafter)
-    revision = services.report_submit(report=report, user=drafter)
-    services.report_approve(report=report, user=supervisor, revision_id=revision.pk)
+    workflow_services.report_withdraw(report=report, user=drafter)
+    report_services.block_save(
+        block=point, version=point.version, data={"text": "收入{{收入}}亿元。"}, user=drafter
+    )
+    revision = workflow_services.report_submit(report=report, user=drafter)
+    workflow_services.report_approve(report=report, user=supervisor, revision_id=revision.pk)
     client.force_login(supervisor)
     page = client.get(reverse("dashboard")).content.decode()
     assert report.title in page and "数据已变更" not in page and "已逾期" not in page  # approved: not overdue

@@ -12,8 +12,10 @@ from urllib.parse import unquote
 import pytest
 from django.urls import reverse
 
-from reports import services
 from reports.models import Block, Export, Metric, Report
+from reports.services import exports as export_services
+from reports.services import reports as report_services
+from reports.services import workflow as workflow_services
 from reports.urls import urlpatterns
 
 HX = {"HTTP_HX_REQUEST": "true"}
@@ -22,12 +24,12 @@ HX = {"HTTP_HX_REQUEST": "true"}
 @pytest.fixture
 def objects(report, drafter):
     section = report.blocks.get(parent=None, position=0)
-    point = services.block_add(report=report, type="point", parent=section, user=drafter)
-    export = services.export_request(report=report, user=drafter, confirmed=True)
+    point = report_services.block_add(report=report, type="point", parent=section, user=drafter)
+    export = export_services.export_request(report=report, user=drafter, confirmed=True)
     metric = Metric.objects.create(
         bureau=report.bureau, year=report.year, name="一般公共预算收入", value=Decimal("186.4"), unit="亿元"
     )
-    comment = services.comment_add(report=report, user=drafter, text="请补充数据", block=point)
+    comment = workflow_services.comment_add(report=report, user=drafter, text="请补充数据", block=point)
     return {
         "report": report,
         "block": point,
@@ -81,6 +83,10 @@ RULES = {
     "notifications": ("GET", None),
     "report_import": ("GET", None),
     "report_import_preview": ("POST", None),
+    "report_import_retype": ("POST", None),
+    "report_import_split": ("POST", None),
+    "report_import_merge": ("POST", None),
+    "report_import_fields": ("POST", None),
     "report_import_create": ("POST", None),
     "report_carry_forward": ("POST", "report"),
 }
@@ -135,7 +141,9 @@ def test_wrong_method_is_405(client, objects, drafter, name):
 
 
 def test_the_report_list_shows_only_the_bureaus_reports(client, objects, drafter, outsider, kinds):
-    theirs = services.report_create(user=outsider, kind=kinds["work_plan"], year=2026, subject="邻县财政局")
+    theirs = report_services.report_create(
+        user=outsider, kind=kinds["work_plan"], year=2026, subject="邻县财政局"
+    )
     client.force_login(drafter)
     page = client.get(reverse("report_list")).content.decode()
     assert objects["report"].title in page
@@ -181,7 +189,7 @@ def test_editor_queries_do_not_grow_with_blocks(client, objects, drafter, django
     report = objects["report"]
     for section in report.blocks.filter(parent=None):
         for _ in range(10):
-            services.block_add(report=report, type="point", parent=section, user=drafter)
+            report_services.block_add(report=report, type="point", parent=section, user=drafter)
     client.force_login(drafter)
     with django_assert_max_num_queries(12):
         client.get(reverse("report_edit", args=[report.pk]))
@@ -287,7 +295,7 @@ def test_structure_ops_return_the_renumbered_document(client, objects, drafter):
 
 def test_block_add_refuses_a_parent_from_another_report(client, objects, drafter, kinds):
     client.force_login(drafter)
-    other = services.report_create(user=drafter, kind=kinds["work_plan"], year=2026)
+    other = report_services.report_create(user=drafter, kind=kinds["work_plan"], year=2026)
     foreign = other.blocks.first()
     response = client.post(
         reverse("block_add", args=[objects["report"].pk]), {"type": "point", "parent": foreign.pk}, **HX

@@ -14,8 +14,8 @@ import pytest
 from django.db import connection
 
 from bureau.celery import app as celery_app
-from reports import services
 from reports.models import Export
+from reports.services import exports as export_services
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
@@ -88,7 +88,7 @@ def wait_for(export_id: int, statuses: set[str], timeout: float = 60) -> Export:
 
 def test_a_real_worker_renders_an_export(worker, report, drafter):
     celery_app.conf.task_always_eager = False
-    export = services.export_request(
+    export = export_services.export_request(
         report=report, user=drafter, confirmed=True
     )  # autocommit: queued on commit
     assert Export.objects.get(pk=export.pk).status in (Export.Status.QUEUED, Export.Status.RUNNING)
@@ -119,9 +119,9 @@ def test_a_rerun_of_a_finished_export_is_a_noop(report, drafter):
     export = Export.objects.create(
         report=report, requested_by=drafter, snapshot={"title": "标题", "blocks": []}
     )
-    assert services.export_run(export_id=export.pk) is True
+    assert export_services.export_run(export_id=export.pk) is True
     first = bytes(Export.objects.get(pk=export.pk).content)
-    assert services.export_run(export_id=export.pk) is False
+    assert export_services.export_run(export_id=export.pk) is False
     again = Export.objects.get(pk=export.pk)
     assert bytes(again.content) == first and again.attempts == 1
 
@@ -131,13 +131,14 @@ def test_a_dead_broker_fails_the_export_clearly_and_keeps_the_draft(report, draf
     section = report.blocks.get(parent=None, position=0)
     code = (
         "from django.contrib.auth import get_user_model\n"
-        "from reports import services\n"
+        "from reports.services import exports as export_services\n"
+        "from reports.services import reports as report_services\n"
         "from reports.models import Report, Block\n"
         f"r = Report.objects.get(pk={report.pk})\n"
         f"b = Block.objects.get(pk={section.pk})\n"
         f"u = get_user_model().objects.get(pk={drafter.pk})\n"
-        "services.block_save(block=b, version=b.version, data={'text': '断网时写的正文'}, user=u)\n"
-        "services.export_request(report=r, user=u, confirmed=True)\n"
+        "report_services.block_save(block=b, version=b.version, data={'text': '断网时写的正文'}, user=u)\n"
+        "export_services.export_request(report=r, user=u, confirmed=True)\n"
     )
     result = subprocess.run(
         [sys.executable, "manage.py", "shell", "-c", code],

@@ -17,7 +17,6 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.urls import reverse
 
-from reports import selectors, services
 from reports.errors import DomainError, Forbidden, InvalidInput, NotEditable, WrongState
 from reports.models import (
     AuditLog,
@@ -31,6 +30,12 @@ from reports.models import (
     ReportKind,
     Revision,
 )
+from reports.selectors import reports as report_selectors
+from reports.selectors import review as review_selectors
+from reports.services import exports as export_services
+from reports.services import metrics as metric_services
+from reports.services import reports as report_services
+from reports.services import workflow as workflow_services
 
 HX = {"HTTP_HX_REQUEST": "true"}
 Role = Membership.Role
@@ -115,7 +120,7 @@ def _member(bureau, username, role, department, supervises=()):
 
 
 def make_world() -> World:
-    services.kinds_sync()
+    report_services.kinds_sync()
     bureau = Bureau.objects.create(name="甲市财政局（流程）")
     d = {
         name: Department.objects.create(bureau=bureau, name=name)
@@ -138,18 +143,20 @@ def make_world() -> World:
     )
     kind = ReportKind.objects.get(code="duty")
     owner = users["owner"]
-    report = services.report_create(user=owner, kind=kind, year=2025, subject="局长 王建国")
+    report = report_services.report_create(user=owner, kind=kind, year=2025, subject="局长 王建国")
     s0, s1 = list(report.blocks.filter(parent=None).order_by("position"))[:2]
-    services.section_assign(block=s1, department=d["预算科"], user=owner)
-    p0 = services.block_add(report=report, type="point", parent=s0, user=owner)
-    p1 = services.block_add(report=report, type="point", parent=s1, user=users["assigned"])
-    services.block_save(
+    workflow_services.section_assign(block=s1, department=d["预算科"], user=owner)
+    p0 = report_services.block_add(report=report, type="point", parent=s0, user=owner)
+    p1 = report_services.block_add(report=report, type="point", parent=s1, user=users["assigned"])
+    report_services.block_save(
         block=p0,
         version=1,
         data={"title": "坚定政治立场", "text": "全年一般公共预算收入{{" + METRIC + "}}亿元。"},
         user=owner,
     )
-    services.block_save(block=p1, version=1, data={"text": "推进零基预算改革。"}, user=users["assigned"])
+    report_services.block_save(
+        block=p1, version=1, data={"text": "推进零基预算改革。"}, user=users["assigned"]
+    )
     s0.refresh_from_db()
     s1.refresh_from_db()
     p0.refresh_from_db()
@@ -166,13 +173,15 @@ def to_state(w: World, state: str) -> None:
     """Bring the report into `state` with the real services."""
     if state == "draft":
         return
-    revision = services.report_submit(report=w.fresh(), user=w.users["owner"])
+    revision = workflow_services.report_submit(report=w.fresh(), user=w.users["owner"])
     if state == "returned":
-        services.report_return(
+        workflow_services.report_return(
             report=w.fresh(), user=w.users["supervisor"], reason="请补充数据来源", revision_id=revision.pk
         )
     elif state == "approved":
-        services.report_approve(report=w.fresh(), user=w.users["supervisor"], revision_id=revision.pk)
+        workflow_services.report_approve(
+            report=w.fresh(), user=w.users["supervisor"], revision_id=revision.pk
+        )
     assert w.fresh().status == state
 
 
@@ -181,15 +190,15 @@ def transition(w: World, name: str, user) -> Any:
     latest = w.latest_revision()
     revision_id = latest.pk if latest else -1
     if name == "submit":
-        return services.report_submit(report=report, user=user)
+        return workflow_services.report_submit(report=report, user=user)
     if name == "withdraw":
-        return services.report_withdraw(report=report, user=user)
+        return workflow_services.report_withdraw(report=report, user=user)
     if name == "redraft":
-        return services.report_redraft(report=report, user=user)
+        return workflow_services.report_redraft(report=report, user=user)
     if name == "approve":
-        return services.report_approve(report=report, user=user, revision_id=revision_id)
+        return workflow_services.report_approve(report=report, user=user, revision_id=revision_id)
     if name == "return":
-        return services.report_return(
+        return workflow_services.report_return(
             report=report, user=user, reason="数据口径不一致，请核实", revision_id=revision_id
         )
     raise AssertionError(name)
@@ -232,7 +241,7 @@ def test_every_legal_transition(world, name, source):
         assert isinstance(result, Revision) and result.pk == latest.pk
         assert Revision.objects.filter(report=after).count() == revisions_before + 1
         assert latest.number == revisions_before + 1 and latest.created_by_id == actor.pk
-        live = selectors.report_content_with_metrics(after)
+        live = report_selectors.report_content_with_metrics(after)
         assert latest.snapshot == live, "a revision is the whole content plus the metric values it used"
         assert latest.snapshot["metrics"][METRIC]["value"] is not None
         assert after.return_reason == ""
@@ -262,23 +271,25 @@ def test_every_legal_transition(world, name, source):
 
 def test_the_whole_cycle_keeps_every_revision_immutable(world):
     owner, supervisor = world.users["owner"], world.users["supervisor"]
-    rev1 = services.report_submit(report=world.fresh(), user=owner)
-    services.comment_add(report=world.fresh(), user=supervisor, text="请补充数据", block=world.p0)
-    services.report_return(report=world.fresh(), user=supervisor, reason="请补充数据", revision_id=rev1.pk)
+    rev1 = workflow_services.report_submit(report=world.fresh(), user=owner)
+    workflow_services.comment_add(report=world.fresh(), user=supervisor, text="请补充数据", block=world.p0)
+    workflow_services.report_return(
+        report=world.fresh(), user=supervisor, reason="请补充数据", revision_id=rev1.pk
+    )
     p0 = Block.objects.get(pk=world.p0.pk)
-    services.block_save(block=p0, version=p0.version, data={"text": "补充后的文字。"}, user=owner)
-    rev2 = services.report_submit(report=world.fresh(), user=owner)
+    report_services.block_save(block=p0, version=p0.version, data={"text": "补充后的文字。"}, user=owner)
+    rev2 = workflow_services.report_submit(report=world.fresh(), user=owner)
     assert (rev1.number, rev2.number) == (1, 2)
     assert Revision.objects.get(pk=rev1.pk).snapshot == rev1.snapshot, "an earlier revision never changes"
-    services.report_approve(report=world.fresh(), user=supervisor, revision_id=rev2.pk)
-    services.report_redraft(report=world.fresh(), user=owner)
+    workflow_services.report_approve(report=world.fresh(), user=supervisor, revision_id=rev2.pk)
+    workflow_services.report_redraft(report=world.fresh(), user=owner)
     p0 = Block.objects.get(pk=world.p0.pk)
-    services.block_save(block=p0, version=p0.version, data={"text": "重新起草的文字。"}, user=owner)
+    report_services.block_save(block=p0, version=p0.version, data={"text": "重新起草的文字。"}, user=owner)
     assert world.fresh().approved_revision_id == rev2.pk, "redraft keeps the approved revision as it was"
     assert "补充后的文字。" in str(Revision.objects.get(pk=rev2.pk).snapshot)
     assert "重新起草的文字。" not in str(Revision.objects.get(pk=rev2.pk).snapshot)
-    rev3 = services.report_submit(report=world.fresh(), user=owner)
-    services.report_approve(report=world.fresh(), user=supervisor, revision_id=rev3.pk)
+    rev3 = workflow_services.report_submit(report=world.fresh(), user=owner)
+    workflow_services.report_approve(report=world.fresh(), user=supervisor, revision_id=rev3.pk)
     assert world.fresh().approved_revision_id == rev3.pk
     assert [r.snapshot for r in Revision.objects.filter(pk__in=[rev1.pk, rev2.pk]).order_by("number")] == [
         rev1.snapshot,
@@ -326,7 +337,7 @@ def test_returning_requires_a_reason(world, reason):
     to_state(world, "submitted")
     before = state_of(world)
     with pytest.raises(InvalidInput, match="退回修改必须填写理由"):
-        services.report_return(
+        workflow_services.report_return(
             report=world.fresh(),
             user=world.users["supervisor"],
             reason=reason,
@@ -339,17 +350,21 @@ def test_returning_requires_a_reason(world, reason):
 def test_a_leader_cannot_act_on_a_revision_they_did_not_see(world, name):
     """The leader read revision 1; the drafter withdrew, changed the text and submitted revision 2."""
     owner, supervisor = world.users["owner"], world.users["supervisor"]
-    seen = services.report_submit(report=world.fresh(), user=owner)
-    services.report_withdraw(report=world.fresh(), user=owner)
+    seen = workflow_services.report_submit(report=world.fresh(), user=owner)
+    workflow_services.report_withdraw(report=world.fresh(), user=owner)
     p0 = Block.objects.get(pk=world.p0.pk)
-    services.block_save(block=p0, version=p0.version, data={"text": "领导没有看到的文字。"}, user=owner)
-    services.report_submit(report=world.fresh(), user=owner)
+    report_services.block_save(
+        block=p0, version=p0.version, data={"text": "领导没有看到的文字。"}, user=owner
+    )
+    workflow_services.report_submit(report=world.fresh(), user=owner)
     before = state_of(world)
     with pytest.raises(WrongState) as refused:
         if name == "approve":
-            services.report_approve(report=world.fresh(), user=supervisor, revision_id=seen.pk)
+            workflow_services.report_approve(report=world.fresh(), user=supervisor, revision_id=seen.pk)
         else:
-            services.report_return(report=world.fresh(), user=supervisor, reason="理由", revision_id=seen.pk)
+            workflow_services.report_return(
+                report=world.fresh(), user=supervisor, reason="理由", revision_id=seen.pk
+            )
     assert is_clear_chinese(str(refused.value)) and "重新提交" in str(refused.value)
     assert state_of(world) == before
     assert world.fresh().status == "submitted" and world.fresh().approved_revision_id is None
@@ -357,7 +372,7 @@ def test_a_leader_cannot_act_on_a_revision_they_did_not_see(world, name):
 
 def test_a_submission_with_a_broken_placeholder_is_refused_and_nothing_is_written(world):
     p0 = Block.objects.get(pk=world.p0.pk)
-    services.block_save(
+    report_services.block_save(
         block=p0,
         version=p0.version,
         data={"text": "收入{{" + METRIC + " + }}亿元。"},
@@ -365,7 +380,7 @@ def test_a_submission_with_a_broken_placeholder_is_refused_and_nothing_is_writte
     )
     before = state_of(world)
     with pytest.raises(InvalidInput) as refused:
-        services.report_submit(report=world.fresh(), user=world.users["owner"])
+        workflow_services.report_submit(report=world.fresh(), user=world.users["owner"])
     assert is_clear_chinese(str(refused.value).split("：", 1)[0])
     assert state_of(world) == before and world.fresh().status == "draft"
 
@@ -423,12 +438,12 @@ def _approval_race(w: World, iterations: int) -> list[dict]:
     leaders = [w.users["supervisor"], w.users["supervisor2"]]
     rounds = []
     for _ in range(iterations):
-        revision = services.report_submit(report=w.fresh(), user=w.users["owner"])
+        revision = workflow_services.report_submit(report=w.fresh(), user=w.users["owner"])
         audit_before = AuditLog.objects.filter(report=w.report, action="approve").count()
 
         def approve(user, revision_id=revision.pk):
             report = Report.objects.select_related("kind").get(pk=w.report.pk)
-            return services.report_approve(report=report, user=user, revision_id=revision_id)
+            return workflow_services.report_approve(report=report, user=user, revision_id=revision_id)
 
         results = _race([lambda u=u: approve(u) for u in leaders])
         report = w.fresh()
@@ -443,7 +458,7 @@ def _approval_race(w: World, iterations: int) -> list[dict]:
                 "approved_revision": report.approved_revision_id,
             }
         )
-        services.report_redraft(report=report, user=w.users["owner"])
+        workflow_services.report_redraft(report=report, user=w.users["owner"])
     return rounds
 
 
@@ -496,16 +511,16 @@ def test_approve_and_return_at_once_exactly_one_wins():
         pytest.fail("the concurrency guarantees are PostgreSQL's: run the suite through scripts/test.sh")
     w = make_world()
     for _ in range(10):
-        revision = services.report_submit(report=w.fresh(), user=w.users["owner"])
+        revision = workflow_services.report_submit(report=w.fresh(), user=w.users["owner"])
         audit_before = AuditLog.objects.filter(report=w.report, action__in=["approve", "return"]).count()
 
         def approve(revision_id=revision.pk):
-            return services.report_approve(
+            return workflow_services.report_approve(
                 report=w.fresh(), user=w.users["supervisor"], revision_id=revision_id
             )
 
         def give_back(revision_id=revision.pk):
-            services.report_return(
+            workflow_services.report_return(
                 report=w.fresh(), user=w.users["supervisor2"], reason="退回", revision_id=revision_id
             )
             return "returned"
@@ -520,7 +535,7 @@ def test_approve_and_return_at_once_exactly_one_wins():
             == audit_before + 1
         )
         if report.status == "approved":
-            services.report_redraft(report=report, user=w.users["owner"])
+            workflow_services.report_redraft(report=report, user=w.users["owner"])
 
 
 # --- an approved report is frozen -----------------------------------------------------------------
@@ -529,7 +544,7 @@ def test_approve_and_return_at_once_exactly_one_wins():
 def content_of(w: World) -> tuple:
     report = w.fresh()
     return (
-        selectors.report_snapshot(report),
+        report_selectors.report_snapshot(report),
         tuple(
             Block.objects.filter(report=report)
             .order_by("pk")
@@ -539,7 +554,7 @@ def content_of(w: World) -> tuple:
         ),
         tuple(
             Report.objects.filter(pk=report.pk).values_list(
-                *services.REPORT_FIELDS, "head_version", "tail_version", "status"
+                *report_services.REPORT_FIELDS, "head_version", "tail_version", "status"
             )
         ),
         report.approved_revision.snapshot,
@@ -555,30 +570,32 @@ def _edits(w: World):
         return Block.objects.select_related("report", "report__kind").get(pk=b.pk)
 
     return {
-        "block_save(owner)": lambda: services.block_save(
+        "block_save(owner)": lambda: report_services.block_save(
             block=block(w.p0), version=block(w.p0).version, data={"text": "改"}, user=owner
         ),
-        "block_save(assigned)": lambda: services.block_save(
+        "block_save(assigned)": lambda: report_services.block_save(
             block=block(w.p1), version=block(w.p1).version, data={"text": "改"}, user=assigned
         ),
-        "block_add(top)": lambda: services.block_add(report=w.fresh(), type="heading", user=owner),
-        "block_add(section)": lambda: services.block_add(
+        "block_add(top)": lambda: report_services.block_add(report=w.fresh(), type="heading", user=owner),
+        "block_add(section)": lambda: report_services.block_add(
             report=w.fresh(), type="point", parent=block(w.s1), user=assigned
         ),
-        "block_delete": lambda: services.block_delete(block=block(w.p0), user=owner),
-        "block_delete(section)": lambda: services.block_delete(block=block(w.s1), user=owner),
-        "block_move": lambda: services.block_move(block=block(w.p0), direction="down", user=owner),
-        "report_update_fields": lambda: services.report_update_fields(
+        "block_delete": lambda: report_services.block_delete(block=block(w.p0), user=owner),
+        "block_delete(section)": lambda: report_services.block_delete(block=block(w.s1), user=owner),
+        "block_move": lambda: report_services.block_move(block=block(w.p0), direction="down", user=owner),
+        "report_update_fields": lambda: report_services.report_update_fields(
             report=w.fresh(),
             part="head",
             version=w.fresh().head_version,
             data={"title": "改过的标题"},
             user=owner,
         ),
-        "section_assign(owner)": lambda: services.section_assign(
+        "section_assign(owner)": lambda: workflow_services.section_assign(
             block=block(w.s0), department=w.departments["国库科"], user=owner
         ),
-        "section_set_done": lambda: services.section_set_done(block=block(w.s1), done=True, user=assigned),
+        "section_set_done": lambda: workflow_services.section_set_done(
+            block=block(w.s1), done=True, user=assigned
+        ),
     }
 
 
@@ -656,11 +673,11 @@ def _edit_posts(w: World):
 def test_approved_and_submitted_content_cannot_change_through_any_view(world, client, state):
     to_state(world, state)
     if state == "submitted":
-        services.report_approve(
+        workflow_services.report_approve(
             report=world.fresh(), user=world.users["supervisor"], revision_id=world.latest_revision().pk
         )
-        services.report_redraft(report=world.fresh(), user=world.users["owner"])
-        services.report_submit(report=world.fresh(), user=world.users["owner"])
+        workflow_services.report_redraft(report=world.fresh(), user=world.users["owner"])
+        workflow_services.report_submit(report=world.fresh(), user=world.users["owner"])
     before = content_of(world)
     for persona, url, data in _edit_posts(world):
         client.force_login(world.users[persona])
@@ -677,14 +694,14 @@ def test_a_metric_changed_after_approval_does_not_change_the_approved_export(wor
     to_state(world, "approved")
     supervisor = world.users["supervisor"]
     report = world.fresh()
-    name, first = services.report_render(report=report)
-    assert services.report_render(report=world.fresh())[1] == first, "rendering is deterministic"
-    assert selectors.metrics_changed_since_approval(report) == []
-    row = next(r for r in selectors.dashboard_rows(user=supervisor) if r.report.pk == report.pk)
+    name, first = export_services.report_render(report=report)
+    assert export_services.report_render(report=world.fresh())[1] == first, "rendering is deterministic"
+    assert review_selectors.metrics_changed_since_approval(report) == []
+    row = next(r for r in review_selectors.dashboard_rows(user=supervisor) if r.report.pk == report.pk)
     assert row.changed_metrics == []
 
     metric = Metric.objects.get(pk=world.metric.pk)
-    services.metric_save(
+    metric_services.metric_save(
         bureau=world.bureau,
         year=metric.year,
         period=metric.period,
@@ -694,36 +711,36 @@ def test_a_metric_changed_after_approval_does_not_change_the_approved_export(wor
     )
 
     report = world.fresh()
-    again_name, again = services.report_render(report=report)
+    again_name, again = export_services.report_render(report=report)
     assert (again_name, again) == (name, first), (
         "the approved document is byte-identical after the metric change"
     )
-    export = services.export_request(report=report, user=world.users["owner"], confirmed=True)
+    export = export_services.export_request(report=report, user=world.users["owner"], confirmed=True)
     assert export.snapshot == report.approved_revision.snapshot
     assert Decimal(export.snapshot["metrics"][METRIC]["value"]) == Decimal("186.4")
 
-    assert selectors.metrics_changed_since_approval(report) == [METRIC]
-    row = next(r for r in selectors.dashboard_rows(user=supervisor) if r.report.pk == report.pk)
+    assert review_selectors.metrics_changed_since_approval(report) == [METRIC]
+    row = next(r for r in review_selectors.dashboard_rows(user=supervisor) if r.report.pk == report.pk)
     assert row.changed_metrics == [METRIC]
     client.force_login(supervisor)
     assert "数据已变更" in client.get(reverse("dashboard")).content.decode()
 
     # The check is meaningful: the live content (after 重新起草) does show the new value.
-    services.report_redraft(report=report, user=world.users["owner"])
-    live_name, live = services.report_render(report=world.fresh())
+    workflow_services.report_redraft(report=report, user=world.users["owner"])
+    live_name, live = export_services.report_render(report=world.fresh())
     assert live != first
-    assert selectors.metrics_changed_since_approval(world.fresh()) == [], (
+    assert review_selectors.metrics_changed_since_approval(world.fresh()) == [], (
         "only approved reports carry the flag"
     )
 
 
 def test_the_flag_is_not_raised_by_an_unrelated_metric(world):
     to_state(world, "approved")
-    services.metric_save(
+    metric_services.metric_save(
         bureau=world.bureau,
         year=2025,
         period="",
         user=world.users["admin"],
         data={"name": "税收收入", "value": Decimal("1.0"), "unit": "亿元", "decimals": 1},
     )
-    assert selectors.metrics_changed_since_approval(world.fresh()) == []
+    assert review_selectors.metrics_changed_since_approval(world.fresh()) == []

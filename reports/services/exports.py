@@ -7,31 +7,41 @@ import logging
 import zipfile
 from typing import Any
 
+from celery import current_app
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
 from ..core.export_check import export_problems
+from ..core.filenames import masked_file_name
 from ..core.leakscan import scan_docx
-from ..core.metrics import (
-    MetricValue,
-    ResolveReport,
-    kept_years,
-    mask_numbers,
-    mask_terms,
-    mask_years,
-    resolve_snapshot,
-)
+from ..core.metrics import MetricValue, ResolveReport, kept_years, resolve_snapshot
 from ..errors import ExportNeedsConfirmation, LeakFound, WrongState
 from ..models import STALL_AFTER, Export, Report
-from ..selectors import (
-    report_export_snapshot,
-    report_file_name,
-    sensitive_terms_for,
-)
+from ..selectors import exports as export_selectors
+from ..selectors import reports as report_selectors
 from .audit import audit
 
+__all__ = [
+    "EXPORT_RENDER_TASK",
+    "MAX_RENDER_ATTEMPTS",
+    "export_fail",
+    "export_render_content",
+    "export_request",
+    "export_requeue_if_stalled",
+    "export_resolve",
+    "export_retry",
+    "export_run",
+    "exports_requeue_stalled",
+    "report_preview_snapshot",
+    "report_render",
+]
+
 logger = logging.getLogger(__name__)
+
+# The Celery task that renders an export (reports/tasks.py registers it under this name). Services
+# queue it by name from the app's registry, so this layer never imports the tasks above it.
+EXPORT_RENDER_TASK = "reports.tasks.export_render"
 
 # Renders started without finishing before a stalled export fails instead of being queued again.
 MAX_RENDER_ATTEMPTS = 3
@@ -46,12 +56,12 @@ def _export_fields(*, report: Report, masked: bool, mask_years: bool, metrics_on
     A masked copy masks every number except the report's own year and the next (kept_years) unless
     mask_years; metrics_only masks only the metrics (the explicit opt-out of the export form).
     """
-    snapshot = report_export_snapshot(report)
+    snapshot = report_selectors.report_export_snapshot(report)
     options: dict[str, Any] = {"mask_years": mask_years, "metrics_only": metrics_only}
     if masked:
-        options["sensitive_terms"] = sensitive_terms_for(bureau_id=report.bureau_id)
+        options["sensitive_terms"] = export_selectors.sensitive_terms_for(bureau_id=report.bureau_id)
         options["keep_years"] = [] if mask_years else list(kept_years(report.year))
-    name = report_file_name(report)
+    name = report_selectors.report_file_name(report)
     return {
         "report": report,
         "masked": masked,
@@ -142,11 +152,10 @@ def export_request(
 def _enqueue_on_commit(export_id: int) -> None:
     """Queue the render once the transaction commits; a broker that is down fails the export with a
     Chinese message instead of failing the request."""
-    from ..tasks import export_render
 
     def enqueue() -> None:
         try:
-            export_render.delay(export_id)
+            current_app.tasks[EXPORT_RENDER_TASK].delay(export_id)
         except Exception:
             logger.exception("could not queue export %s", export_id)
             export_fail(
@@ -154,19 +163,6 @@ def _enqueue_on_commit(export_id: int) -> None:
             )
 
     transaction.on_commit(enqueue)
-
-
-def masked_file_name(name: str, options: dict[str, Any]) -> str:
-    """The masked copy's file name, masked like the text: numbers (or only years), sensitive terms;
-    marked 脱敏稿. Word and Windows refuse "*" in file names, so masks use the full-width ＊.
-    """
-    stem = name.removesuffix(".docx")
-    if not options.get("metrics_only"):
-        stem = mask_numbers(stem, () if options.get("mask_years") else options.get("keep_years", ()))
-    elif options.get("mask_years"):
-        stem = mask_years(stem)
-    stem = mask_terms(stem, options.get("sensitive_terms", []))
-    return stem.replace("*", "＊") + "（脱敏稿）.docx"
 
 
 def export_retry(*, export: Export, user) -> Export:

@@ -11,6 +11,8 @@ from ..errors import InvalidInput
 from ..models import Bureau, Metric
 from .audit import audit
 
+__all__ = ["METRIC_FIELDS", "metric_delete", "metric_save", "metrics_import_apply"]
+
 logger = logging.getLogger(__name__)
 
 METRIC_FIELDS = ("name", "value", "unit", "decimals", "prior_value", "budget_value", "source", "status")

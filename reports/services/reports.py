@@ -14,12 +14,32 @@ from .. import permissions
 from ..core.importer.limits import MAX_BLOCKS, too_many_blocks
 from ..core.kinds import fill, load_kinds
 from ..core.text import clean_text
+from ..core.years import YEAR_RANGE_MESSAGE, year_in_range
 from ..errors import BlockConflict, Forbidden, InvalidInput, NotEditable, ReportFieldsConflict, WrongState
 from ..models import AuditLog, Block, Bureau, Report, ReportKind
-from ..selectors import (
-    membership_for,
-)
+from ..selectors import members as member_selectors
 from .audit import audit
+
+__all__ = [
+    "MAX_TEXT",
+    "REPORT_FIELDS",
+    "REPORT_FIELD_PARTS",
+    "block_add",
+    "block_delete",
+    "block_move",
+    "block_save",
+    "cn_date",
+    "count_blocks",
+    "kinds_sync",
+    "kinds_sync_after_migrate",
+    "report_create",
+    "report_create_from_content",
+    "report_delete",
+    "report_purge",
+    "report_restore",
+    "report_update_fields",
+    "section_department_id",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -56,13 +76,13 @@ def cn_date(day: dt.date) -> str:
 @transaction.atomic
 def report_create(*, user, kind: ReportKind, year: int, subject: str = "", period: str = "") -> Report:
     """Create a report owned by the drafter's department, with the kind's default outline."""
-    membership = membership_for(user)
+    membership = member_selectors.membership_for(user)
     if membership is None:
         raise InvalidInput("您的账号未加入任何财政局，无法新建报告。")
     if membership.role != membership.Role.DRAFTER or membership.department_id is None:
         raise Forbidden("只有各科室的起草人可以新建报告。")
-    if not 2000 <= year <= 2100:
-        raise InvalidInput("年度应在2000至2100之间。")
+    if not year_in_range(year):
+        raise InvalidInput(YEAR_RANGE_MESSAGE)
     definition = kind.definition
     subject = clean_text(subject, multiline=False)[:100]
     values = {"year": year, "next_year": year + 1, "subject": subject}
@@ -140,7 +160,7 @@ def _guard_edit(
     """Inside a transaction: refuse unless the report is editable now and the user may edit this part."""
     report.status = _lock_status(report.pk, for_update=writes_report)
     _check_editable(report)
-    membership = membership_for(user)
+    membership = member_selectors.membership_for(user)
     if not permissions.can_edit_part(membership, report, section_department_id(section), whole=whole):
         raise Forbidden("您没有修改这一部分的权限：报告由牵头科室起草，其他科室只能修改分配给本科室的章节。")
 
@@ -230,7 +250,7 @@ def report_delete(*, report: Report, user) -> None:
     that commits first wins and the delete is refused (WrongState). Raises Forbidden for anyone
     else. Writes one audit row; nothing is removed (report_restore undoes it).
     """
-    membership = membership_for(user)
+    membership = member_selectors.membership_for(user)
     locked = _lock_report(report)
     if locked.deleted_at is not None:
         raise WrongState("报告已在回收站中。请刷新页面。")
@@ -258,7 +278,7 @@ def report_restore(*, report: Report, user) -> None:
     """Take a report out of the 回收站, as it was. Allowed to whoever finds it in their 回收站
     (permissions.trash_q). Raises WrongState when it is not deleted (any more), Forbidden
     otherwise. Writes one audit row."""
-    membership = membership_for(user)
+    membership = member_selectors.membership_for(user)
     locked = _lock_report(report)
     if locked.deleted_at is None:
         raise WrongState("报告不在回收站中（可能已被恢复）。请刷新页面。")
@@ -286,7 +306,7 @@ def report_purge(*, report: Report, user) -> None:
     (WrongState otherwise). The audit row keeps the title and id, since the report is gone.
     """
     locked = _lock_report(report)
-    if not permissions.can_purge_report(membership_for(user), locked):
+    if not permissions.can_purge_report(member_selectors.membership_for(user), locked):
         if locked.deleted_at is None:
             raise WrongState("只能彻底删除回收站中的报告。")
         raise Forbidden("只有管理员可以彻底删除报告。")

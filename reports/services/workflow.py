@@ -3,7 +3,6 @@ an immutable revision and an audit row — plus comments, section assignment, pr
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -15,14 +14,24 @@ from .. import permissions
 from ..core.text import clean_text
 from ..errors import Forbidden, InvalidInput, NotEditable, WrongState
 from ..models import Block, Comment, Department, Membership, Presence, Report, Revision
-from ..selectors import (
-    membership_for,
-    metric_values_for_report,
-    report_check,
-    report_content_with_metrics,
-    report_tree,
-)
+from ..selectors import members as member_selectors
+from ..selectors import metrics as metric_selectors
+from ..selectors import reports as report_selectors
 from .audit import audit, notify
+
+__all__ = [
+    "TRANSITIONS",
+    "comment_add",
+    "comment_resolve",
+    "presence_touch",
+    "report_approve",
+    "report_redraft",
+    "report_return",
+    "report_submit",
+    "report_withdraw",
+    "section_assign",
+    "section_set_done",
+]
 
 S = Report.Status
 # name: (source states, target state, Chinese verb)
@@ -79,14 +88,14 @@ def _url(report: Report, name: str = "report_edit") -> str:
 @transaction.atomic
 def report_submit(*, report: Report, user) -> Revision:
     """Drafter submits: the report becomes read-only for drafters and an immutable revision is stored."""
-    if not permissions.can_submit(membership_for(user), report):
+    if not permissions.can_submit(member_selectors.membership_for(user), report):
         raise Forbidden("只有牵头科室的起草人可以提交审核。")
     _apply(report, "submit", return_reason="")
-    tree, metrics = report_tree(report), metric_values_for_report(report)
-    check = report_check(report, tree, metrics)
+    tree, metrics = report_selectors.report_tree(report), metric_selectors.metric_values_for_report(report)
+    check = report_selectors.report_check(report, tree, metrics)
     if check.errors:
         raise InvalidInput("报告中有占位符错误，请先修改：" + "；".join(check.errors[:3]))
-    snapshot = report_content_with_metrics(report, tree, metrics)
+    snapshot = report_selectors.report_content_with_metrics(report, tree, metrics)
     number = (report.revisions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
     revision = Revision.objects.create(report=report, number=number, snapshot=snapshot, created_by=user)
     audit(
@@ -108,7 +117,7 @@ def report_submit(*, report: Report, user) -> Revision:
 @transaction.atomic
 def report_withdraw(*, report: Report, user) -> None:
     """Drafter takes a submission back before the leader has acted on it."""
-    if not permissions.can_submit(membership_for(user), report):
+    if not permissions.can_submit(member_selectors.membership_for(user), report):
         raise Forbidden("只有牵头科室的起草人可以撤回提交。")
     _apply(report, "withdraw")
     audit(bureau_id=report.bureau_id, actor=user, action="withdraw", report=report, summary="撤回提交")
@@ -124,7 +133,7 @@ def _reviewed_revision(report: Report, revision_id: int) -> Revision:
 @transaction.atomic
 def report_approve(*, report: Report, user, revision_id: int) -> Revision:
     """Leader approves exactly the revision they reviewed; the report is frozen on it."""
-    if not permissions.can_review(membership_for(user), report):
+    if not permissions.can_review(member_selectors.membership_for(user), report):
         raise Forbidden("只有分管该科室的审核领导可以审定。")
     _apply(report, "approve")
     revision = _reviewed_revision(report, revision_id)
@@ -145,7 +154,7 @@ def report_approve(*, report: Report, user, revision_id: int) -> Revision:
 @transaction.atomic
 def report_return(*, report: Report, user, reason: str, revision_id: int) -> None:
     """Leader returns the submission with a required reason; drafters can edit again."""
-    if not permissions.can_review(membership_for(user), report):
+    if not permissions.can_review(member_selectors.membership_for(user), report):
         raise Forbidden("只有分管该科室的审核领导可以退回。")
     reason = clean_text(reason)
     if not reason:
@@ -168,7 +177,7 @@ def report_return(*, report: Report, user, reason: str, revision_id: int) -> Non
 @transaction.atomic
 def report_redraft(*, report: Report, user) -> None:
     """重新起草: an approved report becomes a draft again; its approved revision stays as it was."""
-    if not permissions.can_submit(membership_for(user), report):
+    if not permissions.can_submit(member_selectors.membership_for(user), report):
         raise Forbidden("只有牵头科室的起草人可以重新起草。")
     _apply(report, "redraft")
     audit(
@@ -254,7 +263,7 @@ def section_assign(*, block: Block, department: Department | None, user) -> Bloc
         raise InvalidInput("只能把一级标题（章节）分配给科室。")
     if not report.is_editable:
         raise NotEditable(f"报告当前状态为“{report.get_status_display()}”，不能分配章节。")
-    if not permissions.can_edit_report(membership_for(user), report):
+    if not permissions.can_edit_report(member_selectors.membership_for(user), report):
         raise Forbidden("只有牵头科室的起草人可以分配章节。")
     if department is not None and department.bureau_id != report.bureau_id:
         raise InvalidInput("科室不属于本局。")
@@ -284,7 +293,9 @@ def section_set_done(*, block: Block, done: bool, user) -> Block:
         raise InvalidInput("只能标记一级标题（章节）的完成状态。")
     if not report.is_editable:
         raise NotEditable(f"报告当前状态为“{report.get_status_display()}”，不能修改章节状态。")
-    if not permissions.can_edit_section(membership_for(user), report, block.assigned_department_id):
+    if not permissions.can_edit_section(
+        member_selectors.membership_for(user), report, block.assigned_department_id
+    ):
         raise Forbidden("您不能修改这一章节。")
     Block.objects.filter(pk=block.pk).update(done=done)
     block.done = done
@@ -292,8 +303,6 @@ def section_set_done(*, block: Block, done: bool, user) -> Block:
 
 
 # --- presence ------------------------------------------------------------------------------------
-
-PRESENCE_WINDOW = dt.timedelta(seconds=45)
 
 
 def presence_touch(*, report: Report, user) -> None:

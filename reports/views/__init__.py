@@ -1,5 +1,3 @@
-"""Views by topic: the drafting editor and exports, the metrics library."""
-
-from .editor import *  # noqa: F403
-from .metrics import *  # noqa: F403
-from .review import *  # noqa: F403
+"""Views by topic, routed one by one from reports/urls.py: the editor and exports (editor), the
+list and 回收站 (reports), review and approval (review), the 指标库 (metrics), import and carry
+forward (imports); common holds the request helpers they share."""

@@ -8,6 +8,8 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.views import defaults
 
+from ..errors import DomainError
+
 
 def login_required(view):
     """Like Django's, but an htmx request from a signed-out user gets 401 instead of a redirect.
@@ -58,17 +60,29 @@ def flash_error(request, message: str, *, status: int, report=None) -> HttpRespo
     return response
 
 
+def domain_error_response(request, error: DomainError, *, report=None) -> HttpResponse:
+    """The one answer to a refused action: the error's Chinese message with its status_code.
+
+    htmx gets it in the page's message region (flash_error: whatever the action targeted survives);
+    a plain request gets an error page with a way back to the report.
+    """
+    if getattr(request, "htmx", False):
+        return flash_error(request, str(error), status=error.status_code, report=report)
+    context = {"error": str(error), "report": report}
+    return render(request, "reports/refused.html", context, status=error.status_code)
+
+
 def bad_request(request, exception=None, template_name="400.html") -> HttpResponse:
     """handler400. A body over DATA_UPLOAD_MAX_MEMORY_SIZE (a huge paste) gets the same Chinese
     answer as an over-long field, as 413, which the page shows without retrying."""
     if isinstance(exception, RequestDataTooBig):
         from django.conf import settings
 
-        from ..services import MAX_TEXT
+        from ..services import reports as report_services
 
         limit_mb = settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 1024 / 1024
         return HttpResponse(
-            f"内容过长（超过{limit_mb:g} MB），单项最多{MAX_TEXT}字，请分段。未保存，内容仍在本页。",
+            f"内容过长（超过{limit_mb:g} MB），单项最多{report_services.MAX_TEXT}字，请分段。未保存，内容仍在本页。",
             status=413,
             content_type="text/plain; charset=utf-8",
         )

@@ -13,6 +13,7 @@ a broken multipart body before Django reads it; it then runs the normal CSRF che
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -26,7 +27,6 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from .. import selectors, selectors_import, services_import
 from ..core.importer import (
     ITEM_KINDS,
     MAX_REQUEST_BYTES,
@@ -42,14 +42,19 @@ from ..core.importer import (
     size_limit,
     split_item,
 )
-from ..errors import DomainError, DuplicateReport, Forbidden
+from ..core.importer.limits import MB
+from ..core.years import year_in_range
+from ..errors import DomainError, DuplicateReport
 from ..forms import year_field
-from .common import login_required
+from ..selectors import imports as import_selectors
+from ..selectors import members as member_selectors
+from ..selectors import reports as report_selectors
+from ..services import imports as import_services
+from .common import login_required, parse_int
 
 SESSION_KEY = "report_import"
 PAGE = "reports/report_import.html"
 PARTIAL = "reports/report_import.html#import-preview"
-MB = 1024 * 1024
 # Figures offered as metrics in one preview: each is two form fields, and Django refuses a request
 # with more than DATA_UPLOAD_MAX_NUMBER_FIELDS (2000) fields.
 MAX_FIGURES = 300
@@ -73,15 +78,15 @@ class ImportForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [
             ("", "按内容自动判断"),
-            *((k.code, k.name) for k in selectors_import.import_kinds()),
+            *((k.code, k.name) for k in import_selectors.import_kinds()),
         ]
 
 
 def _page_context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
     return {
         "form": extra.pop("form", None) or ImportForm(),
-        "sources": selectors_import.carry_forward_sources(user=request.user),
-        "can_import": selectors_import.can_import(request.user),
+        "sources": import_selectors.carry_forward_sources(user=request.user),
+        "can_import": import_selectors.can_import(request.user),
         "item_kinds": ITEM_KINDS,
         "max_docx_mb": size_limit("a.docx") // MB,
         "max_text_mb": size_limit("a.txt") // MB,
@@ -108,10 +113,10 @@ def _preview_context(
     figures = [f for f in find_figures(parsed) if f.role == "base"]
     more = max(len(figures) - MAX_FIGURES, 0)
     figures = figures[:MAX_FIGURES]
-    membership = selectors.membership_for(request.user)
+    membership = member_selectors.membership_for(request.user)
     existing: set[str] = set()
     if membership is not None and parsed.year:
-        existing = selectors_import.existing_metric_names(
+        existing = import_selectors.existing_metric_names(
             bureau_id=membership.bureau_id, year=parsed.year, names=[f.name for f in figures if f.name]
         )
     typed = typed or {}
@@ -130,7 +135,7 @@ def _preview_context(
         "figures": figure_rows,
         "figures_more": more,
         "existing": existing,
-        "kinds": selectors_import.import_kinds(),
+        "kinds": import_selectors.import_kinds(),
         "item_kinds": ITEM_KINDS,
         **extra,
     }
@@ -149,7 +154,7 @@ def _refuse(request: HttpRequest, message: str, status: int = 422, **extra: Any)
 def _store(request: HttpRequest, parsed: ParsedReport) -> int:
     """Save the preview (in the row the session names, if still there); returns its revision."""
     draft_id = request.session.get(SESSION_KEY)
-    draft_id, revision = services_import.import_draft_save(
+    draft_id, revision = import_services.import_draft_save(
         user=request.user, draft_id=draft_id if isinstance(draft_id, int) else None, parsed=parsed
     )
     request.session[SESSION_KEY] = draft_id
@@ -157,7 +162,7 @@ def _store(request: HttpRequest, parsed: ParsedReport) -> int:
 
 
 def _pending(request: HttpRequest) -> tuple[ParsedReport, int] | None:
-    return selectors_import.import_draft_get(user=request.user, draft_id=request.session.get(SESSION_KEY))
+    return import_selectors.import_draft_get(user=request.user, draft_id=request.session.get(SESSION_KEY))
 
 
 # --- views -------------------------------------------------------------------------------------------
@@ -178,7 +183,7 @@ def report_import(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 def report_import_preview(request: HttpRequest) -> HttpResponse:
-    """Parse a paste or one upload into the preview, or apply one fix (op=retype|split|merge|fields)."""
+    """Parse a paste or one upload into the preview (the fixes have a view each, below)."""
     try:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
@@ -204,8 +209,6 @@ def report_import_preview(request: HttpRequest) -> HttpResponse:
 
 @csrf_protect
 def _preview(request: HttpRequest) -> HttpResponse:
-    if request.POST.get("op"):
-        return _edit(request)
     uploads = [f for name in request.FILES for f in request.FILES.getlist(name)]
     if len(uploads) > 1:
         return _refuse(request, f"一次只能上传一个文件（本次选择了 {len(uploads)} 个）。")
@@ -240,7 +243,12 @@ def _preview(request: HttpRequest) -> HttpResponse:
     return _render_preview(request, _preview_context(request, parsed, revision))
 
 
-def _edit(request: HttpRequest) -> HttpResponse:
+def _fix(request: HttpRequest, fix: Callable[[ParsedReport, int], ParsedReport]) -> HttpResponse:
+    """Apply one fix to the pending preview (on the revision the user saw) and show the result.
+
+    `fix(parsed, index)` is a pure function of reports.core.importer; its ImportRefused is shown
+    with the preview as it was. The report fields typed in the preview are kept first.
+    """
     pending = _pending(request)
     if pending is None:
         return _refuse(request, "没有正在预览的内容，请重新粘贴或上传。")
@@ -252,24 +260,41 @@ def _edit(request: HttpRequest) -> HttpResponse:
             **_preview_context(request, parsed, revision),
         )
     _apply_fields(parsed, request.POST)
-    op = request.POST.get("op", "")
+    index = parse_int(request.POST.get("index"))
     try:
-        index = int(request.POST.get("index", "-1"))
-    except ValueError:
-        index = -1
-    try:
-        if op == "retype":
-            parsed = retype_item(parsed, index, request.POST.get(f"kind-{index}", ""))
-        elif op == "split":
-            parsed = split_item(parsed, index, request.POST.get(f"at-{index}", ""))
-        elif op == "merge":
-            parsed = merge_item(parsed, index)
-        elif op != "fields":
-            raise ImportRefused("未知的操作")
+        parsed = fix(parsed, index)
     except ImportRefused as refused:
         return _refuse(request, str(refused), **_preview_context(request, parsed, revision))
     revision = _store(request, parsed)
     return _render_preview(request, _preview_context(request, parsed, revision))
+
+
+@require_POST
+@login_required
+def report_import_retype(request: HttpRequest) -> HttpResponse:
+    """Fix: item `index` becomes another kind (its select kind-<index>: h1, h2, point, …)."""
+    return _fix(request, lambda parsed, i: retype_item(parsed, i, request.POST.get(f"kind-{i}", "")))
+
+
+@require_POST
+@login_required
+def report_import_split(request: HttpRequest) -> HttpResponse:
+    """Fix: item `index` is split where the words in at-<index> begin."""
+    return _fix(request, lambda parsed, i: split_item(parsed, i, request.POST.get(f"at-{i}", "")))
+
+
+@require_POST
+@login_required
+def report_import_merge(request: HttpRequest) -> HttpResponse:
+    """Fix: item `index` is joined to the one before it."""
+    return _fix(request, merge_item)
+
+
+@require_POST
+@login_required
+def report_import_fields(request: HttpRequest) -> HttpResponse:
+    """Keep the report fields typed in the preview (a change of kind renumbers the preview)."""
+    return _fix(request, lambda parsed, _index: parsed)
 
 
 def _apply_fields(parsed: ParsedReport, data) -> None:
@@ -278,13 +303,10 @@ def _apply_fields(parsed: ParsedReport, data) -> None:
         parsed.title = data["title"].strip()[:200]
     if "subject" in data:
         parsed.subject = data["subject"].strip()[:100]
-    if data.get("kind") in {k.code for k in selectors_import.import_kinds()}:
+    if data.get("kind") in {k.code for k in import_selectors.import_kinds()}:
         parsed.kind = data["kind"]
-    try:
-        year = int(data.get("year", ""))
-    except ValueError:
-        year = 0
-    if 2000 <= year <= 2100:
+    year = parse_int(data.get("year"))
+    if year_in_range(year):
         parsed.year = year
 
 
@@ -304,7 +326,7 @@ class CreateForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [(k.code, k.name) for k in selectors_import.import_kinds()]
+        self.fields["kind"].choices = [(k.code, k.name) for k in import_selectors.import_kinds()]
 
 
 @require_POST
@@ -328,9 +350,9 @@ def report_import_create(request: HttpRequest) -> HttpResponse:
             **_preview_context(request, parsed, revision),
         )
     data = form.cleaned_data
-    kind = selectors_import.import_kinds().get(code=data["kind"])
+    kind = import_selectors.import_kinds().get(code=data["kind"])
     try:
-        result = services_import.report_import_create(
+        result = import_services.report_import_create(
             user=request.user,
             parsed=parsed,
             kind=kind,
@@ -340,10 +362,9 @@ def report_import_create(request: HttpRequest) -> HttpResponse:
             subject=data["subject"],
         )
     except DomainError as error:
-        status = 403 if isinstance(error, Forbidden) else 422
         context = _preview_context(request, parsed, revision, chosen, typed)
-        return _refuse(request, str(error), status, **context)
-    services_import.import_draft_delete(user=request.user, draft_id=request.session.pop(SESSION_KEY, None))
+        return _refuse(request, str(error), error.status_code, **context)
+    import_services.import_draft_delete(user=request.user, draft_id=request.session.pop(SESSION_KEY, None))
     messages.success(request, "已导入报告。" + (result.message and result.message + "。"))
     url = reverse("report_edit", args=[result.report.pk])
     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
@@ -354,9 +375,9 @@ def report_import_create(request: HttpRequest) -> HttpResponse:
 def report_carry_forward(request: HttpRequest, pk: int) -> HttpResponse:
     """以上年报告为基础新建: next year's draft from report `pk`; when next year's report exists
     already, a page naming it (打开已有 / 仍然新建, which posts again with confirm=1)."""
-    report = selectors.report_get_for_user(user=request.user, pk=pk)
+    report = report_selectors.report_get_for_user(user=request.user, pk=pk)
     try:
-        result = services_import.report_carry_forward(
+        result = import_services.report_carry_forward(
             user=request.user, report=report, allow_duplicate=request.POST.get("confirm") == "1"
         )
     except DuplicateReport as duplicate:
@@ -364,9 +385,8 @@ def report_carry_forward(request: HttpRequest, pk: int) -> HttpResponse:
         context = {"report": report, "existing": duplicate.existing}
         return render(request, "reports/report_carry_confirm.html", context, status=409)
     except DomainError as error:
-        status = 403 if isinstance(error, Forbidden) else 422
         context = _page_context(request, carry_error=str(error))
-        return render(request, PAGE, context, status=status)
+        return render(request, PAGE, context, status=error.status_code)
     messages.success(
         request,
         f"已以“{report.title}”为基础新建{result.report.year}年报告。"

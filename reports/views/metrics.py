@@ -7,33 +7,39 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from .. import selectors, services
 from ..core.metric_import import SpreadsheetError, parse_metrics_file, plan_import
 from ..core.metrics import UNITS
 from ..core.text import clean_text
+from ..core.years import year_in_range
 from ..errors import DomainError
 from ..forms import MetricForm, MetricImportForm
 from ..models import Metric
+from ..selectors import members as member_selectors
+from ..selectors import metrics as metric_selectors
+from ..selectors import reports as report_selectors
+from ..services import metrics as metric_services
 from .common import login_required, parse_int
 
 # --- metrics library (指标库) ---------------------------------------------------------------------
 
 
 def _metric_scope(request: HttpRequest) -> tuple:
-    membership = selectors.membership_for(request.user)
+    membership = member_selectors.membership_for(request.user)
     if membership is None:
         raise Http404("您的账号未加入任何财政局")
     source = request.POST if request.method == "POST" else request.GET
     year = parse_int(source.get("year", ""))
-    if not 2000 <= year <= 2100:
-        year = selectors.metrics_latest_year(bureau_id=membership.bureau_id) or timezone.localdate().year
+    if not year_in_range(year):
+        year = (
+            metric_selectors.metrics_latest_year(bureau_id=membership.bureau_id) or timezone.localdate().year
+        )
     period = clean_text(source.get("period", ""), multiline=False)[:20]
     return membership.bureau, year, period
 
 
 def _metric_table(request: HttpRequest, bureau, year: int, period: str, **extra) -> HttpResponse:
     context = {
-        "metrics": selectors.metrics_for(bureau_id=bureau.pk, year=year, period=period),
+        "metrics": metric_selectors.metrics_for(bureau_id=bureau.pk, year=year, period=period),
         "year": year,
         "period": period,
         "form": MetricForm(),
@@ -58,7 +64,7 @@ def metric_create(request: HttpRequest) -> HttpResponse:
     form = MetricForm(request.POST)
     if form.is_valid():
         try:
-            services.metric_save(
+            metric_services.metric_save(
                 bureau=bureau, year=year, period=period, data=form.cleaned_data, user=request.user
             )
         except DomainError as error:
@@ -71,12 +77,12 @@ def metric_create(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 def metric_update(request: HttpRequest, pk: int) -> HttpResponse:
-    metric = selectors.metric_get_for_user(user=request.user, pk=pk)
+    metric = metric_selectors.metric_get_for_user(user=request.user, pk=pk)
     form = MetricForm(request.POST, instance=Metric(pk=metric.pk, bureau_id=metric.bureau_id))
     saved = False
     if form.is_valid():
         try:
-            metric = services.metric_save(
+            metric = metric_services.metric_save(
                 bureau=metric.bureau,
                 year=metric.year,
                 period=metric.period,
@@ -93,16 +99,16 @@ def metric_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def metric_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    metric = selectors.metric_get_for_user(user=request.user, pk=pk)
+    metric = metric_selectors.metric_get_for_user(user=request.user, pk=pk)
     if request.method == "POST":
         bureau, year, period = metric.bureau, metric.year, metric.period
-        services.metric_delete(metric=metric, user=request.user)
+        metric_services.metric_delete(metric=metric, user=request.user)
         return _metric_table(request, bureau, year, period, message=f"已删除指标“{metric.name}”。")
     if request.method != "GET":
         return HttpResponseNotAllowed(["GET", "POST"])
     # Titles only of reports this user may open; the others are counted, not named.
-    usage = selectors.metric_usage(metric, selectors.reports_for_user(user=request.user))
-    hidden = len(selectors.metric_usage(metric)) - len(usage)
+    usage = metric_selectors.metric_usage(metric, report_selectors.reports_for_user(user=request.user))
+    hidden = len(metric_selectors.metric_usage(metric)) - len(usage)
     return render(
         request,
         "reports/metric_list.html#metric-delete",
@@ -127,13 +133,18 @@ def metric_import(request: HttpRequest) -> HttpResponse:
         result = parse_metrics_file(upload.read(), upload.name)
     except SpreadsheetError as error:
         return render(request, "reports/metric_list.html#import-preview", {"error": str(error)}, status=422)
-    existing = {m.name: m for m in selectors.metrics_for(bureau_id=bureau.pk, year=year, period=period)}
-    plan = plan_import(result, {name: selectors.metric_as_import_dict(m) for name, m in existing.items()})
+    existing = {
+        m.name: m for m in metric_selectors.metrics_for(bureau_id=bureau.pk, year=year, period=period)
+    }
+    plan = plan_import(
+        result, {name: metric_selectors.metric_as_import_dict(m) for name, m in existing.items()}
+    )
     request.session["metric_import"] = {
         "year": year,
         "period": period,
         "rows": [
-            selectors.import_row_dict(row) for row in [*plan.added, *(row for row, _diff in plan.changed)]
+            metric_selectors.import_row_dict(row)
+            for row in [*plan.added, *(row for row, _diff in plan.changed)]
         ],
     }
     context = {"plan": plan, "year": year, "period": period, "warnings": result.warnings}
@@ -151,8 +162,8 @@ def metric_import_confirm(request: HttpRequest) -> HttpResponse:
         message = "这批数据已经导入（或预览已失效），无需再次确认；如需导入其他数据，请重新上传文件。"
         return _metric_table(request, bureau, year, period, message=message, import_done=True)
     year, period = pending["year"], pending["period"]
-    rows = [selectors.import_row_from_dict(row) for row in pending["rows"]]
-    added, changed = services.metrics_import_apply(
+    rows = [metric_selectors.import_row_from_dict(row) for row in pending["rows"]]
+    added, changed = metric_services.metrics_import_apply(
         bureau=bureau, year=year, period=period, rows=rows, user=request.user
     )
     message = f"导入完成：新增{added}项，更新{changed}项。"
@@ -162,8 +173,8 @@ def metric_import_confirm(request: HttpRequest) -> HttpResponse:
 @require_GET
 @login_required
 def metric_picker(request: HttpRequest, pk: int) -> HttpResponse:
-    report = selectors.report_get_for_user(user=request.user, pk=pk)
-    metrics = selectors.metrics_for(bureau_id=report.bureau_id, year=report.year, period=report.period)
+    report = report_selectors.report_get_for_user(user=request.user, pk=pk)
+    metrics = metric_selectors.metrics_for(bureau_id=report.bureau_id, year=report.year, period=report.period)
     query = clean_text(request.GET.get("q", ""), multiline=False)
     if query:
         metrics = metrics.filter(name__contains=query)

@@ -3,6 +3,8 @@ audit log, notifications and presence."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
@@ -11,123 +13,89 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from .. import permissions, selectors, services
-from ..core.diff import diff_snapshots, summary
-from ..core.document import layout_paragraphs
-from ..core.metrics import MetricValue, resolve_snapshot
-from ..errors import DomainError, Forbidden
+from .. import permissions
+from ..errors import DomainError, InvalidInput
 from ..middleware import background_poll
-from ..models import AuditLog, Report
-from .common import flash_error, login_required, parse_int
-
-TRANSITION_SERVICES = {
-    "submit": services.report_submit,
-    "withdraw": services.report_withdraw,
-    "redraft": services.report_redraft,
-}
-
-TRANSITION_MESSAGES = {
-    "submit": "已提交审核，等待审核领导审定。",
-    "withdraw": "已撤回提交，可以继续修改。",
-    "redraft": "已重新起草，报告回到草稿状态；已审定的版本保留不变。",
-}
-
-
-def _resolved(snapshot: dict) -> dict:
-    metrics = {name: MetricValue.from_dict(d) for name, d in snapshot.get("metrics", {}).items()}
-    resolved, _check = resolve_snapshot(snapshot, metrics)
-    return resolved
+from ..models import Report
+from ..selectors import audit as audit_selectors
+from ..selectors import members as member_selectors
+from ..selectors import reports as report_selectors
+from ..selectors import review as review_selectors
+from ..services import audit as audit_services
+from ..services import workflow as workflow_services
+from .common import domain_error_response, login_required, parse_int
 
 
 def _back(request: HttpRequest, url: str) -> HttpResponse:
     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 
 
-def _error(request: HttpRequest, error: DomainError, report: Report) -> HttpResponse:
-    status = 403 if isinstance(error, Forbidden) else 409
-    return flash_error(request, str(error), status=status, report=report)
+def _transition(
+    request: HttpRequest, pk: int, service: Callable[..., object], done: str, to: str, **arguments
+) -> HttpResponse:
+    """Fetch the report, apply one workflow service to it, and go back to the page `to` saying
+    `done`; a refusal is answered by domain_error_response."""
+    report = report_selectors.report_get_for_user(user=request.user, pk=pk)
+    try:
+        service(report=report, user=request.user, **arguments)
+    except DomainError as error:
+        return domain_error_response(request, error, report=report)
+    messages.success(request, done)
+    return _back(request, reverse(to, args=[report.pk]))
 
 
 @require_POST
 @login_required
-def report_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    report = selectors.report_get_for_user(user=request.user, pk=pk)
-    service = TRANSITION_SERVICES.get(action)
-    if service is None:
-        return flash_error(request, "未知的操作。", status=400)
-    try:
-        service(report=report, user=request.user)
-    except DomainError as error:
-        return _error(request, error, report)
-    messages.success(request, TRANSITION_MESSAGES[action])
-    return _back(request, reverse("report_edit", args=[report.pk]))
+def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    done = "已提交审核，等待审核领导审定。"
+    return _transition(request, pk, workflow_services.report_submit, done, "report_edit")
+
+
+@require_POST
+@login_required
+def report_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    done = "已撤回提交，可以继续修改。"
+    return _transition(request, pk, workflow_services.report_withdraw, done, "report_edit")
+
+
+@require_POST
+@login_required
+def report_redraft(request: HttpRequest, pk: int) -> HttpResponse:
+    done = "已重新起草，报告回到草稿状态；已审定的版本保留不变。"
+    return _transition(request, pk, workflow_services.report_redraft, done, "report_edit")
 
 
 @require_POST
 @login_required
 def report_approve(request: HttpRequest, pk: int) -> HttpResponse:
-    report = selectors.report_get_for_user(user=request.user, pk=pk)
-    try:
-        services.report_approve(
-            report=report, user=request.user, revision_id=parse_int(request.POST.get("revision", ""))
-        )
-    except DomainError as error:
-        return _error(request, error, report)
-    messages.success(request, "已审定。报告已定稿，导出的 Word 为审定版本；起草科室已收到通知。")
-    return _back(request, reverse("report_review", args=[report.pk]))
+    done = "已审定。报告已定稿，导出的 Word 为审定版本；起草科室已收到通知。"
+    revision_id = parse_int(request.POST.get("revision", ""))
+    return _transition(
+        request, pk, workflow_services.report_approve, done, "report_review", revision_id=revision_id
+    )
 
 
 @require_POST
 @login_required
 def report_return(request: HttpRequest, pk: int) -> HttpResponse:
-    report = selectors.report_get_for_user(user=request.user, pk=pk)
-    try:
-        services.report_return(
-            report=report,
-            user=request.user,
-            reason=request.POST.get("reason", ""),
-            revision_id=parse_int(request.POST.get("revision", "")),
-        )
-    except DomainError as error:
-        return _error(request, error, report)
-    messages.success(request, "已退回修改，退回理由已通知起草科室。")
-    return _back(request, reverse("report_review", args=[report.pk]))
+    done = "已退回修改，退回理由已通知起草科室。"
+    arguments = {
+        "reason": request.POST.get("reason", ""),
+        "revision_id": parse_int(request.POST.get("revision", "")),
+    }
+    return _transition(request, pk, workflow_services.report_return, done, "report_review", **arguments)
 
 
 @require_GET
 @login_required
 def report_review(request: HttpRequest, pk: int) -> HttpResponse:
     """The latest submission as it will print, with block comments and character-level diffs."""
-    report = selectors.report_get_for_user(user=request.user, pk=pk)
-    membership = selectors.membership_for(request.user)
-    revisions = list(report.revisions.all())  # newest first
-    view = request.GET.get("view", "document")
-    context: dict = {
-        "report": report,
-        "revisions": revisions,
-        "view": view,
-        "can_review": permissions.can_review(membership, report) and report.status == Report.Status.SUBMITTED,
-        "comments": selectors.report_comments(report),
-    }
-    if not revisions:
+    report = report_selectors.report_get_for_user(user=request.user, pk=pk)
+    context = review_selectors.review_context(
+        report=report, user=request.user, view=request.GET.get("view", "document")
+    )
+    if "revision" not in context:
         return render(request, "reports/report_review.html", context)
-    current = revisions[0]
-    context["revision"] = current
-    by_block = selectors.comments_by_block(context["comments"])
-    paragraphs = layout_paragraphs(_resolved(current.snapshot))
-    for para in paragraphs:
-        para.comments = [c for block_id in para.block_ids for c in by_block.get(block_id, [])]
-    context["paragraphs"] = paragraphs
-    context["report_level_comments"] = by_block.get(None, [])
-    if view in ("previous", "approved"):
-        base = None
-        if view == "previous" and len(revisions) > 1:
-            base = revisions[1]
-        if view == "approved" and report.approved_revision_id:
-            base = report.approved_revision
-        if base is not None:
-            rows = diff_snapshots(_resolved(base.snapshot), _resolved(current.snapshot))
-            context.update(base=base, rows=[r for r in rows if r.status != "same"], counts=summary(rows))
     template = "reports/report_review.html#review-body" if request.htmx else "reports/report_review.html"
     return render(request, template, context)
 
@@ -135,57 +103,63 @@ def report_review(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def comment_add(request: HttpRequest, pk: int) -> HttpResponse:
-    report = selectors.report_get_for_user(user=request.user, pk=pk)
+    report = report_selectors.report_get_for_user(user=request.user, pk=pk)
     block = parent = None
     if request.POST.get("block"):
-        block = selectors.block_get_for_user(user=request.user, pk=parse_int(request.POST["block"]))
+        block = report_selectors.block_get_for_user(user=request.user, pk=parse_int(request.POST["block"]))
     if request.POST.get("parent"):
-        parent = selectors.comment_get_for_user(user=request.user, pk=parse_int(request.POST["parent"]))
+        parent = review_selectors.comment_get_for_user(
+            user=request.user, pk=parse_int(request.POST["parent"])
+        )
     try:
-        services.comment_add(
+        workflow_services.comment_add(
             report=report, user=request.user, text=request.POST.get("text", ""), block=block, parent=parent
         )
     except DomainError as error:
-        return _error(request, error, report)
-    comments = selectors.report_comments(report)
+        return domain_error_response(request, error, report=report)
+    comments = review_selectors.report_comments(report)
     return render(request, "reports/_comments.html", {"report": report, "comments": comments})
 
 
 @require_POST
 @login_required
 def comment_resolve(request: HttpRequest, pk: int) -> HttpResponse:
-    comment = selectors.comment_get_for_user(user=request.user, pk=pk)
-    services.comment_resolve(
+    comment = review_selectors.comment_get_for_user(user=request.user, pk=pk)
+    workflow_services.comment_resolve(
         comment=comment, user=request.user, resolved=request.POST.get("resolved", "1") == "1"
     )
-    comments = selectors.report_comments(comment.report)
+    comments = review_selectors.report_comments(comment.report)
     return render(request, "reports/_comments.html", {"report": comment.report, "comments": comments})
 
 
 @require_POST
 @login_required
 def section_assign(request: HttpRequest, pk: int) -> HttpResponse:
-    block = selectors.block_get_for_user(user=request.user, pk=pk)
+    block = report_selectors.block_get_for_user(user=request.user, pk=pk)
     department = None
     if request.POST.get("department"):
-        department = block.report.bureau.departments.filter(pk=parse_int(request.POST["department"])).first()
+        department = member_selectors.department_get(
+            bureau_id=block.report.bureau_id, pk=parse_int(request.POST["department"])
+        )
         if department is None:
-            return flash_error(request, "科室不存在。", status=422)
+            return domain_error_response(request, InvalidInput("科室不存在。"), report=block.report)
     try:
-        services.section_assign(block=block, department=department, user=request.user)
+        workflow_services.section_assign(block=block, department=department, user=request.user)
     except DomainError as error:
-        return _error(request, error, block.report)
+        return domain_error_response(request, error, report=block.report)
     return _back(request, reverse("report_edit", args=[block.report_id]))
 
 
 @require_POST
 @login_required
 def section_done(request: HttpRequest, pk: int) -> HttpResponse:
-    block = selectors.block_get_for_user(user=request.user, pk=pk)
+    block = report_selectors.block_get_for_user(user=request.user, pk=pk)
     try:
-        services.section_set_done(block=block, done=request.POST.get("done") == "1", user=request.user)
+        workflow_services.section_set_done(
+            block=block, done=request.POST.get("done") == "1", user=request.user
+        )
     except DomainError as error:
-        return _error(request, error, block.report)
+        return domain_error_response(request, error, report=block.report)
     return _back(request, reverse("report_edit", args=[block.report_id]))
 
 
@@ -193,24 +167,24 @@ def section_done(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def report_presence(request: HttpRequest, pk: int) -> HttpResponse:
     """Polled by the open editor: records that this user is here, answers who else is."""
-    report = selectors.report_get_for_user(user=request.user, pk=pk)
+    report = report_selectors.report_get_for_user(user=request.user, pk=pk)
     if request.method == "POST":
-        services.presence_touch(report=report, user=request.user)
+        workflow_services.presence_touch(report=report, user=request.user)
     elif request.method != "GET":
         return HttpResponseNotAllowed(["GET", "POST"])
-    others = selectors.presence_others(report=report, user=request.user)
+    others = review_selectors.presence_others(report=report, user=request.user)
     return render(request, "reports/_presence.html", {"report": report, "others": others})
 
 
 @require_GET
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    membership = selectors.membership_for(request.user)
+    membership = member_selectors.membership_for(request.user)
     if not permissions.can_see_dashboard(membership):
         raise PermissionDenied("只有审核领导和管理员可以查看总览。")
     status = request.GET.get("status", "")
     department = parse_int(request.GET.get("department", "")) if request.GET.get("department") else None
-    rows = selectors.dashboard_rows(
+    rows = review_selectors.dashboard_rows(
         user=request.user, status=status if status in Report.Status.values else "", department_id=department
     )
     context = {
@@ -227,20 +201,17 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @require_GET
 @login_required
 def audit_log(request: HttpRequest) -> HttpResponse:
-    membership = selectors.membership_for(request.user)
+    membership = member_selectors.membership_for(request.user)
     if not permissions.can_see_dashboard(membership):
         raise PermissionDenied("只有审核领导和管理员可以查看操作记录。")
     action = request.GET.get("action", "")
-    entries = selectors.audit_entries(
+    entries = audit_selectors.audit_entries(
         user=request.user,
         action=action,
         report_id=parse_int(request.GET.get("report", "")) if request.GET.get("report") else None,
     )[:300]
-    actions = (
-        AuditLog.objects.filter(bureau_id=membership.bureau_id).values_list("action", flat=True).distinct()
-    )
-    choices = sorted((AuditLog.action_label(a), a) for a in set(actions))
-    context = {"entries": entries, "action": action, "actions": [(code, label) for label, code in choices]}
+    actions = audit_selectors.audit_actions(bureau_id=membership.bureau_id)
+    context = {"entries": entries, "action": action, "actions": actions}
     template = "reports/audit_log.html#audit-table" if request.htmx else "reports/audit_log.html"
     return render(request, template, context)
 
@@ -248,8 +219,8 @@ def audit_log(request: HttpRequest) -> HttpResponse:
 @login_required
 def notifications(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
-        services.notifications_mark_read(user=request.user)
+        audit_services.notifications_mark_read(user=request.user)
     elif request.method != "GET":
         return HttpResponseNotAllowed(["GET", "POST"])
-    items = selectors.notifications_for(user=request.user)
+    items = member_selectors.notifications_for(user=request.user)
     return render(request, "reports/notifications.html", {"items": items})

@@ -13,8 +13,8 @@ from django.test import override_settings
 from django.urls import reverse
 from test_audit import admin_form
 
-from reports import services
 from reports.models import AuditLog
+from reports.services import audit as audit_services
 
 from .probes import report_figures
 
@@ -27,7 +27,7 @@ def test_the_audit_log_tells_the_truth(client, report, drafter, leader):
     drafter.first_name = "李文"
     drafter.save()
     for n in range(ROWS):
-        services.audit(
+        audit_services.audit(
             bureau_id=report.bureau_id, actor=drafter, action="block_save", report=report, summary=f"第{n}次"
         )
     before = dict(AuditLog.objects.filter(actor=drafter).values_list("pk", "actor_name"))

@@ -27,8 +27,8 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command, load_command_class
 from django.db import connection
 
-from reports import services
 from reports.models import Report
+from reports.services import workflow as workflow_services
 
 from .probes import ROOT, database_url, report_figures, subprocess_env
 
@@ -38,13 +38,13 @@ RENDER_ALL = """
 import json, pathlib
 from django.apps import apps
 from reports.models import Report
-from reports.services import report_render
+from reports.services import exports as export_services
 
 out = pathlib.Path({out!r})
 approved = Report.objects.filter(status=Report.Status.APPROVED, approved_revision__isnull=False)
 for report in approved.order_by("pk"):
     for masked in (False, True):
-        _name, content = report_render(report=report, masked=masked)
+        _name, content = export_services.report_render(report=report, masked=masked)
         kind = "masked" if masked else "exact"
         (out / f"{{report.pk}}-rev{{report.approved_revision_id}}-{{kind}}.docx").write_bytes(content)
 counts = {{model._meta.db_table: model._default_manager.count() for model in apps.get_models()}}
@@ -64,8 +64,8 @@ def approve_every_report() -> int:
     drafter, leader = User.objects.get(username="drafter"), User.objects.get(username="leader")
     reports = list(Report.objects.order_by("pk"))
     for report in reports:
-        revision = services.report_submit(report=report, user=drafter)
-        services.report_approve(report=report, user=leader, revision_id=revision.pk)
+        revision = workflow_services.report_submit(report=report, user=drafter)
+        workflow_services.report_approve(report=report, user=leader, revision_id=revision.pk)
     return len(reports)
 
 

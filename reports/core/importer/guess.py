@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from ..years import year_in_range
 from .model import HEADING, POINT, ParsedReport
 
 _YEAR = re.compile(r"(?<![0-9０-９])((?:19|20)[0-9]{2})\s*年(?!\s*[—–\-~～至到]\s*[0-9])")
@@ -43,13 +44,13 @@ def guess_year(report: ParsedReport) -> int | None:
 
     for text in (report.title, report.opening[:200]):
         year = first_year(text)
-        if year and 2000 <= year <= 2100:
+        if year_in_range(year):
             return year
     for item in report.items:
         if item.type == HEADING and item.level == 1:
             year = first_year(item.title)
-            if year and 2000 <= year <= 2100:
+            if year_in_range(year):
                 plan = _PLAN_HEADING.search(item.title) and report.kind != "work_plan"
                 return year - 1 if plan else year
     year = first_year(report.date)
-    return year if year and 2000 <= year <= 2100 else None
+    return year if year_in_range(year) else None

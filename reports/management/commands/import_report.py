@@ -17,7 +17,7 @@ from django.core.management.base import BaseCommand, CommandError
 from reports.core.importer import ImportRefused, kind_codes, parse_upload, size_limit
 from reports.errors import DomainError
 from reports.models import ReportKind
-from reports.services_import import report_import_create
+from reports.services import imports as import_services
 
 
 class Command(BaseCommand):
@@ -75,7 +75,7 @@ class Command(BaseCommand):
         if kind_row is None:
             raise CommandError(f"报告类型不存在：{parsed.kind}（请先运行 migrate）")
         try:
-            result = report_import_create(user=owner, parsed=parsed, kind=kind_row, year=year)
+            result = import_services.report_import_create(user=owner, parsed=parsed, kind=kind_row, year=year)
         except DomainError as error:
             raise CommandError(str(error)) from error
         message = f"已新建报告 {result.report.pk}：{result.report.title}"

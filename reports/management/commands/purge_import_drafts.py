@@ -3,12 +3,12 @@ expired previews are also deleted whenever someone stores a new one."""
 
 from django.core.management.base import BaseCommand
 
-from reports import services_import
+from reports.services import imports as import_services
 
 
 class Command(BaseCommand):
     help = "删除已过期的导入预览（ImportDraft）。"
 
     def handle(self, *args, **options) -> None:
-        deleted = services_import.import_drafts_purge()
+        deleted = import_services.import_drafts_purge()
         self.stdout.write(f"已删除过期的导入预览 {deleted} 条。")

@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from reports.errors import DomainError
 from reports.models import Report
-from reports.services import report_render
+from reports.services import exports as export_services
 
 
 class Command(BaseCommand):
@@ -42,7 +42,7 @@ class Command(BaseCommand):
             raise CommandError(f"报告不存在：{', '.join(map(str, missing))}")
         for pk in ids:
             try:
-                name, content = report_render(
+                name, content = export_services.report_render(
                     report=reports[pk],
                     masked=masked,
                     mask_years=options["mask_years"],

@@ -19,9 +19,9 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from reports import services
 from reports.models import Bureau, Deadline, Department, Membership, Metric, Report, ReportKind, SensitiveTerm
-from reports.services.audit import membership_sync_staff
+from reports.services import members as member_services
+from reports.services import reports as report_services
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
 BUREAU = "示范市财政局"
@@ -108,7 +108,7 @@ def _user(bureau: Bureau, spec: tuple) -> tuple[object, bool]:
     )
     if role == Membership.Role.LEADER:
         membership.supervises.set(bureau.departments.all())
-    membership_sync_staff(membership)  # the admin gets the bureau-scoped Django admin
+    member_services.membership_sync_staff(membership)  # the admin gets the bureau-scoped Django admin
     return user, demo_password or user.check_password(password)
 
 
@@ -130,7 +130,7 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def _seed(self) -> None:
-        services.kinds_sync()
+        report_services.kinds_sync()
         bureau, _ = Bureau.objects.get_or_create(name=BUREAU)
         for name in DEPARTMENTS:
             Department.objects.get_or_create(bureau=bureau, name=name)
@@ -150,7 +150,7 @@ class Command(BaseCommand):
             kind = ReportKind.objects.get(code=content["kind"])
             if Report.objects.filter(bureau=bureau, kind=kind, title=content["title"]).exists():
                 continue
-            services.report_create_from_content(
+            report_services.report_create_from_content(
                 user=users["drafter"], bureau=bureau, kind=kind, content=content
             )
             created += 1

@@ -7,9 +7,22 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from .core.importer import ImportRefused, ParsedReport
-from .models import Block, ImportDraft, Metric, Report, ReportKind
-from .selectors import membership_for, reports_for_user
+from ..core.importer import ImportRefused, ParsedReport
+from ..core.outline import block_dict
+from ..models import ImportDraft, Metric, Report, ReportKind
+from . import members as member_selectors
+from . import reports as report_selectors
+
+__all__ = [
+    "can_import",
+    "carry_forward_duplicate",
+    "carry_forward_sources",
+    "existing_metric_names",
+    "import_draft_get",
+    "import_kinds",
+    "metrics_by_name",
+    "report_outline_content",
+]
 
 
 def import_kinds() -> QuerySet[ReportKind]:
@@ -50,14 +63,14 @@ def metrics_by_name(*, bureau_id: int, year: int, names, period: str = "") -> di
 
 def carry_forward_sources(*, user) -> QuerySet[Report]:
     """Reports the user may open, newest year first: candidates for 以上年报告为基础新建."""
-    return reports_for_user(user=user).order_by("-year", "-updated_at")[:50]
+    return report_selectors.reports_for_user(user=user).order_by("-year", "-updated_at")[:50]
 
 
 def carry_forward_duplicate(*, user, report: Report) -> Report | None:
     """A report the user may open that carrying `report` forward would duplicate: same bureau,
     kind, subject and period, the next year (the most recently changed one)."""
     return (
-        reports_for_user(user=user)
+        report_selectors.reports_for_user(user=user)
         .filter(
             bureau_id=report.bureau_id,
             kind_id=report.kind_id,
@@ -71,8 +84,8 @@ def carry_forward_duplicate(*, user, report: Report) -> Report | None:
 
 
 def can_import(user) -> bool:
-    """Only a department's drafter creates reports (services.report_create's rule)."""
-    membership = membership_for(user)
+    """Only a department's drafter creates reports (services.reports.report_create's rule)."""
+    membership = member_selectors.membership_for(user)
     return (
         membership is not None
         and membership.role == membership.Role.DRAFTER
@@ -84,26 +97,21 @@ def report_outline_content(report: Report) -> dict[str, Any]:
     """The report as a snapshot-shaped dict whose blocks also carry guidance, target_chars,
     required and assigned_department_id (what a carried-forward copy keeps). One query."""
     rows = list(report.blocks.order_by("position", "id"))
-    by_parent: dict[int | None, list[Block]] = {}
+    by_parent: dict[int | None, list[Any]] = {}
     for block in rows:
         by_parent.setdefault(block.parent_id, []).append(block)
 
     def build(parent_id: int | None) -> list[dict[str, Any]]:
         out = []
         for b in by_parent.get(parent_id, []):
-            item: dict[str, Any] = {
-                "type": b.type,
-                "guidance": b.guidance,
-                "target_chars": b.target_chars,
-                "required": b.required,
-                "assigned_department_id": getattr(b, "assigned_department_id", None),
-            }
-            if b.type == Block.Type.HEADING:
-                item.update(title=b.title, text=b.text, run_in=b.run_in, inline=False, children=build(b.pk))
-            elif b.type == Block.Type.POINT:
-                item.update(lead=b.title, text=b.text, inline=b.inline)
-            else:
-                item.update(text=b.text, inline=b.inline)
+            item = block_dict(b, build(b.pk))
+            del item["id"]  # a copy gets new rows
+            item.update(
+                guidance=b.guidance,
+                target_chars=b.target_chars,
+                required=b.required,
+                assigned_department_id=b.assigned_department_id,
+            )
             out.append(item)
         return out
 

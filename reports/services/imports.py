@@ -1,6 +1,6 @@
 """Writes for importing a report (from a parsed preview) and carrying a report forward.
 
-Both create the report through services.report_create_from_content, so an imported report is an
+Both create the report through services.reports.report_create_from_content, so an imported report is an
 ordinary draft of the importing drafter's department.
 """
 
@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from .core.importer import (
+from ..core.importer import (
     ImportRefused,
     MetricDraft,
     ParsedReport,
@@ -22,22 +22,28 @@ from .core.importer import (
     find_figures,
     plan_figures,
 )
-from .core.importer.carry import carry_forward
-from .core.importer.model import match_sections
-from .core.kinds import fill
-from .core.metrics import resolve_snapshot
-from .core.text import clean_text
-from .errors import DuplicateReport, Forbidden, InvalidInput
-from .models import ImportDraft, Membership, Metric, Report, ReportKind
-from .selectors import membership_for, metric_values_for_report
-from .selectors_import import (
-    carry_forward_duplicate,
-    existing_metric_names,
-    metrics_by_name,
-    report_outline_content,
-)
-from .services import MAX_TEXT, report_create_from_content
-from .services.audit import audit
+from ..core.importer.carry import carry_forward
+from ..core.importer.model import match_sections
+from ..core.kinds import fill
+from ..core.metrics import resolve_snapshot
+from ..core.text import clean_text
+from ..core.years import YEAR_RANGE_MESSAGE, year_in_range
+from ..errors import DuplicateReport, Forbidden, InvalidInput
+from ..models import ImportDraft, Membership, Metric, Report, ReportKind
+from ..selectors import imports as import_selectors
+from ..selectors import members as member_selectors
+from ..selectors import metrics as metric_selectors
+from . import reports as report_services
+from .audit import audit
+
+__all__ = [
+    "ImportResult",
+    "import_draft_delete",
+    "import_draft_save",
+    "import_drafts_purge",
+    "report_carry_forward",
+    "report_import_create",
+]
 
 # Report field lengths (models.Report) checked before anything is written.
 _LIMITS = {"title": 200, "subject": 100, "signature": 100, "date": 20}
@@ -96,7 +102,7 @@ def import_drafts_purge(*, now=None) -> int:
 
 
 def _drafter(user) -> Membership:
-    membership = membership_for(user)
+    membership = member_selectors.membership_for(user)
     if membership is None:
         raise InvalidInput("您的账号未加入任何财政局，无法新建报告。")
     if membership.role != Membership.Role.DRAFTER or membership.department_id is None:
@@ -111,15 +117,17 @@ def _check_content(content: dict[str, Any]) -> None:
         if len(value) > limit:
             raise InvalidInput(f"{_LABELS[key]}过长（{len(value)}字），最多{limit}字，请在预览中修改。")
     for key, label in (("opening", "导语"), ("closing", "结尾")):
-        if len(content.get(key) or "") > MAX_TEXT:
-            raise InvalidInput(f"{label}过长（超过{MAX_TEXT}字），请在预览中拆分。")
+        if len(content.get(key) or "") > report_services.MAX_TEXT:
+            raise InvalidInput(f"{label}过长（超过{report_services.MAX_TEXT}字），请在预览中拆分。")
 
     def walk(blocks: list[dict[str, Any]]) -> None:
         for block in blocks:
             for key in ("title", "lead", "text"):
                 value = block.get(key) or ""
-                if len(value) > MAX_TEXT:
-                    raise InvalidInput(f"“{value[:15]}…”过长（超过{MAX_TEXT}字），请在预览中拆分。")
+                if len(value) > report_services.MAX_TEXT:
+                    raise InvalidInput(
+                        f"“{value[:15]}…”过长（超过{report_services.MAX_TEXT}字），请在预览中拆分。"
+                    )
             walk(block.get("children", []))
 
     walk(content.get("blocks", []))
@@ -145,7 +153,7 @@ def _metric_rows(
     *, membership: Membership, year: int, drafts, user, source: str
 ) -> tuple[list[str], list[str]]:
     names = [d.name for d in drafts]
-    existing = existing_metric_names(bureau_id=membership.bureau_id, year=year, names=names)
+    existing = import_selectors.existing_metric_names(bureau_id=membership.bureau_id, year=year, names=names)
     new = [
         Metric(
             bureau_id=membership.bureau_id,
@@ -188,8 +196,8 @@ def report_import_create(
     Raises InvalidInput (bad year, over-long fields, conflicting metric names) or Forbidden.
     """
     membership = _drafter(user)
-    if not 2000 <= year <= 2100:
-        raise InvalidInput("年度应在2000至2100之间。")
+    if not year_in_range(year):
+        raise InvalidInput(YEAR_RANGE_MESSAGE)
     if not kind.is_active:
         raise InvalidInput("该报告类型已停用。")
     parsed = parsed.copy()
@@ -207,7 +215,9 @@ def report_import_create(
     content["department"] = membership.department.name if membership.department else ""
     _check_content(content)
     _section_guidance(content, kind, year)
-    report = report_create_from_content(user=user, bureau=membership.bureau, kind=kind, content=content)
+    report = report_services.report_create_from_content(
+        user=user, bureau=membership.bureau, kind=kind, content=content
+    )
     created, existing = _metric_rows(
         membership=membership,
         year=year,
@@ -234,28 +244,32 @@ def report_carry_forward(*, user, report: Report, allow_duplicate: bool = False)
     become its placeholder); last year's plan items become "去年计划：…" guidance on the 成效
     section. Only the metrics the placeholders name are created for the new year, without a value
     and with last year's value as 上年同期, unless they exist: no metric is made from prose.
-    Raises DuplicateReport when next year's report already exists (selectors_import.
+    Raises DuplicateReport when next year's report already exists (selectors.imports.
     carry_forward_duplicate) unless `allow_duplicate`."""
     membership = _drafter(user)
     if report.bureau_id != membership.bureau_id:
         raise Forbidden("不能以其他单位的报告为基础新建。")
     year = report.year + 1
-    if year > 2100:
-        raise InvalidInput("年度应在2000至2100之间。")
-    existing = None if allow_duplicate else carry_forward_duplicate(user=user, report=report)
+    if not year_in_range(year):
+        raise InvalidInput(YEAR_RANGE_MESSAGE)
+    existing = None if allow_duplicate else import_selectors.carry_forward_duplicate(user=user, report=report)
     if existing is not None:
         raise DuplicateReport(existing)
-    last_values = metric_values_for_report(report)
-    result = carry_forward(report_outline_content(report), year=report.year, known=frozenset(last_values))
+    last_values = metric_selectors.metric_values_for_report(report)
+    result = carry_forward(
+        import_selectors.report_outline_content(report), year=report.year, known=frozenset(last_values)
+    )
     content = result.content
     content["department"] = membership.department.name if membership.department else ""
     _check_content(content)
-    new = report_create_from_content(user=user, bureau=membership.bureau, kind=report.kind, content=content)
+    new = report_services.report_create_from_content(
+        user=user, bureau=membership.bureau, kind=report.kind, content=content
+    )
 
     # The new year's metrics: every name a placeholder uses, old placeholders included.
     _resolved, check = resolve_snapshot(content, last_values)
     names = [*result.metrics, *sorted(check.metrics_used - set(result.metrics))]
-    last_year = metrics_by_name(
+    last_year = import_selectors.metrics_by_name(
         bureau_id=report.bureau_id, year=report.year, names=names, period=report.period
     )
     drafts = []

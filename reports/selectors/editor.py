@@ -1,0 +1,43 @@
+"""The editor page's context: the numbered outline with previews, access and comments, the check
+panel, the latest export, and what the user may do."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import permissions
+from ..core.outline import section_stats
+from ..models import Report
+from . import exports as export_selectors
+from . import members as member_selectors
+from . import metrics as metric_selectors
+from . import reports as report_selectors
+from . import review as review_selectors
+
+__all__ = ["editor_context"]
+
+
+def editor_context(*, report: Report, user) -> dict[str, Any]:
+    """Everything reports/report_edit.html renders, for `user` (who may open `report`)."""
+    membership = member_selectors.membership_for(user)
+    tree = report_selectors.report_tree(report)
+    metrics = metric_selectors.metric_values_for_report(report)
+    report_selectors.annotate_previews(tree, metrics)
+    comments = review_selectors.report_comments(report)
+    open_by_block = review_selectors.comments_by_block([c for c in comments if not c.resolved])
+    report_selectors.annotate_access(tree, membership, report, open_by_block)
+    can_edit_report = permissions.can_edit_report(membership, report)
+    return {
+        "report": report,
+        "tree": tree,
+        "stats": section_stats(tree),
+        "total_chars": report_selectors.report_body_chars(report, tree),
+        "check": report_selectors.report_check(report, tree, metrics),
+        "export": export_selectors.export_latest(report=report),
+        "membership": membership,
+        "can_edit_report": can_edit_report,
+        "can_submit": permissions.can_submit(membership, report),
+        "can_review": permissions.can_review(membership, report),
+        "report_comments": open_by_block.get(None, []),
+        "departments": report.bureau.departments.all() if can_edit_report else [],
+    }
