@@ -17,6 +17,7 @@ from ..core.metrics import MetricValue, ResolveReport, resolve_snapshot
 from ..core.numbering import numbering_for
 from ..core.outline import Node, body_chars, build_tree, node_dict
 from ..core.preview import Segment, has_placeholders, preview_segments
+from ..core.tree import walk as tree_walk
 from ..models import Block, Department, Report, ReportKind
 from ..permissions import trash_q, visible_reports_q
 from . import members as member_selectors
@@ -156,11 +157,14 @@ def block_preview(block: Block, metrics: dict[str, MetricValue]) -> list[Segment
     return preview_segments(text, metrics) if has_placeholders(text) else None
 
 
+def _node_children(node: Node) -> list[Node]:
+    return node.children
+
+
 def annotate_previews(tree: list[Node], metrics: dict[str, MetricValue]) -> None:
     """Attach an evaluated preview to every node whose text has placeholders."""
-    for node in tree:
-        node.preview = block_preview(node.block, metrics)
-        annotate_previews(node.children, metrics)
+    for visit in tree_walk(tree, children=_node_children):
+        visit.node.preview = block_preview(visit.node.block, metrics)
 
 
 def annotate_access(tree: list[Node], membership, report: Report, comments: dict | None = None) -> None:
@@ -168,21 +172,15 @@ def annotate_access(tree: list[Node], membership, report: Report, comments: dict
     rule the services apply) and attach its comments."""
     comments = comments or {}
 
-    def walk(nodes: list[Node], section_department_id: int | None) -> None:
-        for node in nodes:
-            department_id = (
-                node.block.assigned_department_id
-                if node.level == 1 and node.block.parent_id is None
-                else section_department_id
-            )
-            node.editable = permissions.can_edit_part(membership, report, department_id, whole=False)
-            node.movable = permissions.can_edit_part(
-                membership, report, department_id, whole=node.block.parent_id is None
-            )
-            node.comments = comments.get(node.block.pk, [])
-            walk(node.children, department_id)
-
-    walk(tree, None)
+    for visit in tree_walk(tree, children=_node_children):
+        node = visit.node
+        section = visit.parents[0] if visit.parents else node  # the top-level heading it is in
+        department_id = section.block.assigned_department_id
+        node.editable = permissions.can_edit_part(membership, report, department_id, whole=False)
+        node.movable = permissions.can_edit_part(
+            membership, report, department_id, whole=node.block.parent_id is None
+        )
+        node.comments = comments.get(node.block.pk, [])
 
 
 def report_check(report: Report, tree: list[Node], metrics: dict[str, MetricValue]) -> ResolveReport:

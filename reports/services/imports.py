@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from ..core import tree
 from ..core.importer import (
     ImportRefused,
     MetricDraft,
@@ -120,17 +121,13 @@ def _check_content(content: dict[str, Any]) -> None:
         if len(content.get(key) or "") > report_services.MAX_TEXT:
             raise InvalidInput(f"{label}过长（超过{report_services.MAX_TEXT}字），请在预览中拆分。")
 
-    def walk(blocks: list[dict[str, Any]]) -> None:
-        for block in blocks:
-            for key in ("title", "lead", "text"):
-                value = block.get(key) or ""
-                if len(value) > report_services.MAX_TEXT:
-                    raise InvalidInput(
-                        f"“{value[:15]}…”过长（超过{report_services.MAX_TEXT}字），请在预览中拆分。"
-                    )
-            walk(block.get("children", []))
-
-    walk(content.get("blocks", []))
+    for visit in tree.walk(content.get("blocks", []), tree.any_children):
+        for key in ("title", "lead", "text"):
+            value = visit.node.get(key) or ""
+            if len(value) > report_services.MAX_TEXT:
+                raise InvalidInput(
+                    f"“{value[:15]}…”过长（超过{report_services.MAX_TEXT}字），请在预览中拆分。"
+                )
 
 
 def _section_guidance(content: dict[str, Any], kind: ReportKind, year: int) -> None:

@@ -14,6 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from ..masking import find_hand_numbers
+from ..tree import any_children, block_path, walk
 from .check import check_text
 from .findings import Finding, text_checksum
 from .phrases import Phrase
@@ -65,17 +66,11 @@ def check_document(snapshot: Mapping[str, Any], *, phrases: Iterable[Phrase] = (
     for key in ("title", "subtitle", "subject", "opening"):
         check(snapshot.get(key), _FIELDS[key], key)
 
-    def walk(blocks: Any, where: str) -> None:
-        if not isinstance(blocks, list):
-            return
-        for index, block in enumerate(blocks):
-            if not isinstance(block, Mapping):
-                continue
-            for key, context in _block_contexts(block):
-                check(block.get(key), context, f"{where}.{index}.{key}")
-            walk(block.get("children"), f"{where}.{index}.children")
-
-    walk(snapshot.get("blocks"), "blocks")
+    blocks = snapshot.get("blocks")
+    for visit in walk(blocks if isinstance(blocks, list) else (), any_children):
+        if isinstance(visit.node, Mapping):
+            for key, context in _block_contexts(visit.node):
+                check(visit.node.get(key), context, f"{block_path(visit.path)}.{key}")
     for key in ("closing", "signature", "date"):
         check(snapshot.get(key), _FIELDS[key], key)
     return out
