@@ -59,6 +59,7 @@ from reports.services import members as member_services
 from reports.services import reports as report_services
 from reports.services import workflow as workflow_services
 from reports.urls import urlpatterns
+from tests.conftest import fill_required_sections
 
 HX = {"HTTP_HX_REQUEST": "true"}
 Role = Membership.Role
@@ -172,6 +173,7 @@ def _build_report(world: World, state: str) -> StateObjects:
     report_services.block_save(block=p0b, version=1, data={"text": "第二个要点。"}, user=u[OWNER])
     report_services.block_save(block=p1, version=1, data={"text": s["assigned_text"]}, user=u[ASSIGNED])
     comment = workflow_services.comment_add(report=report, user=u[OWNER], text=s["comment"], block=p0)
+    fill_required_sections(report)
     if state != "draft":
         revision = workflow_services.report_submit(report=report, user=u[OWNER])
         if state == "returned":

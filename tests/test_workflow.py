@@ -36,6 +36,7 @@ from reports.services import exports as export_services
 from reports.services import metrics as metric_services
 from reports.services import reports as report_services
 from reports.services import workflow as workflow_services
+from tests.conftest import fill_required_sections
 
 HX = {"HTTP_HX_REQUEST": "true"}
 Role = Membership.Role
@@ -144,6 +145,7 @@ def make_world() -> World:
     kind = ReportKind.objects.get(code="duty")
     owner = users["owner"]
     report = report_services.report_create(user=owner, kind=kind, year=2025, subject="局长 王建国")
+    fill_required_sections(report)
     s0, s1 = list(report.blocks.filter(parent=None).order_by("position"))[:2]
     workflow_services.section_assign(block=s1, department=d["预算科"], user=owner)
     p0 = report_services.block_add(report=report, type="point", parent=s0, user=owner)
