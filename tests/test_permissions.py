@@ -526,6 +526,38 @@ def _fail_export(world, state):
     )
 
 
+FIXABLE_TEXT = "统一思想,凝心聚力。"  # P01, safe
+IGNORABLE_TEXT = "收入稳步增长，，支出结构优化。"  # P09 at 6–8, a warning
+
+
+def _write_p0b(text):
+    """Setup: put `text` into p0b as stored (its version unchanged, as if saved long ago)."""
+
+    def setup(world, state):
+        Block.objects.filter(pk=world.states[state].p0b.pk).update(text=text)
+
+    return setup
+
+
+def _panel_versions(world, state):
+    """What the 校对 panel posts back for 修改全部安全项: the version of every place it showed."""
+    report = Report.objects.get(pk=world.states[state].report.pk)
+    data = {
+        f"v-block-{pk}": str(v) for pk, v in Block.objects.filter(report=report).values_list("pk", "version")
+    }
+    return data | {"v-head": str(report.head_version), "v-tail": str(report.tail_version)}
+
+
+def _ignore_p0b(world, state):
+    return {
+        "where": f"{world.states[state].p0b.pk}:text",
+        "rule": "P09",
+        "start": "6",
+        "end": "8",
+        "reason": "矩阵",
+    }
+
+
 CASES = [
     Case("report_list", "GET", None, bureau_wide, htmx=False, shows=True),
     Case(
@@ -768,6 +800,26 @@ CASES = [
         },
     ),
     Case("report_carry_forward", "POST", "report", _reach(visible_drafters), writes=True),
+    Case("report_proofread", "GET", "report", _reach(read), htmx=False, shows=True),
+    Case("report_proofread", "GET", "report", _reach(read), label="htmx"),
+    Case(
+        "report_proofread_fix",
+        "POST",
+        "report",
+        _reach(edit_whole),
+        writes=True,
+        data=_panel_versions,
+        setup=_write_p0b(FIXABLE_TEXT),
+    ),
+    Case(
+        "finding_ignore",
+        "POST",
+        "report",
+        _reach(edit_whole),
+        writes=True,
+        data=_ignore_p0b,
+        setup=_write_p0b(IGNORABLE_TEXT),
+    ),
 ]
 
 
