@@ -45,6 +45,7 @@ from reports.models import (
 from reports.services import audit as audit_services
 from reports.services import reports as report_services
 from reports.services import workflow as workflow_services
+from tests.conftest import fill_required_sections
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -104,6 +105,7 @@ def make_world() -> World:
     report_services.block_save(
         block=own_block, version=1, data={"text": "收入{{一般公共预算收入}}亿元。"}, user=owner
     )
+    fill_required_sections(report)
     return World(
         bureau, owner, assigned, supervisor, Report.objects.get(pk=report.pk), section, block, own_block
     )
