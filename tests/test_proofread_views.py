@@ -281,6 +281,18 @@ def test_an_error_cannot_be_ignored_and_a_leader_cannot_ignore(client, report, d
     assert IgnoredFinding.objects.count() == 1
 
 
+def test_a_finding_in_the_reports_own_fields_is_ignored_from_the_panel(client, report, drafter):
+    report_services.report_update_fields(report=report, data={"opening": "全年工作:稳中有进。"}, user=drafter)
+    client.force_login(drafter)
+    [item] = [i for i in proofread_selectors.report_proofread(report).items if i.field == "opening"]
+    assert item.where == ":opening" and item.anchor == "#report-fields"
+    response = _ignore(client, report, item, reason="", back="panel")
+    body = response.content.decode()
+    assert response.status_code == 200 and body.lstrip().startswith('<section id="proofread-panel"')
+    assert "已忽略的提示（1）" in body and "（未填理由）" in body
+    assert IgnoredFinding.objects.get().block is None
+
+
 def test_an_outsider_gets_404_everywhere(client, report, drafter, outsider):
     block = _point(report, drafter, COMMA)
     client.force_login(outsider)

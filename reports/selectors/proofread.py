@@ -86,6 +86,8 @@ class Item:
     ignored: IgnoredFinding | None = None
 
     def __getattr__(self, name: str) -> Any:  # rule, severity, message, text, fix, safe, start, end
+        if name.startswith("__") or "finding" not in self.__dict__:
+            raise AttributeError(name)
         return getattr(self.__dict__["finding"], name)
 
     @property
