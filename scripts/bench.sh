@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Run the benchmarks in tests/bench (not part of the test suite): Word rendering and import parsing.
 #
-# They import test helpers (tests/test_importer.py, tests/test_docx_layout.py), so they need the
+# They import test helpers (tests/core/test_importer.py, tests/core/test_docx_layout.py), so they need the
 # project's [test] extra (pytest, PyMuPDF) besides the app: this installs it into .venv when it is
 # missing (the .venv that scripts/demo.sh or scripts/test.sh made, or a new one). No database,
 # Redis or LibreOffice is needed. Usage: bash scripts/bench.sh [-n N] (N runs per measurement).

@@ -12,13 +12,13 @@ from reports.models import Bureau, Department, Membership, ReportKind
 from reports.services import reports as report_services
 
 # The suite runs with DEBUG=0 and seeds the demo bureau on purpose (seed_demo refuses that unless
-# forced; tests/test_commands.py checks the refusal with this unset).
+# forced; tests/services/test_commands.py checks the refusal with this unset).
 os.environ["SEED_DEMO"] = "force"
 
 
 @pytest.fixture(autouse=True)
 def _eager_tasks():
-    """Tasks run in-process unless a test starts a real worker (tests/test_worker.py)."""
+    """Tasks run in-process unless a test starts a real worker (tests/services/test_worker.py)."""
     previous = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = True
     yield

@@ -8,8 +8,8 @@ from __future__ import annotations
 import io
 
 import pytest
+from browsing import login
 from django.core.management import call_command
-from test_browser import browser, login, page  # noqa: F401  (fixtures)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -142,7 +142,7 @@ def test_a_non_spreadsheet_changes_nothing(client, drafter, income):
     response = client.post(reverse("metric_import"), {"year": "2025", "file": upload}, **HX)
     assert response.status_code == 422 and "xlsx" in response.content.decode()
     assert Metric.objects.count() == 1
-    # Nothing pending: the table stays (tests/test_metric_browser.py clicks 确认导入 twice).
+    # Nothing pending: the table stays (tests/browser/test_metrics_browser.py clicks 确认导入 twice).
     again = client.post(reverse("metric_import_confirm"), {"year": "2025"}, **HX)
     assert again.status_code == 200 and 'id="metric-table"' in again.content.decode()
     assert "一般公共预算收入" in again.content.decode() and "无需再次确认" in again.content.decode()

@@ -5,7 +5,7 @@ confirmation's 返回修改 (a handler moved out of hx-on into app.js) still wor
 from __future__ import annotations
 
 import pytest
-from test_browser import browser, login, page  # noqa: F401 — the shared Chromium fixtures
+from browsing import login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

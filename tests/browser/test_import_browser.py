@@ -4,13 +4,10 @@ and land in the editor with that structure."""
 from __future__ import annotations
 
 import pytest
+from browsing import login
 from corpus import sample
-from test_browser import browser, login, page  # noqa: F401 — the shared Chromium fixtures
 
-from bureau.urls import urlpatterns as site_urls
-
-urlpatterns = site_urls  # the import routes are in reports.urls, which the site includes
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.urls(__name__)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_paste_preview_fix_a_level_and_create(page):  # noqa: F811

@@ -2,7 +2,7 @@
 
 A retry is recorded as the person who retried, and only a failed or stuck export may be retried. An
 unfinished export with no sign of life for longer than the hard time limit is queued again when a
-user polls it (here) or a worker starts (tests/test_worker.py), still storing exactly one file.
+user polls it (here) or a worker starts (tests/services/test_worker.py), still storing exactly one file.
 """
 
 from __future__ import annotations

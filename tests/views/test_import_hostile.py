@@ -18,9 +18,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_importer import W, document_xml, docx_auto, package, w_paragraph
+from packages import W, document_xml, docx_auto, package, w_paragraph
 
-from bureau.urls import urlpatterns as site_urls
 from reports.core.document import layout_paragraphs
 from reports.core.importer import (
     ImportRefused,
@@ -36,7 +35,6 @@ from reports.core.importer import (
 from reports.core.importer import docx as docx_module
 from reports.models import Metric, Report
 
-urlpatterns = site_urls  # the import routes are in reports.urls, which the site includes
 HAN = re.compile(r"[\u4e00-\u9fff]")
 HX = {"HTTP_HX_REQUEST": "true"}
 
@@ -336,7 +334,6 @@ def test_preview_fixes_only_refuse_in_chinese(text, ops):
 # --- through the web view -------------------------------------------------------------------------------
 
 
-@pytest.mark.urls(__name__)
 @pytest.mark.django_db
 def test_a_50_mb_upload_through_the_view(client, drafter, kinds):
     client.force_login(drafter)
@@ -351,7 +348,6 @@ def test_a_50_mb_upload_through_the_view(client, drafter, kinds):
     assert Report.objects.count() == 0 and Metric.objects.count() == 0
 
 
-@pytest.mark.urls(__name__)
 @pytest.mark.django_db
 def test_too_many_files_in_one_request(client, drafter, kinds):
     client.force_login(drafter)
@@ -365,7 +361,6 @@ def test_too_many_files_in_one_request(client, drafter, kinds):
     assert "report_import" not in client.session and Report.objects.count() == 0
 
 
-@pytest.mark.urls(__name__)
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("name", "data", "message"),

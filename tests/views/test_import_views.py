@@ -11,9 +11,8 @@ from corpus import sample
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
-from test_importer import docx_auto
+from packages import docx_auto
 
-from bureau.urls import urlpatterns as site_urls
 from reports.core.document import layout_paragraphs
 from reports.core.metrics import resolve_snapshot
 from reports.models import AuditLog, Block, ImportDraft, Metric, Report
@@ -21,8 +20,7 @@ from reports.selectors import metrics as metric_selectors
 from reports.selectors import reports as report_selectors
 from reports.services import reports as report_services
 
-urlpatterns = site_urls  # the import routes are in reports.urls, which the site includes
-pytestmark = [pytest.mark.urls(__name__), pytest.mark.django_db]
+pytestmark = pytest.mark.django_db
 HX = {"HTTP_HX_REQUEST": "true"}
 FIGURES = "一、收入情况\n全市一般公共预算收入完成700亿元，同比增长8.7%，占年初预算103.2%。\n一是抓征管。税收收入完成500亿元。\n"
 

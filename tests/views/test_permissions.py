@@ -594,7 +594,7 @@ CASES = [
         label="assigned-section",
         data=lambda w, s: {"type": "point", "parent": str(w.states[s].s1.pk)},
     ),
-    # confirmed: past the warning about empty points (tests/test_export_views.py covers the warning).
+    # confirmed: past the warning about empty points (tests/views/test_export_views.py covers the warning).
     Case("export_create", "POST", "report", _reach(read), writes=True, data=lambda w, s: {"confirmed": "1"}),
     Case(
         "block_save", "POST", "p0", _reach(edit_whole), writes=True, data=_version("p0"), label="own-section"

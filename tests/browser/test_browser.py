@@ -4,60 +4,14 @@ point and see it saved after reload, move a point and see 一是/二是 renumber
 from __future__ import annotations
 
 import io
-import os
 import re
 import zipfile
 
 import pytest
+from browsing import login, section_points
 from django.core.management import call_command
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # live_server + sync Playwright
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser, live_server, kinds):
-    call_command("seed_demo", stdout=io.StringIO())
-    context = browser.new_context(base_url=live_server.url, accept_downloads=True, locale="zh-CN")
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    yield page
-    context.close()
-
-
-def login(page, username="drafter", password="drafter-demo-2025"):
-    page.goto("/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", password)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/")
-
-
-def section_points(page, index=0):
-    section = page.locator("#document > .block-heading").nth(index)
-    return section, section.locator(":scope > .children > .block-point")
 
 
 def test_the_drafting_loop(page):

@@ -6,9 +6,8 @@ from __future__ import annotations
 import re
 
 import pytest
+from browsing import login
 from playwright.sync_api import expect
-
-from tests.test_browser import browser, login, page  # noqa: F401  (fixtures)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

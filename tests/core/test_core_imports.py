@@ -3,7 +3,7 @@
 import ast
 from pathlib import Path
 
-CORE = Path(__file__).resolve().parent.parent / "reports" / "core"
+CORE = Path(__file__).resolve().parents[2] / "reports" / "core"
 
 
 def _module_name(path: Path) -> str:

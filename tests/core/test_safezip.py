@@ -4,18 +4,23 @@ would read, and nothing else is refused for it."""
 
 from __future__ import annotations
 
-import io
 import os
 import re
-import zipfile
 
-import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from test_importer import document_xml, package, w_paragraph
+from packages import (
+    document_xml,
+    good_xlsx,
+    laughs,
+    laughs_docx,
+    laughs_xlsx,
+    package,
+    replace_entry,
+    w_paragraph,
+)
 
-from bureau.urls import urlpatterns as site_urls
 from reports.core import metric_import
 from reports.core.importer import ImportRefused, parse_upload
 from reports.core.importer import docx as docx_module
@@ -23,66 +28,9 @@ from reports.core.metric_import import SpreadsheetError, parse_metrics_file
 from reports.core.safezip import UnsafeZip, ZipLimits, check_zip
 from reports.models import Metric, Report
 
-urlpatterns = site_urls  # the import routes are in reports.urls, which the site includes
 HX = {"HTTP_HX_REQUEST": "true"}
 HAN = re.compile(r"[\u4e00-\u9fff]")
 LIMITS = ZipLimits(max_entries=100, max_total_bytes=50 * 2**20, max_ratio=100, ratio_min_bytes=2**20)
-SHEET_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-
-
-def laughs(root: str = "worksheet", ns: str = SHEET_NS, levels: int = 9, rows: int = 1) -> str:
-    """The billion-laughs document: each of `rows` cells holds 30 * 10**(levels - 1) characters,
-    declared in a few hundred bytes. A header row first, so that the metric importer reads on."""
-    entities = "".join(
-        f'<!ENTITY lol{i} "{("&lol" + str(i - 1) + ";") * 10 if i > 1 else "lol" * 10}">'
-        for i in range(1, levels + 1)
-    )
-    cells = "".join(
-        f'<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>&lol{levels};</t></is></c></row>'
-        for r in range(2, rows + 2)
-    )
-    header = "".join(
-        f'<c r="{col}1" t="inlineStr"><is><t>{name}</t></is></c>'
-        for col, name in zip("ABC", ("指标名称", "数值", "单位"), strict=True)
-    )
-    return (
-        f'<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE {root} [{entities}]>\n'
-        f'<{root} xmlns="{ns}"><sheetData><row r="1">{header}</row>{cells}</sheetData></{root}>'
-    )
-
-
-def good_xlsx() -> bytes:
-    workbook = openpyxl.Workbook()
-    workbook.active.append(["指标名称", "数值", "单位"])
-    workbook.active.append(["一般公共预算收入", 186.4, "亿元"])
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
-
-
-def replace_entry(data: bytes, name: str, content: bytes | str) -> bytes:
-    """The package with one entry replaced (or added)."""
-    out = io.BytesIO()
-    with (
-        zipfile.ZipFile(io.BytesIO(data)) as source,
-        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
-    ):
-        for info in source.infolist():
-            if info.filename != name:
-                target.writestr(info.filename, source.read(info))
-        target.writestr(name, content)
-    return out.getvalue()
-
-
-def laughs_xlsx() -> bytes:
-    """An entity bomb that stays under the expat library's amplification limit: 1,900 rows of 3,000
-    characters each from 15 KB (measured on the code before the DTD check: 2.9 s and 75 MB per
-    upload through the view, 30 MB of it never returned after 20 uploads)."""
-    return replace_entry(good_xlsx(), "xl/worksheets/sheet1.xml", laughs(levels=3, rows=1900))
-
-
-def laughs_docx() -> bytes:
-    return package(laughs("w:document", "http://schemas.openxmlformats.org/wordprocessingml/2006/main"))
 
 
 @pytest.fixture
@@ -238,7 +186,6 @@ def test_the_metric_import_view_refuses_a_billion_laughs(client, drafter, parser
     assert parsers == [] and Metric.objects.count() == 0 and "metric_import" not in client.session
 
 
-@pytest.mark.urls(__name__)
 @pytest.mark.django_db
 def test_the_report_import_view_refuses_a_billion_laughs(client, drafter, kinds, parsers):
     client.force_login(drafter)

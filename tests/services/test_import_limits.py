@@ -8,13 +8,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from corpus import outline_text
 from django.contrib.sessions.models import Session
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from bureau.urls import urlpatterns as site_urls
 from reports.core.importer import MAX_BLOCKS, ImportRefused, parse_text, split_item, too_many_blocks
 from reports.core.numbering import DEFAULT_NUMBERING, cn_int, format_number, sibling_numbers
 from reports.errors import InvalidInput
@@ -22,18 +22,8 @@ from reports.models import Block, ImportDraft, Report
 from reports.services import imports as import_services
 from reports.services import reports as report_services
 
-urlpatterns = site_urls  # the import routes are in reports.urls, which the site includes
 HX = {"HTTP_HX_REQUEST": "true"}
 TITLE = "2025年度工作总结"
-
-
-def report_text(sections: int, points: int) -> str:
-    """A report of `sections` level-1 headings with `points` "一是推进。" lines each."""
-    lines = [TITLE]
-    for s in range(1, sections + 1):
-        lines.append(f"{cn_int(s)}、第{cn_int(s)}部分")
-        lines += ["一是推进。"] * points
-    return "\n".join(lines)
 
 
 def content(blocks: int) -> dict:
@@ -63,13 +53,12 @@ def session_bytes(client) -> int:
 # --- the preview ------------------------------------------------------------------------------------
 
 
-@pytest.mark.urls(__name__)
 @pytest.mark.django_db
 def test_it_refuses_99000_points_in_a_1_5_mb_text_before_building_anything(
     client, drafter, kinds, django_assert_max_num_queries
 ):
     client.force_login(drafter)
-    data = report_text(11, 9000).encode()
+    data = outline_text(11, 9000).encode()
     assert len(data) > 1_500_000
     with django_assert_max_num_queries(8):
         response = client.post(
@@ -82,36 +71,34 @@ def test_it_refuses_99000_points_in_a_1_5_mb_text_before_building_anything(
     assert session_bytes(client) < 1000
 
 
-@pytest.mark.urls(__name__)
 @pytest.mark.django_db
 def test_it_refuses_10000_points_in_one_section_in_chinese(client, drafter, kinds):
     """Was HTTP 500 (cn_int supports 1..9999)."""
     client.force_login(drafter)
-    response = client.post(reverse("report_import_preview"), {"text": report_text(1, 10_000)}, **HX)
+    response = client.post(reverse("report_import_preview"), {"text": outline_text(1, 10_000)}, **HX)
     assert response.status_code == 422
     assert too_many_blocks() in response.content.decode()
     assert ImportDraft.objects.count() == 0
 
 
 def test_the_parser_stops_at_the_cap_and_takes_a_report_at_it():
-    assert len(parse_text(report_text(2, MAX_BLOCKS // 2 - 1), strict=True).items) == MAX_BLOCKS
+    assert len(parse_text(outline_text(2, MAX_BLOCKS // 2 - 1), strict=True).items) == MAX_BLOCKS
     with pytest.raises(ImportRefused) as info:
-        parse_text(report_text(2, MAX_BLOCKS // 2), strict=True)
+        parse_text(outline_text(2, MAX_BLOCKS // 2), strict=True)
     assert str(info.value) == too_many_blocks()
 
 
 def test_a_fix_in_the_preview_cannot_pass_the_cap():
-    parsed = parse_text(report_text(2, MAX_BLOCKS // 2 - 1), strict=True)
+    parsed = parse_text(outline_text(2, MAX_BLOCKS // 2 - 1), strict=True)
     with pytest.raises(ImportRefused) as info:
         split_item(parsed, 1, "推进")
     assert "最多2000段" in str(info.value)
 
 
-@pytest.mark.urls(__name__)
 @pytest.mark.django_db
 def test_the_preview_is_a_row_and_the_session_holds_only_its_id(client, drafter, kinds):
     client.force_login(drafter)
-    response = client.post(reverse("report_import_preview"), {"text": report_text(10, 150)}, **HX)
+    response = client.post(reverse("report_import_preview"), {"text": outline_text(10, 150)}, **HX)
     assert response.status_code == 200
     draft = ImportDraft.objects.get()
     assert client.session["report_import"] == draft.pk and draft.owner == drafter
@@ -127,7 +114,7 @@ def test_the_preview_is_a_row_and_the_session_holds_only_its_id(client, drafter,
     assert "预览已在其他窗口中更新" in stale.content.decode()
 
     # A new paste in the same session reuses the row.
-    client.post(reverse("report_import_preview"), {"text": report_text(2, 3)}, **HX)
+    client.post(reverse("report_import_preview"), {"text": outline_text(2, 3)}, **HX)
     assert ImportDraft.objects.get().revision == 3
 
     response = client.post(
@@ -137,14 +124,13 @@ def test_the_preview_is_a_row_and_the_session_holds_only_its_id(client, drafter,
     assert ImportDraft.objects.count() == 0 and "report_import" not in client.session
 
 
-@pytest.mark.urls(__name__)
 @pytest.mark.django_db
 def test_a_draft_is_its_owners_only_and_expires(client, drafter, kinds, bureau):
     from conftest import make_member
 
     other = make_member(bureau, "drafter2", "drafter")
     theirs = import_services.import_draft_save(
-        user=other, draft_id=None, parsed=parse_text(report_text(1, 2))
+        user=other, draft_id=None, parsed=parse_text(outline_text(1, 2))
     )[0]
     client.force_login(drafter)
     session = client.session
@@ -154,7 +140,7 @@ def test_a_draft_is_its_owners_only_and_expires(client, drafter, kinds, bureau):
     response = client.post(reverse("report_import_create"), data, **HX)
     assert "没有正在预览的内容" in response.content.decode() and Report.objects.count() == 0
     # A new preview does not write into someone else's row either.
-    client.post(reverse("report_import_preview"), {"text": report_text(1, 3)}, **HX)
+    client.post(reverse("report_import_preview"), {"text": outline_text(1, 3)}, **HX)
     assert ImportDraft.objects.get(pk=theirs).owner == other
     mine = ImportDraft.objects.get(owner=drafter)
 
@@ -166,7 +152,7 @@ def test_a_draft_is_its_owners_only_and_expires(client, drafter, kinds, bureau):
 
     # Storing any preview also deletes the expired ones.
     ImportDraft.objects.create(owner=other, payload={}, expires_at=timezone.now() - dt.timedelta(days=2))
-    client.post(reverse("report_import_preview"), {"text": report_text(1, 3)}, **HX)
+    client.post(reverse("report_import_preview"), {"text": outline_text(1, 3)}, **HX)
     assert list(ImportDraft.objects.values_list("owner", flat=True)) == [drafter.pk]
     assert mine.pk != ImportDraft.objects.get().pk
 

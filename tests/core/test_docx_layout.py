@@ -8,7 +8,7 @@ converted once per module.
 Finding R6 (LibreOffice 7.4.7.2, the version installed here, `soffice --version`): in justified
 paragraphs a hanging line-final punctuation mark (the 29th character of a full line, e.g. "，")
 is not drawn at all; it is missing from the raster and from the text layer. It happens here: the
-long reports lose about 20 such marks. The .docx itself is complete (tests/test_docx_render.py)
+long reports lose about 20 such marks. The .docx itself is complete (tests/core/test_docx_render.py)
 and Word/WPS draw the marks. So V9 asserts that the PDF text equals the .docx text *except* for
 marks of exactly that kind: a full-width punctuation mark, missing at the end of a full-width row
 of a justified paragraph. Anything else missing or changed fails. A newer LibreOffice that fixes
@@ -37,7 +37,7 @@ from reports.core.pdf import PdfConversionError, docx_to_pdf
 
 pytestmark = [pytest.mark.layout]  # needs soffice: scripts/test.sh installs it; a missing one fails
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 DEMO_DIR = ROOT / "reports" / "demo"
 
 MM = 72 / 25.4  # PDF points per mm

@@ -17,7 +17,7 @@ from bureau.celery import app as celery_app
 from reports.models import Export
 from reports.services import exports as export_services
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 

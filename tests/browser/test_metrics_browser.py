@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from test_browser import browser, login, page  # noqa: F401 — the shared Chromium fixtures
+from browsing import login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import io
 import re
-import zipfile
 from decimal import Decimal
-from xml.sax.saxutils import escape
 
 import pytest
 from corpus import sample, seed_paths
+from packages import document_xml, docx_auto, docx_literal, package, source_paragraphs, w_paragraph
 
 from reports.core.document import layout_paragraphs
 from reports.core.importer import (
@@ -37,7 +36,6 @@ from reports.core.importer.carry import carry_forward
 from reports.core.importer.docx import format_counter
 from reports.core.importer.markers import heading_marker
 from reports.core.metrics import resolve_snapshot
-from reports.core.text import clean_text
 
 # --- expected structure of the fixture reports (and of the shared seeds, annotated by hand) ---------
 
@@ -237,10 +235,6 @@ def normalise(text: str) -> str:
     return _MARK.sub("#", re.sub(r"\s", "", text))
 
 
-def source_paragraphs(text: str) -> list[str]:
-    return [line.strip() for line in clean_text(text).split("\n") if line.strip()]
-
-
 def exported(parsed) -> list[str]:
     content = parsed.to_content()
     if not parsed.title:
@@ -260,118 +254,6 @@ def assert_round_trip(parsed, source: str, transform=normalise) -> None:
         src.insert(0, joined)
     out = exported(parsed)
     assert [transform(p) for p in out] == [transform(p) for p in src]
-
-
-# --- .docx builders ---------------------------------------------------------------------------------
-
-W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-CONTENT_TYPES = (
-    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-    '<Default Extension="xml" ContentType="application/xml"/>'
-    '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>'
-    "</Types>"
-)
-PACKAGE_RELS = (
-    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/>'
-    "</Relationships>"
-)
-DOCUMENT_RELS = (
-    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>'
-    '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/numbering" Target="numbering.xml"/>'
-    "</Relationships>"
-)
-# Style ids as Chinese Word writes them ("1", "2"), names as in every Word ("heading 1").
-STYLES = (
-    f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:styles xmlns:w="{W}">'
-    '<w:style w:type="paragraph" w:default="1" w:styleId="a"><w:name w:val="Normal"/></w:style>'
-    '<w:style w:type="paragraph" w:styleId="1"><w:name w:val="heading 1"/><w:basedOn w:val="a"/>'
-    '<w:pPr><w:outlineLvl w:val="0"/></w:pPr><w:rPr><w:b/></w:rPr></w:style>'
-    '<w:style w:type="paragraph" w:styleId="2"><w:name w:val="heading 2"/><w:basedOn w:val="a"/><w:pPr><w:outlineLvl w:val="1"/></w:pPr></w:style>'
-    '<w:style w:type="paragraph" w:styleId="3"><w:name w:val="heading 3"/><w:basedOn w:val="a"/><w:pPr><w:outlineLvl w:val="2"/></w:pPr></w:style>'
-    '<w:style w:type="paragraph" w:styleId="Title"><w:name w:val="Title"/><w:basedOn w:val="a"/></w:style>'
-    '<w:style w:type="character" w:styleId="Strong"><w:name w:val="Strong"/><w:rPr><w:b/></w:rPr></w:style>'
-    "</w:styles>"
-)
-# A Chinese multilevel list: 一、 / （一） / 1. / （1）
-NUMBERING = (
-    f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:numbering xmlns:w="{W}">'
-    '<w:abstractNum w:abstractNumId="0">'
-    '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="%1、"/></w:lvl>'
-    '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="（%2）"/></w:lvl>'
-    '<w:lvl w:ilvl="2"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%3."/></w:lvl>'
-    '<w:lvl w:ilvl="3"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="（%4）"/></w:lvl>'
-    "</w:abstractNum>"
-    '<w:abstractNum w:abstractNumId="1"><w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="bullet"/><w:lvlText w:val="•"/></w:lvl></w:abstractNum>'
-    '<w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num>'
-    '<w:num w:numId="2"><w:abstractNumId w:val="1"/></w:num>'
-    "</w:numbering>"
-)
-
-
-def w_paragraph(
-    text: str, *, style: str = "", num: tuple[int, int] | None = None, bold: bool = False, jc: str = ""
-) -> str:
-    ppr = ""
-    if style or num or jc:
-        ppr = "<w:pPr>"
-        ppr += f'<w:pStyle w:val="{style}"/>' if style else ""
-        ppr += f'<w:numPr><w:ilvl w:val="{num[1]}"/><w:numId w:val="{num[0]}"/></w:numPr>' if num else ""
-        ppr += f'<w:jc w:val="{jc}"/>' if jc else ""
-        ppr += "</w:pPr>"
-    rpr = "<w:rPr><w:b/></w:rPr>" if bold else ""
-    return f'<w:p>{ppr}<w:r>{rpr}<w:t xml:space="preserve">{escape(text)}</w:t></w:r></w:p>'
-
-
-def document_xml(body: str) -> str:
-    return f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="{W}"><w:body>{body}<w:sectPr/></w:body></w:document>'
-
-
-def package(
-    document: str | bytes,
-    *,
-    extra: dict[str, bytes | str] | None = None,
-    numbering: str = NUMBERING,
-    styles: str = STYLES,
-    compression: int = zipfile.ZIP_DEFLATED,
-) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", compression) as archive:
-        archive.writestr("[Content_Types].xml", CONTENT_TYPES)
-        archive.writestr("_rels/.rels", PACKAGE_RELS)
-        archive.writestr("word/_rels/document.xml.rels", DOCUMENT_RELS)
-        archive.writestr("word/document.xml", document)
-        archive.writestr("word/styles.xml", styles)
-        archive.writestr("word/numbering.xml", numbering)
-        for name, data in (extra or {}).items():
-            archive.writestr(name, data)
-    return out.getvalue()
-
-
-def docx_literal(text: str) -> bytes:
-    """Every line one paragraph, numbers typed as text (what a pasted-into-Word report is)."""
-    return package(document_xml("".join(w_paragraph(line) for line in source_paragraphs(text))))
-
-
-def docx_auto(text: str) -> bytes:
-    """Heading numbers as a Word multilevel list (numPr -> numbering.xml), standalone headings
-    with heading styles, run-in headings numbered in body style; points stay literal."""
-    body = []
-    for line in source_paragraphs(text):
-        marker = heading_marker(line)
-        if marker is None or marker.rank > 4:
-            body.append(w_paragraph(line))
-            continue
-        rest = line[len(marker.text) :]
-        standalone = "。" not in rest
-        style = str(min(marker.rank, 3)) if standalone else ""
-        body.append(w_paragraph(rest, style=style, num=(1, marker.rank - 1)))
-    return package(document_xml("".join(body)))
 
 
 SOURCES = {
