@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
+from decimal import Decimal
 
 import pytest
-from django.contrib.auth import get_user_model
+from personas import make_member
 
 from bureau.celery import app as celery_app
-from reports.models import Bureau, Department, Membership, ReportKind
+from reports.models import Bureau, Department, Membership, Metric, ReportKind
 from reports.services import reports as report_services
 
 # The suite runs with DEBUG=0 and seeds the demo bureau on purpose (seed_demo refuses that unless
@@ -46,14 +47,6 @@ def other_bureau(db):
     return bureau
 
 
-def make_member(bureau, username: str, role: str, department: str = "办公室"):
-    user = get_user_model().objects.create_user(username=username, password="pw-" + username)
-    Membership.objects.create(
-        user=user, bureau=bureau, department=bureau.departments.get(name=department), role=role
-    )
-    return user
-
-
 @pytest.fixture
 def drafter(bureau):
     return make_member(bureau, "drafter", Membership.Role.DRAFTER)
@@ -77,3 +70,18 @@ def outsider(other_bureau):
 @pytest.fixture
 def report(drafter, kinds):
     return report_services.report_create(user=drafter, kind=kinds["duty"], year=2025, subject="局长 王建国")
+
+
+@pytest.fixture
+def income(report):
+    """A metric of the report's bureau and year, with its prior-year and budget values."""
+    return Metric.objects.create(
+        bureau=report.bureau,
+        year=2025,
+        name="一般公共预算收入",
+        value=Decimal("186.4"),
+        unit="亿元",
+        decimals=1,
+        prior_value=Decimal("175.5"),
+        budget_value=Decimal("182.2"),
+    )

@@ -126,7 +126,7 @@ def test_the_preview_is_a_row_and_the_session_holds_only_its_id(client, drafter,
 
 @pytest.mark.django_db
 def test_a_draft_is_its_owners_only_and_expires(client, drafter, kinds, bureau):
-    from conftest import make_member
+    from personas import make_member
 
     other = make_member(bureau, "drafter2", "drafter")
     theirs = import_services.import_draft_save(

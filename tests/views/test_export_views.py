@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import re
-from decimal import Decimal
 from html import unescape
 
 import docx
@@ -16,18 +15,6 @@ from reports.services import exports as export_services
 from reports.services import reports as report_services
 
 HX = {"HTTP_HX_REQUEST": "true"}
-
-
-@pytest.fixture
-def income(report):
-    return Metric.objects.create(
-        bureau=report.bureau,
-        year=2025,
-        name="一般公共预算收入",
-        value=Decimal("186.4"),
-        unit="亿元",
-        decimals=1,
-    )
 
 
 @pytest.fixture

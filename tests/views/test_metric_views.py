@@ -20,20 +20,6 @@ HX = {"HTTP_HX_REQUEST": "true"}
 
 
 @pytest.fixture
-def income(report):
-    return Metric.objects.create(
-        bureau=report.bureau,
-        year=2025,
-        name="一般公共预算收入",
-        value=Decimal("186.4"),
-        unit="亿元",
-        decimals=1,
-        prior_value=Decimal("175.5"),
-        budget_value=Decimal("182.2"),
-    )
-
-
-@pytest.fixture
 def placeholder_block(report, income, drafter):
     section = report.blocks.get(parent=None, position=2)
     block = report_services.block_add(report=report, type="point", parent=section, user=drafter)

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from personas import make_member
 
 from reports.models import Report
 from reports.services import reports as report_services
-from tests.conftest import make_member
 
 HX = {"HTTP_HX_REQUEST": "true"}
 

@@ -71,7 +71,7 @@ def test_it_refuses_the_owner_a_submitted_report_beside_the_button(client, repor
 
 
 def test_a_once_approved_report_is_not_the_owners_to_delete(report, drafter, bureau):
-    from tests.conftest import make_member
+    from personas import make_member
 
     boss = make_member(bureau, "boss", "leader", department="预算科")
     boss.membership.supervises.set([report.department])

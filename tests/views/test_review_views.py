@@ -18,7 +18,7 @@ HX = {"HTTP_HX_REQUEST": "true"}
 
 @pytest.fixture
 def supervisor(bureau):
-    from tests.conftest import make_member
+    from personas import make_member
 
     user = make_member(bureau, "supervisor", "leader")
     user.membership.supervises.set(bureau.departments.filter(name="办公室"))
