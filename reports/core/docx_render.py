@@ -198,6 +198,9 @@ def _role_ppr(role: _Role, layout: Mapping[str, Any], autospace: bool) -> dict[s
     if role.keep_next:
         ppr["keepNext"] = _el("keepNext")
     ppr["widowControl"] = _el("widowControl", val="0")  # widow control would break the 22-line page
+    # 允许标点溢出边界, written although it is Word's default: LibreOffice reads a missing
+    # overflowPunct as off and then drops a justified line's final mark from the PDF (R6).
+    ppr["overflowPunct"] = _el("overflowPunct")
     if not autospace:
         ppr["autoSpaceDE"] = _el("autoSpaceDE", val="0")
         ppr["autoSpaceDN"] = _el("autoSpaceDN", val="0")
