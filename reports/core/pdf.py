@@ -138,6 +138,12 @@ def _ensure_office(binary: str, profile: Path, deadline: float, timeout: float) 
         time.sleep(0.05)
 
 
+def stop_office(workdir: Path | None = None) -> None:
+    """Stop this process's resident office for `workdir` (default: process_workdir()), if any."""
+    with _lock:
+        _stop_office((Path(workdir).resolve() if workdir else process_workdir()) / "lo-profile")
+
+
 def _stop_office(profile: Path) -> None:
     guard = _offices.pop((os.getpid(), profile), None)
     if guard is not None:
