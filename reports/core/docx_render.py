@@ -198,8 +198,10 @@ def _role_ppr(role: _Role, layout: Mapping[str, Any], autospace: bool) -> dict[s
     if role.keep_next:
         ppr["keepNext"] = _el("keepNext")
     ppr["widowControl"] = _el("widowControl", val="0")  # widow control would break the 22-line page
-    # 允许标点溢出边界, written although it is Word's default: LibreOffice reads a missing
-    # overflowPunct as off and then drops a justified line's final mark from the PDF (R6).
+    # 允许标点溢出边界 on: Word's default, written for LibreOffice (R6). Its DOCX import maps it
+    # inverted to "hanging punctuation" (on -> off; absent -> its default, on), and it does not draw
+    # the hanging mark of a justified line. With it LibreOffice takes the mark's previous character
+    # down with it (a 27-character line); Word still hangs the mark.
     ppr["overflowPunct"] = _el("overflowPunct")
     if not autospace:
         ppr["autoSpaceDE"] = _el("autoSpaceDE", val="0")

@@ -4,14 +4,14 @@ The conversion uses templates_docx/fonts.conf through FONTCONFIG_FILE (absolute 
 fontconfig silently loads the system configuration) so the licensed font names in the .docx map
 to open substitutes, and a private LibreOffice profile so it never touches a user's profile.
 
-One resident LibreOffice per process and profile, because starting one costs about 4 s and a
-conversion by a running one about 0.6 s (tests/bench/bench_pdf.py):
+One resident LibreOffice per process and profile, because starting one costs 2–4 s and a
+conversion by a running one 0.3–0.6 s (tests/bench/bench_pdf.py, docs/layout.md R10):
 
 1. The first conversion starts ``soffice --headless`` on the profile with a placeholder document
-   open: an office with no document open exits as soon as it has served one request (R11).
+   open: an office with no document open exits as soon as it has served one request (R10).
 2. It waits until the office has loaded the placeholder, i.e. until LibreOffice has written the
    placeholder's lock file ``.~lock.<name>#`` (the profile's own ``.lock`` is no signal: on a new
-   profile the office restarts once and removes it in between).
+   profile the office restarts once and removes it in between, R11).
 3. Each conversion runs ``soffice --convert-to`` with the same profile: it finds the resident
    office's pipe, hands it the request, waits for it and exits.
 4. A guard shell owns the office: it kills the office's process group when this process closes
