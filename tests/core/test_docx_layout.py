@@ -16,8 +16,11 @@ equals the .docx's, character for character (tests/pdftext.py).
 
 from __future__ import annotations
 
+import io
 import json
 import re
+import subprocess
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,7 +29,7 @@ from typing import Any
 import pymupdf
 import pytest
 from corpus import fixture_paths, seed_paths
-from pdftext import assert_pdf_complete
+from pdftext import assert_pdf_complete, docx_text, lost_characters, pdf_text
 
 from reports.core.document import Para, layout_paragraphs
 from reports.core.docx_render import render_docx
@@ -34,7 +37,7 @@ from reports.core.importer import parse_text
 from reports.core.kinds import load_kinds
 from reports.core.masking import kept_years
 from reports.core.metrics import MetricValue, resolve_snapshot
-from reports.core.pdf import PdfConversionError, docx_to_pdf
+from reports.core.pdf import PdfConversionError, docx_to_pdf, stop_office
 
 pytestmark = [pytest.mark.layout]  # needs soffice: scripts/test.sh installs it; a missing one fails
 
@@ -363,3 +366,56 @@ def test_pdf_conversion_reports_a_failing_soffice(monkeypatch):
     monkeypatch.setenv("SOFFICE", "/bin/false")
     with pytest.raises(PdfConversionError, match="conversion failed"):
         docx_to_pdf(render_docx({"title": "失败"}))
+
+
+def _without_overflow_punct(docx: bytes) -> bytes:
+    source = zipfile.ZipFile(io.BytesIO(docx))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "word/styles.xml":
+                assert b"<w:overflowPunct/>" in data
+                data = data.replace(b"<w:overflowPunct/>", b"")
+            package.writestr(info, data)
+    return out.getvalue()
+
+
+def test_the_check_catches_the_marks_libreoffice_drops_without_overflow_punct():
+    """The test proving V9: the same report without w:overflowPunct loses line-final marks (R6),
+    and the completeness check names them. If a LibreOffice fixes R6 this fails: the renderer's
+    w:overflowPunct is then no longer needed for LibreOffice."""
+    docx = render_docx(demo_snapshots()["work_plan"])
+    pdf = docx_to_pdf(_without_overflow_punct(docx))
+    lost = lost_characters(docx_text(docx), pdf_text(pdf))
+    assert lost and set(lost) <= set("，。、；："), lost
+    with pytest.raises(AssertionError, match=f"{len(lost)} differences"):
+        assert_pdf_complete(docx, pdf)
+
+
+def _offices(workdir: Path) -> list[str]:
+    """Command lines of the soffice.bin processes running on workdir's profile."""
+    found = subprocess.run(["pgrep", "-af", f"{workdir}/lo-profile"], capture_output=True, text=True)
+    return [line for line in found.stdout.splitlines() if "soffice.bin" in line]
+
+
+def test_a_process_keeps_one_resident_office_across_conversions(tmp_path):
+    docx = render_docx({"title": "常驻"})
+    try:
+        docx_to_pdf(docx, workdir=tmp_path)
+        first = _offices(tmp_path)
+        docx_to_pdf(docx, workdir=tmp_path)
+        assert len(first) == 1 and _offices(tmp_path) == first  # the same soffice.bin served both
+    finally:
+        stop_office(tmp_path)
+    assert _offices(tmp_path) == []
+
+
+def test_a_timed_out_conversion_stops_the_office_and_the_next_one_starts_afresh(tmp_path):
+    with pytest.raises(PdfConversionError, match="did not finish within"):
+        docx_to_pdf(render_docx({"title": "超时"}), workdir=tmp_path, timeout=0.01)
+    assert _offices(tmp_path) == []
+    try:
+        assert pdf_text(docx_to_pdf(render_docx({"title": "再试"}), workdir=tmp_path)) == "再试"
+    finally:
+        stop_office(tmp_path)
