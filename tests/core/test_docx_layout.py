@@ -2,23 +2,25 @@
 
 Documents: every reports/demo/*.json snapshot plus one long report assembled from the fixture
 reports in tests/fixtures/reports (about 20 pages, with run-in and multi-line headings), and one
-assembled from ../shared/seeds when that folder is present (tests/corpus.py). Each is rendered and
-converted once per module.
+assembled from ../shared/seeds when that folder is present (tests/corpus.py), each exact and
+masked. Each is rendered and converted once per module.
 
-Finding R6 (LibreOffice 7.4.7.2, the version installed here, `soffice --version`): in justified
-paragraphs a hanging line-final punctuation mark (the 29th character of a full line, e.g. "，")
-is not drawn at all; it is missing from the raster and from the text layer. It happens here: the
-long reports lose about 20 such marks. The .docx itself is complete (tests/core/test_docx_render.py)
-and Word/WPS draw the marks. So V9 asserts that the PDF text equals the .docx text *except* for
-marks of exactly that kind: a full-width punctuation mark, missing at the end of a full-width row
-of a justified paragraph. Anything else missing or changed fails. A newer LibreOffice that fixes
-R6 simply reports zero such drops.
+Finding R6 (LibreOffice 7.4.7.2, also reported for 25.2): LibreOffice hangs a line-final
+punctuation mark past the 28th character unless the style says w:overflowPunct (Word's
+允许标点溢出边界, which its DOCX import maps inverted), and in a justified paragraph it does not
+draw the hanging mark: 2–10 marks per demo report were missing from the PDF. The renderer writes
+w:overflowPunct on every style: LibreOffice then takes the previous character down with the mark
+(a 27-character line, V4 allows it) and hangs nothing (V5), and V9 asserts that the PDF's text
+equals the .docx's, character for character (tests/pdftext.py).
 """
 
 from __future__ import annotations
 
+import io
 import json
 import re
+import subprocess
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,13 +29,15 @@ from typing import Any
 import pymupdf
 import pytest
 from corpus import fixture_paths, seed_paths
+from pdftext import assert_pdf_complete, docx_text, lost_characters, pdf_text
 
 from reports.core.document import Para, layout_paragraphs
 from reports.core.docx_render import render_docx
 from reports.core.importer import parse_text
 from reports.core.kinds import load_kinds
+from reports.core.masking import kept_years
 from reports.core.metrics import MetricValue, resolve_snapshot
-from reports.core.pdf import PdfConversionError, docx_to_pdf
+from reports.core.pdf import PdfConversionError, docx_to_pdf, stop_office
 
 pytestmark = [pytest.mark.layout]  # needs soffice: scripts/test.sh installs it; a missing one fails
 
@@ -43,7 +47,6 @@ DEMO_DIR = ROOT / "reports" / "demo"
 MM = 72 / 25.4  # PDF points per mm
 PITCH_MM = 579 / 20 / MM  # 10.2129 mm grid line
 TYPE_TOP, TYPE_BOTTOM, TYPE_LEFT, TYPE_RIGHT = 37.0, 262.0, 28.0, 184.0
-HANGING = set("，。、；：！？）》”’")  # marks LibreOffice 7.4 may drop at a line end (R6)
 BODY_ROLES = {"body", "h1", "h2", "h3", "h4"}
 _WS = re.compile(r"\s+")
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -77,8 +80,9 @@ def corpus_snapshot(paths: list[Path]) -> dict[str, Any]:
     }
 
 
-def demo_snapshots() -> dict[str, dict[str, Any]]:
-    """The demo reports as the exporter renders them: kind numbering applied, placeholders resolved."""
+def demo_snapshots(*, masked: bool = False) -> dict[str, dict[str, Any]]:
+    """The demo reports as the exporter renders them: kind numbering applied, placeholders resolved
+    (masked: as the default masked copy, every number but the report's year and the next)."""
     kinds = load_kinds()
     library = json.loads((DEMO_DIR / "metrics.json").read_text(encoding="utf-8"))
     metrics = {m["name"]: MetricValue.from_dict(m) for m in library["metrics"]}
@@ -88,7 +92,9 @@ def demo_snapshots() -> dict[str, dict[str, Any]]:
             continue
         content = json.loads(path.read_text(encoding="utf-8"))
         content["numbering"] = kinds[content["kind"]]["numbering"]
-        resolved, check = resolve_snapshot(content, metrics)
+        resolved, check = resolve_snapshot(
+            content, metrics, masked=masked, keep_years=kept_years(content.get("year"))
+        )
         assert not check.errors, check.errors
         out[path.stem] = resolved
     return out
@@ -96,11 +102,15 @@ def demo_snapshots() -> dict[str, dict[str, Any]]:
 
 def report_snapshots() -> dict[str, dict[str, Any]]:
     """Snapshots to measure: every demo report, the long report made of our fixture reports, and
-    the one made of the shared seeds when ../shared/seeds is present (an extra corpus)."""
+    the one made of the shared seeds when ../shared/seeds is present (an extra corpus); each also
+    masked ("<name>-masked")."""
     out = demo_snapshots()
-    out["fixtures"] = corpus_snapshot(fixture_paths())
-    if seeds := seed_paths():
-        out["seeds"] = corpus_snapshot(seeds)
+    out.update((f"{name}-masked", snapshot) for name, snapshot in demo_snapshots(masked=True).items())
+    corpora = {"fixtures": fixture_paths(), "seeds": seed_paths()}
+    for name, paths in corpora.items():
+        if paths:
+            out[name] = snapshot = corpus_snapshot(paths)
+            out[f"{name}-masked"], _ = resolve_snapshot(snapshot, {}, masked=True, keep_years=(2022, 2023))
     return out
 
 
@@ -124,7 +134,6 @@ class Row:
     role: str = ""
     para: int = -1
     first: bool = False
-    dropped: str = ""  # R6: punctuation missing at the end of this row
 
     @property
     def text(self) -> str:
@@ -147,6 +156,7 @@ class Row:
 class Rendered:
     name: str
     paras: list[Para]
+    docx: bytes
     pdf: pymupdf.Document
     rows: list[Row] = field(default_factory=list)  # type-area rows, all pages, in order
     footers: dict[int, Row] = field(default_factory=dict)
@@ -177,27 +187,14 @@ def _rows_of(page: pymupdf.Page, number: int) -> Iterator[Row]:
 
 
 def _align(rendered: Rendered) -> None:
-    """Attribute every row to its paragraph, in order, and record R6 drops (see module docstring).
-
-    Fails if any text is missing, added or changed, other than a hanging punctuation mark at the end
-    of a full-width row of a justified paragraph.
-    """
+    """Attribute every row to its paragraph, in order. Fails if any text is missing, added or changed."""
     paras = [(i, p) for i, p in enumerate(rendered.paras) if _WS.sub("", p.text)]
     pi, ci = 0, 0
-    previous: Row | None = None
     for row in rendered.rows:
         assert pi < len(paras), f"extra text on page {row.page}: {row.text!r}"
         index, para = paras[pi]
         expected = _WS.sub("", para.text)
         rest = expected[ci:]
-        if not rest.startswith(row.text) and previous is not None and _is_r6_drop(rest, row, previous):
-            previous.dropped = rest[0]
-            ci += 1
-            if ci == len(expected):
-                pi, ci = pi + 1, 0
-                index, para = paras[pi]
-                expected = _WS.sub("", para.text)
-            rest = expected[ci:]
         assert rest.startswith(row.text), (
             f"page {row.page}: PDF row {row.text!r} does not continue paragraph {index} at {rest[:40]!r}"
         )
@@ -205,34 +202,16 @@ def _align(rendered: Rendered) -> None:
         ci += len(row.text)
         if ci == len(expected):
             pi, ci = pi + 1, 0
-        previous = row
-    if pi < len(paras) and previous is not None:  # the very last mark of the document
-        index, para = paras[pi]
-        rest = _WS.sub("", para.text)[ci:]
-        if len(rest) == 1 and _is_r6_drop(rest, None, previous):
-            previous.dropped = rest
-            pi += 1
     assert pi == len(paras), f"text missing from the PDF from paragraph {paras[pi][0]} on"
 
 
-def _is_r6_drop(rest: str, row: Row | None, previous: Row) -> bool:
-    """rest[0] is a hanging mark that the previous (full, justified) row should have ended with."""
-    if not rest or rest[0] not in HANGING:
-        return False
-    if previous.role not in BODY_ROLES or previous.x1 < TYPE_RIGHT - 1.0:
-        return False
-    if row is None:
-        return True
-    # Either the row continues the paragraph after the mark, or the mark ended the paragraph.
-    return rest[1:].startswith(row.text) or len(rest) == 1
-
-
 @pytest.fixture(scope="module", params=sorted(report_snapshots()))
-def rendered(request, tmp_path_factory) -> Rendered:
+def rendered(request) -> Rendered:
     snapshot = report_snapshots()[request.param]
-    workdir = tmp_path_factory.mktemp("lo")
-    pdf = pymupdf.open(stream=docx_to_pdf(render_docx(snapshot), workdir=workdir), filetype="pdf")
-    out = Rendered(request.param, layout_paragraphs(snapshot), pdf)
+    docx = render_docx(snapshot)
+    pdf = pymupdf.open(stream=docx_to_pdf(docx), filetype="pdf")  # the process's resident office
+    assert_pdf_complete(docx, pdf)  # first, so that a lost mark is reported as such (V9)
+    out = Rendered(request.param, layout_paragraphs(snapshot), docx, pdf)
     for number, page in enumerate(pdf, start=1):
         for row in _rows_of(page, number):
             if row.y > TYPE_BOTTOM + 0.5:
@@ -303,11 +282,9 @@ def test_it_sets_28_chars_on_every_full_pure_han_line(rendered):  # V4
 
 
 def test_it_keeps_glyphs_inside_the_type_area(rendered):  # V5
-    for row in rendered.rows:
+    for row in rendered.rows:  # nothing hangs in the margin either (R6: w:overflowPunct)
         assert row.x0 >= TYPE_LEFT - 0.5, (row.page, row.text[:10])
-        last = row.text[-1]
-        limit = 190.0 if last in HANGING else TYPE_RIGHT + 0.5
-        assert row.x1 <= limit, (row.page, row.text[-10:])
+        assert row.x1 <= TYPE_RIGHT + 0.5, (row.page, row.text[-10:])
 
 
 def test_it_indents_first_lines_two_chars_and_sets_later_lines_flush(rendered):  # V6
@@ -342,16 +319,8 @@ def test_it_places_the_page_number_dash_7_mm_below_the_type_area(rendered):  # V
     assert 6.0 <= top_mm - TYPE_BOTTOM <= 8.0, top_mm - TYPE_BOTTOM
 
 
-def test_it_loses_no_text_except_r6_hanging_marks(rendered):  # V9 (the check itself is _align)
-    drops = [row for row in rendered.rows if row.dropped]
-    for row in drops:
-        assert row.role in BODY_ROLES and row.x1 >= TYPE_RIGHT - 1.0
-        # R6 exactly: the mark is not drawn either (not merely missing from the text layer).
-        clip = pymupdf.Rect((row.x1 + 0.2) * MM, (row.y - 6) * MM, 195 * MM, (row.y + 2) * MM)
-        pix = rendered.pdf[row.page - 1].get_pixmap(dpi=300, clip=clip, colorspace=pymupdf.csGRAY)
-        assert min(pix.samples) >= 128, f"page {row.page}: {row.dropped!r} drawn but missing from the text"
-    # Each R6 drop is one mark per affected row: a small share of the rows, never more.
-    assert len(drops) <= len(rendered.rows) // 10, [r.text[-6:] + r.dropped for r in drops]
+def test_it_loses_no_character_of_the_docx(rendered):  # V9 (R6: w:overflowPunct)
+    assert_pdf_complete(rendered.docx, rendered.pdf)
 
 
 def test_it_never_leaves_the_date_alone_on_a_page(rendered):  # V10, GB 7.3.5.5
@@ -397,3 +366,56 @@ def test_pdf_conversion_reports_a_failing_soffice(monkeypatch):
     monkeypatch.setenv("SOFFICE", "/bin/false")
     with pytest.raises(PdfConversionError, match="conversion failed"):
         docx_to_pdf(render_docx({"title": "失败"}))
+
+
+def _without_overflow_punct(docx: bytes) -> bytes:
+    source = zipfile.ZipFile(io.BytesIO(docx))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "word/styles.xml":
+                assert b"<w:overflowPunct/>" in data
+                data = data.replace(b"<w:overflowPunct/>", b"")
+            package.writestr(info, data)
+    return out.getvalue()
+
+
+def test_the_check_catches_the_marks_libreoffice_drops_without_overflow_punct():
+    """The test proving V9: the same report without w:overflowPunct loses line-final marks (R6),
+    and the completeness check names them. If a LibreOffice fixes R6 this fails: the renderer's
+    w:overflowPunct is then no longer needed for LibreOffice."""
+    docx = render_docx(demo_snapshots()["work_plan"])
+    pdf = docx_to_pdf(_without_overflow_punct(docx))
+    lost = lost_characters(docx_text(docx), pdf_text(pdf))
+    assert lost and set(lost) <= set("，。、；："), lost
+    with pytest.raises(AssertionError, match=f"{len(lost)} differences"):
+        assert_pdf_complete(docx, pdf)
+
+
+def _offices(workdir: Path) -> list[str]:
+    """Command lines of the soffice.bin processes running on workdir's profile."""
+    found = subprocess.run(["pgrep", "-af", f"{workdir}/lo-profile"], capture_output=True, text=True)
+    return [line for line in found.stdout.splitlines() if "soffice.bin" in line]
+
+
+def test_a_process_keeps_one_resident_office_across_conversions(tmp_path):
+    docx = render_docx({"title": "常驻"})
+    try:
+        docx_to_pdf(docx, workdir=tmp_path)
+        first = _offices(tmp_path)
+        docx_to_pdf(docx, workdir=tmp_path)
+        assert len(first) == 1 and _offices(tmp_path) == first  # the same soffice.bin served both
+    finally:
+        stop_office(tmp_path)
+    assert _offices(tmp_path) == []
+
+
+def test_a_timed_out_conversion_stops_the_office_and_the_next_one_starts_afresh(tmp_path):
+    with pytest.raises(PdfConversionError, match="did not finish within"):
+        docx_to_pdf(render_docx({"title": "超时"}), workdir=tmp_path, timeout=0.01)
+    assert _offices(tmp_path) == []
+    try:
+        assert pdf_text(docx_to_pdf(render_docx({"title": "再试"}), workdir=tmp_path)) == "再试"
+    finally:
+        stop_office(tmp_path)
