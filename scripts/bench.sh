@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Run the benchmarks in tests/bench (not part of the test suite): Word rendering and import parsing.
 #
-# They import test helpers (tests/test_importer.py, tests/test_docx_layout.py), so they need the
+# They import test helpers (tests/core/test_importer.py, tests/core/test_docx_layout.py), so they need the
 # project's [test] extra (pytest, PyMuPDF) besides the app: this installs it into .venv when it is
-# missing (the .venv that scripts/demo.sh or scripts/test.sh made, or a new one). No database,
-# Redis or LibreOffice is needed. Usage: bash scripts/bench.sh [-n N] (N runs per measurement).
+# missing (the .venv that scripts/demo.sh or scripts/test.sh made, or a new one). No database or
+# Redis is needed; the PDF benchmark runs only when LibreOffice (soffice) is installed.
+# Usage: bash scripts/bench.sh [-n N] (N runs per measurement).
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -30,3 +31,9 @@ say "tests/bench/bench_render.py $*"
 .venv/bin/python tests/bench/bench_render.py "$@"
 say "tests/bench/bench_import.py $*"
 .venv/bin/python tests/bench/bench_import.py "$@"
+if command -v soffice >/dev/null; then
+    say "tests/bench/bench_pdf.py"
+    .venv/bin/python tests/bench/bench_pdf.py
+else
+    say "tests/bench/bench_pdf.py skipped: LibreOffice (soffice) is not installed (scripts/test.sh installs it)"
+fi

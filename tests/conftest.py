@@ -3,22 +3,24 @@
 from __future__ import annotations
 
 import os
+from decimal import Decimal
 
 import pytest
-from django.contrib.auth import get_user_model
+from drafts import fill_required_sections
+from personas import make_member
 
 from bureau.celery import app as celery_app
-from reports.models import Bureau, Department, Membership, ReportKind
+from reports.models import Bureau, Department, Membership, Metric, ReportKind
 from reports.services import reports as report_services
 
 # The suite runs with DEBUG=0 and seeds the demo bureau on purpose (seed_demo refuses that unless
-# forced; tests/test_commands.py checks the refusal with this unset).
+# forced; tests/services/test_commands.py checks the refusal with this unset).
 os.environ["SEED_DEMO"] = "force"
 
 
 @pytest.fixture(autouse=True)
 def _eager_tasks():
-    """Tasks run in-process unless a test starts a real worker (tests/test_worker.py)."""
+    """Tasks run in-process unless a test starts a real worker (tests/services/test_worker.py)."""
     previous = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = True
     yield
@@ -44,14 +46,6 @@ def other_bureau(db):
     bureau = Bureau.objects.create(name="邻县财政局")
     Department.objects.create(bureau=bureau, name="办公室")
     return bureau
-
-
-def make_member(bureau, username: str, role: str, department: str = "办公室"):
-    user = get_user_model().objects.create_user(username=username, password="pw-" + username)
-    Membership.objects.create(
-        user=user, bureau=bureau, department=bureau.departments.get(name=department), role=role
-    )
-    return user
 
 
 @pytest.fixture
@@ -83,9 +77,16 @@ def report(drafter, kinds):
     return report
 
 
-def fill_required_sections(report) -> None:
-    """Write a sentence into every empty required section of `report`: proofreading refuses to
-    submit a report whose required sections (of its kind) are empty (D03)."""
-    from reports.models import Block
-
-    Block.objects.filter(report=report, parent=None, required=True, text="").update(text="本节已按要求撰写。")
+@pytest.fixture
+def income(report):
+    """A metric of the report's bureau and year, with its prior-year and budget values."""
+    return Metric.objects.create(
+        bureau=report.bureau,
+        year=2025,
+        name="一般公共预算收入",
+        value=Decimal("186.4"),
+        unit="亿元",
+        decimals=1,
+        prior_value=Decimal("175.5"),
+        budget_value=Decimal("182.2"),
+    )

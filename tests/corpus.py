@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from reports.core.numbering import cn_int
+
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "reports"
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 
@@ -31,3 +33,12 @@ def fixture_paths() -> list[Path]:
 def seed_paths() -> list[Path]:
     """The shared seed files, [] when ../shared/seeds is absent."""
     return sorted(SEEDS.glob("*.txt")) if SEEDS.is_dir() else []
+
+
+def outline_text(sections: int, points: int) -> str:
+    """A report of `sections` level-1 headings with `points` "一是推进。" lines each."""
+    lines = ["2025年度工作总结"]
+    for s in range(1, sections + 1):
+        lines.append(f"{cn_int(s)}、第{cn_int(s)}部分")
+        lines += ["一是推进。"] * points
+    return "\n".join(lines)

@@ -1,6 +1,6 @@
 """A small crawler over the test client: what a user reads on a page, and every page reachable.
 
-Used by the English crawl (tests/test_chinese.py) and the admin scoping crawl (tests/test_admin.py).
+Used by the English crawl (tests/views/test_chinese.py) and the admin scoping crawl (tests/views/test_admin.py).
 """
 
 from __future__ import annotations
@@ -110,3 +110,51 @@ def crawl(
                     seen.add(target)
                     queue.append(target)
     return read
+
+
+class _FormFields(HTMLParser):
+    """The values a browser would submit from the page's form with id `form_id` (inputs, checked
+    boxes, selected options, textareas)."""
+
+    def __init__(self, form_id: str):
+        super().__init__()
+        self.form_id, self.inside, self.data = form_id, False, {}
+        self._select: str | None = None
+        self._textarea: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form":
+            self.inside = a.get("id") == self.form_id
+        if not self.inside or "name" not in a and tag != "option":
+            return
+        if tag == "input" and a.get("type") not in ("submit", "button", "file"):
+            if a.get("type") in ("checkbox", "radio") and "checked" not in a:
+                return
+            self.data[a["name"]] = a.get("value", "on" if a.get("type") == "checkbox" else "")
+        elif tag == "select":
+            self._select = a["name"]
+        elif tag == "option" and self._select and "selected" in a:
+            self.data[self._select] = a.get("value", "")
+        elif tag == "textarea":
+            self._textarea = a["name"]
+            self.data[self._textarea] = ""
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.inside = False
+        elif tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+
+    def handle_data(self, data):
+        if self._textarea:
+            self.data[self._textarea] += data
+
+
+def admin_form(client, url: str, form_id: str) -> dict[str, str]:
+    parser = _FormFields(form_id)
+    parser.feed(client.get(url).content.decode())
+    assert parser.data, f"no form #{form_id} at {url}"
+    return parser.data

@@ -198,6 +198,11 @@ def _role_ppr(role: _Role, layout: Mapping[str, Any], autospace: bool) -> dict[s
     if role.keep_next:
         ppr["keepNext"] = _el("keepNext")
     ppr["widowControl"] = _el("widowControl", val="0")  # widow control would break the 22-line page
+    # 允许标点溢出边界 on: Word's default, written for LibreOffice (R6). Its DOCX import maps it
+    # inverted to "hanging punctuation" (on -> off; absent -> its default, on), and it does not draw
+    # the hanging mark of a justified line. With it LibreOffice takes the mark's previous character
+    # down with it (a 27-character line); Word still hangs the mark.
+    ppr["overflowPunct"] = _el("overflowPunct")
     if not autospace:
         ppr["autoSpaceDE"] = _el("autoSpaceDE", val="0")
         ppr["autoSpaceDN"] = _el("autoSpaceDN", val="0")

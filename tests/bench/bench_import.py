@@ -3,7 +3,7 @@
     python tests/bench/bench_import.py [-n 200]
 
 Parses a report text N times from text and from a .docx with Word auto-numbering (built
-as tests/test_importer.py builds it), plus figure detection, and prints the median time of each.
+as tests/core/test_importer.py builds it), plus figure detection, and prints the median time of each.
 Measured: the largest fixture report (tests/fixtures/reports) and, when ../shared/seeds is present,
 the largest shared seed as well (tests/corpus.py).
 """
@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from corpus import fixture_paths, seed_paths  # noqa: E402
-from test_importer import docx_auto  # noqa: E402
+from packages import docx_auto  # noqa: E402
 
 from reports.core.importer import find_figures, parse_docx, parse_text  # noqa: E402
 

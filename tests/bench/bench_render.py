@@ -3,7 +3,7 @@
     python tests/bench/bench_render.py [-n 50]
 
 Renders the largest available report snapshot (reports/demo/*.json or the long reports built by
-tests/test_docx_layout.py from the fixture reports and, when present, the shared seeds) N times and prints the median render time, the "floor" measured in the
+tests/core/test_docx_layout.py from the fixture reports and, when present, the shared seeds) N times and prints the median render time, the "floor" measured in the
 same run (zipping the very same already-serialized parts of the rendered package with zipfile,
 same deflate compression: the cost any renderer pays just to produce the file) and their ratio.
 Target: ratio <= 5. It then does the same for a naive python-docx build (Document(), add_paragraph,
@@ -22,7 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "tests" / "core")]
 
 from docx import Document  # noqa: E402
 from docx.oxml.ns import qn  # noqa: E402

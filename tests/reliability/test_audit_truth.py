@@ -8,10 +8,10 @@ X-Forwarded-For behind one trusted proxy: rows that recorded the spoofed address
 from __future__ import annotations
 
 import pytest
+from crawling import admin_form
 from django.db import DatabaseError, connection, transaction
 from django.test import override_settings
 from django.urls import reverse
-from test_audit import admin_form
 
 from reports.models import AuditLog
 from reports.services import audit as audit_services

@@ -14,7 +14,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import reverse
-from test_safezip import good_xlsx, laughs_docx, laughs_xlsx
+from packages import good_xlsx, laughs_docx, laughs_xlsx
 
 from reports.models import Metric, Report
 
@@ -32,7 +32,7 @@ def rss_mb() -> float:
 
 
 @pytest.mark.django_db
-@override_settings(ROOT_URLCONF="test_safezip")
+@override_settings(ROOT_URLCONF="bureau.urls")
 def test_hostile_uploads_keep_the_worker_small(client, drafter, kinds):
     client.force_login(drafter)
     xlsx, docx = laughs_xlsx(), laughs_docx()

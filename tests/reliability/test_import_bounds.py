@@ -10,13 +10,13 @@ from __future__ import annotations
 import time
 
 import pytest
+from corpus import outline_text
 from django.contrib.sessions.models import Session
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from test_import_limits import report_text
 
 from reports.core.importer import MAX_BLOCKS
 from reports.models import ImportDraft, Report
@@ -29,13 +29,13 @@ def session_bytes(client) -> int:
 
 
 @pytest.mark.django_db
-@override_settings(ROOT_URLCONF="test_import_limits")
+@override_settings(ROOT_URLCONF="bureau.urls")
 def test_import_work_is_bounded(client, drafter, kinds):
     client.force_login(drafter)
     preview = reverse("report_import_preview")
 
     # The file.
-    data = report_text(11, 9000).encode()
+    data = outline_text(11, 9000).encode()
     started = time.perf_counter()
     response = client.post(preview, {"file": SimpleUploadedFile("报告.txt", data)}, **HX)
     refuse_seconds = time.perf_counter() - started
@@ -44,13 +44,13 @@ def test_import_work_is_bounded(client, drafter, kinds):
 
     # 10,000 points in one section (was HTTP 500).
     started = time.perf_counter()
-    response = client.post(preview, {"text": report_text(1, 10_000)}, **HX)
+    response = client.post(preview, {"text": outline_text(1, 10_000)}, **HX)
     points_seconds = time.perf_counter() - started
     assert response.status_code == 422 and f"最多{MAX_BLOCKS}段" in response.content.decode()
 
     # A report at the cap: 10 sections of 199 points.
     started = time.perf_counter()
-    response = client.post(preview, {"text": report_text(10, (MAX_BLOCKS - 10) // 10)}, **HX)
+    response = client.post(preview, {"text": outline_text(10, (MAX_BLOCKS - 10) // 10)}, **HX)
     preview_seconds = time.perf_counter() - started
     assert response.status_code == 200
     preview_html = len(response.content)

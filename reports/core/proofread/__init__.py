@@ -1,4 +1,4 @@
-"""Proofreading (校对): text in, findings out, no Django (GBT9704.md §9, issue 10).
+"""Proofreading (校对): text in, findings out, no Django (docs/proofreading.md, issue 10).
 
 - check_text(text, context=…, phrases=…)  findings of one block's text (autosave, CLI paragraph)
 - apply_fixes(text, findings)             only the safe fixes, right to left, idempotent

@@ -73,7 +73,7 @@ _N03 = re.compile(rf"(?<![0-9.%])({NUM})\s*([～~—-])\s*({NUM})%")
 
 @rule("N03", trigger="～~—-")
 def percent_range(text: str) -> Iterator[Hit]:
-    """GB/T 15835-2011 5.4 数值范围 (GBT9704.md §9): a percent range repeats %: "15%～30%", not "15～30%"."""
+    """GB/T 15835-2011 5.4 数值范围 (docs/proofreading.md): a percent range repeats %: "15%～30%", not "15～30%"."""
     for m in _N03.finditer(text):
         yield Hit(m.start(), m.end(), "百分数范围前后两个数都应带“%”", f"{m.group(1)}%～{m.group(3)}%")
 
@@ -83,7 +83,7 @@ _N04 = re.compile(rf"(?<![0-9.])({NUM})\s*([～~—-])\s*({NUM})((?:万|亿)(?:�
 
 @rule("N04", trigger="～~—-")
 def unit_range(text: str) -> Iterator[Hit]:
-    """GB/T 15835-2011 5.4 数值范围 (GBT9704.md §9): "9亿元～16亿元", not "9～16亿元"."""
+    """GB/T 15835-2011 5.4 数值范围 (docs/proofreading.md): "9亿元～16亿元", not "9～16亿元"."""
     for m in _N04.finditer(text):
         a, b, unit = m.group(1), m.group(3), m.group(4)
         yield Hit(m.start(), m.end(), f"数值范围前后两个数都应带“{unit}”", f"{a}{unit}～{b}{unit}")
@@ -94,7 +94,7 @@ _N05 = re.compile(rf"(?<=[0-9])[ \u00a0\t]+(?={UNIT_RE})")
 
 @rule("N05", trigger=" \u00a0\t")
 def space_before_unit(text: str) -> Iterator[Hit]:
-    """GBT9704.md §9 N05 (practice): no space between a number and a Chinese unit or %: "700亿元"."""
+    """docs/proofreading.md N05 (practice): no space between a number and a Chinese unit or %: "700亿元"."""
     for m in _N05.finditer(text):
         yield Hit(m.start(), m.end(), "数字与单位之间不应有空格", "", safe=True)
 
@@ -115,7 +115,7 @@ _N07 = re.compile(r"(?<![0-9.])0([1-9])(?=月)|(?<=月)0([1-9])(?=日)")
 
 @rule("N07", trigger="0")
 def leading_zero_date(text: str) -> Iterator[Hit]:
-    """GB/T 9704-2012 7.3.5.4 (GBT9704.md §9): months and days without a leading zero: "1月5日"."""
+    """GB/T 9704-2012 7.3.5.4 (docs/proofreading.md): months and days without a leading zero: "1月5日"."""
     for m in _N07.finditer(text):
         yield Hit(m.start(), m.end(), "月、日前不加“0”", m.group(1) or m.group(2))
 
@@ -189,7 +189,7 @@ _N13 = re.compile(
 
 @rule("N13", trigger="%")
 def percentage_points(text: str) -> Iterator[Hit]:
-    """GB/T 15835-2011 (practice, GBT9704.md §9 N13): a change of a ratio is in 个百分点, not %."""
+    """GB/T 15835-2011 (practice, docs/proofreading.md N13): a change of a ratio is in 个百分点, not %."""
     for m in _N13.finditer(text):
         yield Hit(m.start(1), m.end(), "比重、增速等比率的变化应使用“个百分点”", f"{m.group(1)}个百分点")
 
@@ -201,6 +201,6 @@ _OPPOSITE |= {"减少": "增加", "降低": "提高", "回落": "上升", "同�
 
 @rule("N14", trigger="-－−")
 def signed_change(text: str) -> Iterator[Hit]:
-    """GBT9704.md §9 (practice): a change is worded, not signed: "下降3%", not "增长-3%"."""
+    """docs/proofreading.md (practice): a change is worded, not signed: "下降3%", not "增长-3%"."""
     for m in _N14.finditer(text):
         yield Hit(m.start(), m.end(), "增减应以文字表述，不用负号", f"{_OPPOSITE[m.group(1)]}{m.group(2)}")

@@ -170,7 +170,7 @@ _P11 = re.compile(rf"(?:[（(](?:[{CN_NUMERALS}]+|[0-9]+)[）)]|[①-⑳])([、.
 
 @rule("P11", trigger="、.．，,")
 def bracketed_ordinal_punctuation(text: str) -> Iterator[Hit]:
-    """GBT9704.md §8 (序号后不用双重标点): "（一）" "（1）" "①" take no 、 or . after them."""
+    """docs/layout.md §4 (序号后不用双重标点): "（一）" "（1）" "①" take no 、 or . after them."""
     for m in _P11.finditer(text):
         yield Hit(m.start(1), m.end(1), "带括号或圆圈的序号后不再加标点", "")
 
@@ -181,7 +181,7 @@ _P12 = re.compile(r"(?m)^[0-9]{1,2}([、．])(?![0-9０-９]{1,2}(?:[、，,.．
 
 @rule("P12", frozenset({"body"}), trigger="、．")
 def arabic_ordinal(text: str) -> Iterator[Hit]:
-    """GB/T 9704-2012 7.3.3 (GBT9704.md §8): the third-level number is "1." (Arabic digit and 下脚点),
+    """GB/T 9704-2012 7.3.3 (docs/layout.md §4): the third-level number is "1." (Arabic digit and 下脚点),
     not "1、" or "1．"."""
     for m in _P12.finditer(text):
         yield Hit(m.start(1), m.end(1), "阿拉伯数字序号后应使用下脚点“.”，如“1.”", ".", safe=True)
@@ -192,7 +192,7 @@ _P13 = re.compile(rf"(?m)^[{CN_NUMERALS}]+([.．，,])")
 
 @rule("P13", frozenset({"body"}), trigger=".．，,", numerals=True)
 def chinese_ordinal(text: str) -> Iterator[Hit]:
-    """GB/T 9704-2012 7.3.3 (GBT9704.md §8): the first-level number is "一、", not "一." or "一，"."""
+    """GB/T 9704-2012 7.3.3 (docs/layout.md §4): the first-level number is "一、", not "一." or "一，"."""
     for m in _P13.finditer(text):
         yield Hit(m.start(1), m.end(1), "汉字数字序号后应使用顿号“、”，如“一、”", "、")
 

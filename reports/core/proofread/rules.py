@@ -1,4 +1,4 @@
-"""The registry of the text rules of proofreading, one small function per rule id (GBT9704.md §9).
+"""The registry of the text rules of proofreading, one small function per rule id (docs/proofreading.md).
 
 A rule takes the text of one block (placeholders already blanked out by check.py, masks such as
 "**亿元" left as they are) and yields Hits; check.py turns them into Findings and drops any that

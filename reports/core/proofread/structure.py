@@ -28,14 +28,14 @@ _S01 = re.compile(rf"(?<=[{HAN}{CJK_PUNCT}])[ \u00a0\t]+(?=[{HAN}{CJK_PUNCT}])")
 
 @rule("S01", PROSE, trigger=" \u00a0\t")
 def space_between_han(text: str) -> Iterator[Hit]:
-    """GBT9704.md §9 S01 (GB/T 15834-2011 第5章): no space between Chinese characters or marks."""
+    """docs/proofreading.md S01 (GB/T 15834-2011 第5章): no space between Chinese characters or marks."""
     for m in _S01.finditer(text):
         yield Hit(m.start(), m.end(), "汉字之间不应有空格", "", safe=True)
 
 
 @rule("S02", trigger="\u3000")
 def ideographic_space(text: str) -> Iterator[Hit]:
-    """GBT9704.md §9 S02 (GB/T 9704-2012 D18): no U+3000 for indentation or alignment; the layout
+    """docs/proofreading.md S02 (GB/T 9704-2012 D18): no U+3000 for indentation or alignment; the layout
     indents paragraphs."""
     for m in re.finditer("\u3000+", text):
         yield Hit(m.start(), m.end(), "不应使用全角空格缩进或对齐，段首缩进由排版自动处理", "")
@@ -49,7 +49,7 @@ _ORDINAL = re.compile(rf"(?:^|(?<=[。；：！？，\n]))([{CN_NUMERALS}]{{1,3}
 
 @rule("O01", frozenset({"body", "point"}), trigger="是")
 def point_sequence(text: str) -> Iterator[Hit]:
-    """GBT9704.md §9 O01: "一是、二是、三是…" inside a paragraph run from 一 without a gap.
+    """docs/proofreading.md O01: "一是、二是、三是…" inside a paragraph run from 一 without a gap.
 
     A paragraph that starts with "三是" carries its own number in an outer sequence; the count
     then continues from it, and "一是" always starts a new sequence.
@@ -73,7 +73,7 @@ _TYPED_POINT = re.compile(rf"^\s*[{CN_NUMERALS}]{{1,3}}是[，、：:]?")
 
 @rule("H01", frozenset({"heading", "point"}))
 def typed_heading_number(text: str) -> Iterator[Hit]:
-    """GB/T 9704-2012 7.3.3 (GBT9704.md §9 H01): heading and point numbers are computed by the
+    """GB/T 9704-2012 7.3.3 (docs/proofreading.md H01): heading and point numbers are computed by the
     system, so a number typed at the start of a heading or point doubles it ("一、一、…")."""
     m = _TYPED_NUMBER.match(text) or _TYPED_POINT.match(text)
     if m and m.group().strip():
@@ -85,7 +85,7 @@ _title_lines = lru_cache(maxsize=64)(split_title)  # a few ms for a long title; 
 
 @rule("T01", frozenset({"title"}))
 def title_form(text: str) -> Iterator[Hit]:
-    """GB/T 9704-2012 7.2.4 (GBT9704.md §9 T01): a title has no end punctuation and fits 3 lines of
+    """GB/T 9704-2012 7.2.4 (docs/proofreading.md T01): a title has no end punctuation and fits 3 lines of
     ≤ 20 字 (as reports.core.title splits it)."""
     m = re.search(r"[。，、；：！？.,;:!?]+\s*$", text)
     if m:
@@ -108,7 +108,7 @@ _T02_TITLE = re.compile(
 
 @rule("T02", PROSE, trigger="[【［(（“")
 def document_brackets(text: str) -> Iterator[Hit]:
-    """GB/T 9704-2012 7.2.5 (GBT9704.md §9 T02): the year of a document number is in 六角括号
+    """GB/T 9704-2012 7.2.5 (docs/proofreading.md T02): the year of a document number is in 六角括号
     "〔2024〕"; GB/T 15834-2011 4.15 书名号: titles of laws and documents take 《》, not “”."""
     for m in _T02_NUMBER.finditer(text):
         yield Hit(m.start(), m.end(), "发文字号中的年份应使用六角括号“〔〕”", f"〔{m.group(2)}〕")
