@@ -78,6 +78,12 @@ def report(drafter, kinds):
 
 
 @pytest.fixture
+def blank_report(drafter, kinds):
+    """The same report as created, before anything is written (every section empty)."""
+    return report_services.report_create(user=drafter, kind=kinds["duty"], year=2025, subject="局长 王建国")
+
+
+@pytest.fixture
 def income(report):
     """A metric of the report's bureau and year, with its prior-year and budget values."""
     return Metric.objects.create(

@@ -154,9 +154,10 @@ def test_the_snapshot_holds_the_seed_002_shapes(report, drafter):
     assert run_in.role == "body" and run_in.runs[0].style == "h2"
 
 
-def test_section_stats_count_the_body_of_the_subtree(report, drafter):
+def test_section_stats_count_the_body_of_the_subtree(blank_report, drafter):
     """正文 only: a point's lead and text count, a heading's title does not (at any level), a
     heading's own text does."""
+    report = blank_report  # as created: every section empty
     section = report.blocks.get(parent=None, position=0)
     add_point(report, section, "甲乙", drafter)  # lead 2 + text 4
     sub = report_services.block_add(report=report, type="heading", parent=section, user=drafter)
@@ -168,8 +169,9 @@ def test_section_stats_count_the_body_of_the_subtree(report, drafter):
     assert stats[0].target == section.target_chars
 
 
-def test_a_new_report_has_no_body_characters(client, report, drafter):
+def test_a_new_report_has_no_body_characters(client, blank_report, drafter):
     """Issue 8 item 11: a brand-new report showed "16 / 800字 · 编写中" because titles counted."""
+    report = blank_report  # as created: every section empty
     tree = report_selectors.report_tree(report)
     assert [s.chars for s in section_stats(tree)] == [0] * len(tree)
     assert report_selectors.report_body_chars(report, tree) == 0
@@ -183,7 +185,8 @@ def test_a_new_report_has_no_body_characters(client, report, drafter):
     assert re.search(r"4 / 800字\s*· 编写中", outline)
 
 
-def test_the_total_counts_opening_sections_and_closing(report, drafter):
+def test_the_total_counts_opening_sections_and_closing(blank_report, drafter):
+    report = blank_report  # as created: every section empty
     report_services.report_update_fields(
         report=report, data={"opening": "导语四字", "closing": "结尾 两字"}, user=drafter
     )
