@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -179,6 +179,15 @@ def _settings_update_fields(data: bytes) -> bytes:
         default=text.index("</w:settings>"),
     )  # fmt: skip
     return (text[:anchor] + '<w:updateFields w:val="true"/>' + text[anchor:]).encode("utf-8")
+
+
+def packet_secrets(secrets: Sequence[Iterable[str]], kept_years: Sequence[Iterable[int | str]]) -> set[str]:
+    """What a masked packet must not show: every part's secrets (reports.core.metrics), except the
+    years any part keeps. A part masks the years other than its own and the next (a 2026 plan masks
+    2025), while another part prints its own year (a 2025 summary says 2025年) as its single
+    masked copy does; such a year is then printed by design and is no secret of the packet."""
+    kept = {str(year) for years in kept_years for year in years}
+    return {secret for part in secrets for secret in part} - kept
 
 
 def estimate_starts(parts: Sequence[Mapping[str, Any]], options: PacketOptions) -> list[int]:

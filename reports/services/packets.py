@@ -16,7 +16,7 @@ from ..core.docx_render import render_docx
 from ..core.filenames import masked_file_name, report_file_name
 from ..core.leakscan import scan_docx
 from ..core.masking import mask_numbers, mask_terms
-from ..core.packet import PacketOptions, packet_with_page_numbers, render_packet
+from ..core.packet import PacketOptions, packet_secrets, packet_with_page_numbers, render_packet
 from ..core.pdf import PdfConversionError, docx_to_pdf, soffice_binary
 from ..errors import InvalidInput, LeakFound
 from ..models import Report
@@ -118,7 +118,9 @@ def packet_render(
     if not meeting:
         raise InvalidInput("请填写会议名称。")
     parts = packet_parts(reports=reports, masked=masked, drafts=drafts)
-    secrets = frozenset().union(*(part.secrets for part in parts))
+    secrets = frozenset(
+        packet_secrets([p.secrets for p in parts], [p.options.get("keep_years", []) for p in parts])
+    )
     if format == "zip":
         buf, taken = io.BytesIO(), set()
         with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as archive:

@@ -95,3 +95,20 @@ def test_it_refuses_unknown_reports_and_bad_dates(tmp_path):
         build(tmp_path, reports[0].pk, 999999, drafts=True)
     with pytest.raises(CommandError, match="日期格式应为"):
         build(tmp_path, reports[0].pk, drafts=True, date="2026/01/15")
+
+
+@pytest.mark.django_db
+def test_a_masked_packet_of_reports_of_different_years_passes_its_leak_scan(tmp_path):
+    reports = demo_reports()  # three 2025 reports and a 2026 plan, which masks 2025
+    text = docx_text(
+        build(
+            tmp_path,
+            *(r.pk for r in reports),
+            drafts=True,
+            masked=True,
+            title="2025年度会议",
+            date="2026-01-15",
+        )
+    )
+    # The cover is masked as the parts are: the parts' kept years stay, other digits become "*".
+    assert text.startswith("2025年度会议材料汇编" + DRAFT_MARK + "示范市财政局2026年*月**日目录")
