@@ -1,6 +1,6 @@
 """Meeting packet (会议材料汇编): several resolved report snapshots as one GB/T 9704 .docx.
 
-Layout (docs/layout.md §12):
+Layout (docs/layout.md §11):
 
 - a cover page: meeting name and 材料汇编 (title font), （征求意见稿） for a draft packet, bureau and
   date; its section has no footer, so no page number;
