@@ -83,10 +83,10 @@ class TocEntry:
 
 
 def toc_text(snapshot: Mapping[str, Any]) -> str:
-    """The 目录 line of a report: its title and subtitle, whitespace collapsed. A subtitle that is
-    not already bracketed or dashed is bracketed: 2025年度述职报告（张三）."""
-    title = re.sub(r"\s+", "", str(snapshot.get("title", "")))
-    subtitle = re.sub(r"\s+", "", str(snapshot.get("subtitle", "")))
+    """The 目录 line of a report: its title (without whitespace) and subtitle (spaces kept single).
+    A subtitle that is not already bracketed or dashed is bracketed: 2025年度述职报告（张三）."""
+    title = re.sub(r"\s+", "", str(snapshot.get("title", "")))  # line breaks of a long title
+    subtitle = re.sub(r"\s+", " ", str(snapshot.get("subtitle", ""))).strip()  # 局长 王建国
     if subtitle and not subtitle.startswith(("（", "(", "—")):
         subtitle = f"（{subtitle}）"
     return _NOT_TEXT.sub("", title + subtitle) or "（无标题）"

@@ -121,6 +121,15 @@ def test_it_writes_a_word_toc_field_with_one_entry_per_report_and_its_page():
     assert read(docx, "word/settings.xml").find("w:updateFields", NS).get(w("val")) == "true"
 
 
+def test_a_toc_entry_is_the_title_and_the_subject_in_brackets():
+    assert (
+        toc_text({"title": "2025年度\n述职报告", "subtitle": "局长  王建国"})
+        == "2025年度述职报告（局长 王建国）"
+    )
+    assert toc_text({"title": "报告", "subtitle": "——在全市财政工作会议上"}) == "报告——在全市财政工作会议上"
+    assert toc_text({"title": "", "subtitle": ""}) == "（无标题）"
+
+
 @pytest.mark.parametrize("double_sided", [False, True])
 def test_it_starts_each_report_in_a_new_section_numbered_on_from_the_cover(double_sided):
     parts = demo_parts()
