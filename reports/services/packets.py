@@ -17,7 +17,7 @@ from ..core.filenames import masked_file_name, report_file_name
 from ..core.leakscan import scan_docx
 from ..core.masking import mask_numbers, mask_terms
 from ..core.packet import PacketOptions, packet_secrets, packet_with_page_numbers, render_packet
-from ..core.pdf import PdfConversionError, docx_to_pdf, soffice_binary
+from ..core.pdf import PdfConversionError, docx_to_pdf
 from ..errors import InvalidInput, LeakFound
 from ..models import Report
 from ..selectors import reports as report_selectors
@@ -108,8 +108,8 @@ def packet_render(
     """Render a packet now (command line): (file name, bytes) of a .docx, a .pdf or a .zip of one
     .docx per report named as its single export.
 
-    The 目录's page numbers are measured with LibreOffice when it is installed, else estimated
-    (reports.core.packet); a PDF needs LibreOffice (PdfConversionError). A masked packet is
+    The 目录's page numbers are measured with LibreOffice; when it is missing or fails, a .docx
+    gets estimated numbers (reports.core.packet) and a PDF fails (PdfConversionError). A masked packet is
     scanned for every part's secrets (LeakFound). Raises what packet_parts raises.
     """
     if format not in PACKET_FORMATS:
@@ -144,16 +144,16 @@ def packet_render(
     name = report_file_name(options.meeting + "材料汇编", "征求意见稿" if drafts else "")
     if masked:
         name = name.removesuffix(".docx") + "（脱敏稿）.docx"
-    pdf = None
-    try:
-        soffice_binary()
-    except PdfConversionError:
-        if format == "pdf":
-            raise
-        logger.warning("LibreOffice not found: the packet's 目录 page numbers are estimated")
-        content = render_packet(snapshots, options)
-    else:
+    if format == "pdf":
         content, pdf = packet_with_page_numbers(snapshots, options, docx_to_pdf)
+    else:
+        try:
+            content, _pdf = packet_with_page_numbers(snapshots, options, docx_to_pdf)
+        except (PdfConversionError, ValueError):
+            # No LibreOffice, or a render where a report's first page was not found: the 目录
+            # keeps estimated numbers, which Word replaces when it updates the field on open.
+            logger.warning("packet page numbers estimated: LibreOffice render unavailable", exc_info=True)
+            content = render_packet(snapshots, options)
     if masked:
         _scan(content, secrets, name)
     if format == "pdf":

@@ -4,15 +4,14 @@ LibreOffice (tests marked `layout`, measured with the helpers of test_docx_layou
 from __future__ import annotations
 
 import dataclasses
-import io
 import re
-import zipfile
 from functools import cache
 
 import pymupdf
 import pytest
 import test_docx_layout as layout
 from lxml import etree
+from packetdocx import NS, read, toc_entries, w
 from pdftext import docx_text, text_differences
 
 from reports.core.docx_render import render_docx
@@ -30,23 +29,12 @@ from reports.core.packet import (
 )
 from reports.core.pdf import docx_to_pdf
 
-W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-NS = {"w": W}
 MEETING = PacketOptions(meeting="2025年度述职述廉会议", bureau="示范市财政局", date="2026年1月15日")
-
-
-def w(name: str) -> str:
-    return f"{{{W}}}{name}"
 
 
 @cache
 def demo_parts(masked: bool = False) -> tuple[dict, ...]:
     return tuple(layout.demo_snapshots(masked=masked).values())
-
-
-def read(docx: bytes, part: str = "word/document.xml") -> etree._Element:
-    with zipfile.ZipFile(io.BytesIO(docx)) as package:
-        return etree.fromstring(package.read(part))
 
 
 def sections(body: etree._Element) -> list[tuple[list[etree._Element], etree._Element]]:
@@ -66,21 +54,6 @@ def sections(body: etree._Element) -> list[tuple[list[etree._Element], etree._El
 
 def text_of(paragraph: etree._Element) -> str:
     return "".join(paragraph.xpath(".//w:t/text()", namespaces=NS))
-
-
-def toc_entries(docx: bytes) -> list[tuple[str, int]]:
-    """(text, page) of each 目录 entry: the text before the PAGEREF field, the field's cached result."""
-    entries = []
-    for p in read(docx).iter(w("p")):
-        instr = "".join(p.xpath(".//w:instrText/text()", namespaces=NS))
-        if "PAGEREF" not in instr:
-            continue
-        runs = p.findall("w:r", NS)
-        tab = next(i for i, r in enumerate(runs) if r.find("w:tab", NS) is not None)
-        text = "".join(r.findtext("w:t", "", NS) for r in runs[:tab])
-        page = "".join(r.findtext("w:t", "", NS) for r in runs[tab:])
-        entries.append((text, int(page)))
-    return entries
 
 
 # --- read back ------------------------------------------------------------------------------------

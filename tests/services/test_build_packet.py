@@ -8,11 +8,13 @@ import zipfile
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from packetdocx import toc_entries
 from pdftext import docx_text
 
-from reports.core.packet import DRAFT_MARK
+from reports.core.packet import DRAFT_MARK, PacketOptions, estimate_starts
 from reports.models import Report
 from reports.services import workflow as workflow_services
+from reports.services.packets import packet_parts
 
 
 def demo_reports() -> list[Report]:
@@ -112,3 +114,16 @@ def test_a_masked_packet_of_reports_of_different_years_passes_its_leak_scan(tmp_
     )
     # The cover is masked as the parts are: the parts' kept years stay, other digits become "*".
     assert text.startswith("2025年度会议材料汇编" + DRAFT_MARK + "示范市财政局2026年*月**日目录")
+
+
+@pytest.mark.django_db
+def test_without_libreoffice_a_docx_gets_estimated_page_numbers_and_a_pdf_fails(tmp_path, monkeypatch):
+    reports = demo_reports()
+    monkeypatch.setenv("SOFFICE", "/bin/false")  # every conversion fails
+    docx = build(tmp_path, *(r.pk for r in reports), drafts=True)
+    assert [page for _, page in toc_entries(docx)] == estimate_starts(
+        [part.snapshot for part in packet_parts(reports=reports, masked=False, drafts=True)],
+        PacketOptions(meeting=""),
+    )
+    with pytest.raises(CommandError, match="PDF 转换失败"):
+        build(tmp_path, reports[0].pk, drafts=True, format="pdf")
