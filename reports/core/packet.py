@@ -39,6 +39,7 @@ from .docx_render import (
     base_package,
     body_xml,
     escape_text,
+    load_layout,
     package_parts,
     report_paragraphs,
     section_xml,
@@ -258,23 +259,45 @@ def _first_line(snapshot: Mapping[str, Any]) -> str:
     return re.sub(r"\s+", "", paras[0].text) if paras else ""
 
 
-def measure_starts(pdf: bytes, parts: Sequence[Mapping[str, Any]]) -> list[int]:
-    """The printed page number ("— N —") of the page where each report starts in a PDF of the
-    packet: for each report in turn, the first page after the previous start whose text begins
-    with the report's first line (its title). Raises ValueError when a report's first page or its
-    page number is not found."""
+def _page_openings(pdf: bytes) -> list[tuple[str, float]]:
+    """(text, size of the first line's type) of every page of a PDF."""
     import pymupdf
 
+    out = []
     with pymupdf.open(stream=pdf, filetype="pdf") as doc:
-        pages = [page.get_text() for page in doc]
+        for page in doc:
+            spans = [
+                (span["origin"][1], span["size"])
+                for block in page.get_text("dict")["blocks"]
+                for line in block.get("lines", [])
+                for span in line["spans"]
+                if span["text"].strip()
+            ]
+            out.append((page.get_text(), min(spans)[1] if spans else 0.0))
+    return out
+
+
+def measure_starts(pdf: bytes, parts: Sequence[Mapping[str, Any]]) -> list[int]:
+    """The printed page number ("— N —") of the page where each report starts in a PDF of the
+    packet: for each report in turn, the first page after the previous start that opens with the
+    report's first line (its title) set in the title's size. The size tells a report's first page
+    from a 目录 page whose entry starts with the same words. Raises ValueError when a report's
+    first page or its page number is not found."""
+    title_size = load_layout()["roles"]["title"]["size"]
+    pages = _page_openings(pdf)
     starts: list[int] = []
-    after = 2  # the cover and the 目录 come first
+    after = 1  # the cover comes first
     for k, snapshot in enumerate(parts):
         head = _first_line(snapshot)[:CHARS_PER_LINE]
         found = next(
-            (i for i in range(after, len(pages)) if re.sub(r"\s+", "", pages[i]).startswith(head)), None
+            (
+                i
+                for i in range(after, len(pages))
+                if abs(pages[i][1] - title_size) < 0.5 and re.sub(r"\s+", "", pages[i][0]).startswith(head)
+            ),
+            None,
         )
-        number = _PAGE_NUMBER.search(pages[found]) if found is not None else None
+        number = _PAGE_NUMBER.search(pages[found][0]) if found is not None else None
         if number is None:
             raise ValueError(f"report {k + 1} ({head!r}): first page or its page number not found in the PDF")
         starts.append(int(number.group(1)))

@@ -292,3 +292,26 @@ def test_the_pdf_loses_no_character_of_the_packet(packet):
     # The 目录's dot leaders are tabs in the .docx, dots in the PDF.
     pdf = re.sub(r"\.{3,}", "", re.sub(r"\s+", "", "".join(pages)))
     assert text_differences(docx_text(packet.docx), pdf) == []
+
+
+@pytest.mark.layout
+def test_the_toc_numbers_are_right_when_the_toc_runs_over_pages_of_entries_like_the_titles():
+    """30 述职报告 with one title: the 目录 takes two pages whose lines start with that title, and
+    each number must still be the page where the report's 22 pt title opens."""
+    parts = [
+        {
+            "title": "2025年度述职报告",
+            "subtitle": f"（干部{k + 1}）",
+            "opening": "一年来，认真履行职责。" * (k % 5 + 1),
+        }
+        for k in range(30)
+    ]
+    docx, pdf = packet_with_page_numbers(parts, PacketOptions(meeting="会议"), docx_to_pdf)
+    doc = pymupdf.open(stream=pdf, filetype="pdf")
+    title_pages = []
+    for number, page in enumerate(doc, start=1):
+        rows = list(layout._rows_of(page, number))
+        if rows and rows[0].text == "2025年度述职报告" and abs(rows[0].size - 22) < 0.1:
+            title_pages.append(number)
+    assert len(title_pages) == 30 and title_pages[0] > 3  # the 目录 takes pages 2 and 3
+    assert [page for _, page in toc_entries(docx)] == title_pages
