@@ -193,9 +193,9 @@ def packet_secrets(secrets: Sequence[Iterable[str]], kept_years: Sequence[Iterab
 
 def estimate_starts(parts: Sequence[Mapping[str, Any]], options: PacketOptions) -> list[int]:
     """Approximate start pages without a render: 28 characters a line, 22 lines a page (the title's
-    22 pt lines count 1.5); the 目录 takes one page per 20 entries (two lines each at most)."""
-    page = 2 + (1 if options.double_sided else 0)
-    page += math.ceil(len(parts) / 10)
+    22 pt lines count 1.5), the 目录 a heading, a blank line and each entry with its number."""
+    toc_lines = 2 + sum(math.ceil((display_width(toc_text(s)) + 3) / CHARS_PER_LINE) for s in parts)
+    page = 2 + (1 if options.double_sided else 0) + math.ceil(toc_lines / LINES_PER_PAGE)
     starts = []
     for snapshot in parts:
         if options.double_sided and page % 2 == 0:
