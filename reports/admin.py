@@ -30,6 +30,7 @@ from .models import (
     Export,
     Membership,
     Metric,
+    Phrase,
     Report,
     ReportKind,
     SensitiveTerm,
@@ -37,6 +38,7 @@ from .models import (
 from .selectors import members as member_selectors
 from .services import audit as audit_services
 from .services import members as member_services
+from .services import proofread as proofread_services
 
 User = get_user_model()
 
@@ -206,6 +208,11 @@ class BureauAdmin(BureauScoped, admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change:
+            proofread_services.phrases_seed(bureau=obj)  # a new bureau starts with the 提法 list
+
 
 @admin.register(Department)
 class DepartmentAdmin(BureauScoped, admin.ModelAdmin):
@@ -371,6 +378,27 @@ class SensitiveTermAdmin(BureauScoped, admin.ModelAdmin):
     list_display = ["term", "bureau"]
     list_filter = ["bureau"]
     search_fields = ["term"]
+
+
+@admin.action(description="停用所选规范表述", permissions=["change"])
+def disable_phrases(modeladmin, request, queryset) -> None:
+    queryset.update(enabled=False)
+
+
+@admin.action(description="启用所选规范表述", permissions=["change"])
+def enable_phrases(modeladmin, request, queryset) -> None:
+    queryset.update(enabled=True)
+
+
+@admin.register(Phrase)
+class PhraseAdmin(BureauScoped, admin.ModelAdmin):
+    """The bureau's 提法 list: checked by proofreading while enabled; disabled rather than deleted."""
+
+    list_display = ["discouraged", "preferred", "note", "enabled", "bureau"]
+    list_filter = ["bureau", "enabled"]
+    list_editable = ["enabled"]
+    search_fields = ["discouraged", "preferred", "note"]
+    actions = [disable_phrases, enable_phrases]
 
 
 @admin.register(Metric)

@@ -45,6 +45,17 @@ class InvalidInput(DomainError):
     status_code = 422
 
 
+class SubmitBlocked(InvalidInput):
+    """Proofreading found errors (an unresolved placeholder, an empty required section) that must
+    be fixed before the report is submitted; `links` are (place and problem, URL) to each."""
+
+    status_code = 422
+
+    def __init__(self, links: list[tuple[str, str]]):
+        super().__init__(f"报告中有{len(links)}处错误，修改后才能提交审核：")
+        self.links = links
+
+
 class LeakFound(DomainError):
     """A masked copy still contains a figure it must hide; the export is refused."""
 

@@ -370,6 +370,73 @@ class SensitiveTerm(models.Model):
         return self.term
 
 
+class Phrase(models.Model):
+    """One entry of the bureau's 提法 list (规范表述): a discouraged wording and its preferred form.
+
+    Seeded from the starter list (reports/core/proofread/phrases.json) when a bureau is created
+    (services.proofread.phrases_seed); the bureau's admin adds, edits and disables entries in the
+    Django admin. Only enabled entries are checked."""
+
+    bureau = models.ForeignKey(
+        Bureau, on_delete=models.CASCADE, related_name="phrases", verbose_name="财政局"
+    )
+    discouraged = models.CharField("不规范表述", max_length=100)
+    preferred = models.CharField("规范表述", max_length=100)
+    note = models.CharField("说明", max_length=300, blank=True)
+    source = models.CharField("依据", max_length=300, blank=True)
+    enabled = models.BooleanField("启用", default=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "规范表述（提法）"
+        ordering = ["discouraged"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["bureau", "discouraged"],
+                name="phrase_unique",
+                violation_error_message="本局已有这条不规范表述。",
+            ),
+            models.CheckConstraint(condition=~Q(discouraged=""), name="phrase_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.discouraged} → {self.preferred}"
+
+
+class IgnoredFinding(models.Model):
+    """A proofreading finding the drafter chose to ignore. It stays ignored while the sentence
+    around it is unchanged: it matches a finding of the same rule, the same flagged characters
+    and the same sentence (core.proofread.sentence_of) at the same place (`block` and `field`:
+    a block's "title"/"text", or a report field when `block` is empty)."""
+
+    report = models.ForeignKey(
+        Report, on_delete=models.CASCADE, related_name="ignored_findings", verbose_name="报告"
+    )
+    block = models.ForeignKey(
+        Block, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name="段落"
+    )
+    field = models.CharField("字段", max_length=20)
+    rule = models.CharField("规则", max_length=8)
+    text = models.CharField("标出的文字", max_length=200, blank=True)
+    sentence = models.TextField("所在句子", blank=True)
+    reason = models.CharField("忽略理由", max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name="忽略人",
+    )
+    created_at = models.DateTimeField("时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "已忽略的校对提示"
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["report", "block"])]
+
+    def __str__(self) -> str:
+        return f"{self.rule} {self.text}"
+
+
 class Revision(models.Model):
     """An immutable copy of a report as submitted: the whole content plus the metric values it used."""
 
@@ -455,6 +522,8 @@ class AuditLog(models.Model):
         REPORT_DELETE = "report_delete", "删除报告（移入回收站）"
         REPORT_RESTORE = "report_restore", "从回收站恢复报告"
         REPORT_PURGE = "report_purge", "彻底删除报告"
+        PROOFREAD_FIX = "proofread_fix", "校对：修改全部安全项"
+        PROOFREAD_IGNORE = "proofread_ignore", "校对：忽略提示"
 
     bureau = models.ForeignKey(
         Bureau, on_delete=models.CASCADE, related_name="audit_logs", verbose_name="财政局"

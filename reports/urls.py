@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import editor, imports, metrics, reports, review
+from .views import editor, imports, metrics, proofread, reports, review
 
 urlpatterns = [
     # the report list and the 回收站
@@ -21,6 +21,10 @@ urlpatterns = [
     path("blocks/<int:pk>/save/", editor.block_save, name="block_save"),
     path("blocks/<int:pk>/delete/", editor.block_delete, name="block_delete"),
     path("blocks/<int:pk>/move/", editor.block_move, name="block_move"),
+    # proofreading (校对)
+    path("reports/<int:pk>/proofread/", proofread.report_proofread, name="report_proofread"),
+    path("reports/<int:pk>/proofread/fix/", proofread.report_proofread_fix, name="report_proofread_fix"),
+    path("reports/<int:pk>/proofread/ignore/", proofread.finding_ignore, name="finding_ignore"),
     # exports
     path("reports/<int:pk>/exports/", editor.export_create, name="export_create"),
     path("exports/<int:pk>/", editor.export_status, name="export_status"),

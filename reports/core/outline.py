@@ -34,6 +34,7 @@ class Node:
     editable: bool = False  # may the current user change this block's text (set by annotate_access)
     movable: bool = False  # … move or delete it, or add next to it (top-level: the owner only)
     comments: list = field(default_factory=list)  # open comments on this block
+    findings: list = field(default_factory=list)  # open proofreading findings of its own text
 
     @property
     def chars(self) -> int:

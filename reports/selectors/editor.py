@@ -1,5 +1,5 @@
-"""The editor page's context: the numbered outline with previews, access and comments, the check
-panel, the latest export, and what the user may do."""
+"""The editor page's context: the numbered outline with previews, access, comments and
+proofreading findings, the check panel, the latest export, and what the user may do."""
 
 from __future__ import annotations
 
@@ -7,10 +7,12 @@ from typing import Any
 
 from .. import permissions
 from ..core.outline import section_stats
+from ..core.tree import walk
 from ..models import Report
 from . import exports as export_selectors
 from . import members as member_selectors
 from . import metrics as metric_selectors
+from . import proofread as proofread_selectors
 from . import reports as report_selectors
 from . import review as review_selectors
 
@@ -27,7 +29,12 @@ def editor_context(*, report: Report, user) -> dict[str, Any]:
     open_by_block = review_selectors.comments_by_block([c for c in comments if not c.resolved])
     report_selectors.annotate_access(tree, membership, report, open_by_block)
     can_edit_report = permissions.can_edit_report(membership, report)
+    proofread = proofread_selectors.report_proofread(report, tree=tree, metrics=metrics)
+    findings = proofread_selectors.report_findings_by_block(proofread)
+    for visit in walk(tree, children=lambda n: n.children):
+        visit.node.findings = findings.get(visit.node.block.pk, [])
     return {
+        "proofread": proofread,
         "report": report,
         "tree": tree,
         "stats": section_stats(tree),

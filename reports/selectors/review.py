@@ -17,6 +17,7 @@ from ..core.metrics import MetricValue, resolve_snapshot
 from ..models import PRESENCE_WINDOW, Comment, Deadline, Presence, Report
 from . import members as member_selectors
 from . import metrics as metric_selectors
+from . import proofread as proofread_selectors
 from . import reports as report_selectors
 
 __all__ = [
@@ -78,6 +79,8 @@ def review_context(*, report: Report, user, view: str) -> dict[str, Any]:
         "view": view,
         "can_review": permissions.can_review(membership, report) and report.status == Report.Status.SUBMITTED,
         "comments": report_comments(report),
+        # counts for the reviewer: the live text is what was submitted while the report is submitted
+        "proofread": proofread_selectors.report_proofread(report),
     }
     if not revisions:
         return context

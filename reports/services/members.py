@@ -13,6 +13,7 @@ _ADMIN_PERMS = {
     ("reports", "sensitiveterm"): ("add", "change", "delete", "view"),
     ("reports", "metric"): ("add", "change", "delete", "view"),
     ("reports", "deadline"): ("add", "change", "delete", "view"),
+    ("reports", "phrase"): ("add", "change", "view"),  # 提法: disabled rather than deleted
     ("reports", "bureau"): ("change", "view"),
     ("reports", "reportkind"): ("view",),
     ("reports", "report"): ("view",),

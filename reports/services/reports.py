@@ -30,6 +30,7 @@ __all__ = [
     "block_save",
     "cn_date",
     "count_blocks",
+    "guard_edit",
     "kinds_sync",
     "kinds_sync_after_migrate",
     "report_create",
@@ -163,6 +164,9 @@ def _guard_edit(
     membership = member_selectors.membership_for(user)
     if not permissions.can_edit_part(membership, report, section_department_id(section), whole=whole):
         raise Forbidden("您没有修改这一部分的权限：报告由牵头科室起草，其他科室只能修改分配给本科室的章节。")
+
+
+guard_edit = _guard_edit  # for the other services that edit a report's text (proofreading's fixes)
 
 
 def _clean_field(name: str, value: str) -> str:

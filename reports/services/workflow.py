@@ -12,10 +12,11 @@ from django.utils import timezone
 
 from .. import permissions
 from ..core.text import clean_text
-from ..errors import Forbidden, InvalidInput, NotEditable, WrongState
+from ..errors import Forbidden, InvalidInput, NotEditable, SubmitBlocked, WrongState
 from ..models import Block, Comment, Department, Membership, Presence, Report, Revision
 from ..selectors import members as member_selectors
 from ..selectors import metrics as metric_selectors
+from ..selectors import proofread as proofread_selectors
 from ..selectors import reports as report_selectors
 from .audit import audit, notify
 
@@ -87,14 +88,18 @@ def _url(report: Report, name: str = "report_edit") -> str:
 
 @transaction.atomic
 def report_submit(*, report: Report, user) -> Revision:
-    """Drafter submits: the report becomes read-only for drafters and an immutable revision is stored."""
+    """Drafter submits: the report becomes read-only for drafters and an immutable revision is stored.
+
+    The whole proofreading check runs first (on the report as locked by the transition): any
+    error finding (selectors.proofread) refuses with SubmitBlocked, linking each place; warnings
+    do not block."""
     if not permissions.can_submit(member_selectors.membership_for(user), report):
         raise Forbidden("只有牵头科室的起草人可以提交审核。")
     _apply(report, "submit", return_reason="")
     tree, metrics = report_selectors.report_tree(report), metric_selectors.metric_values_for_report(report)
-    check = report_selectors.report_check(report, tree, metrics)
-    if check.errors:
-        raise InvalidInput("报告中有占位符错误，请先修改：" + "；".join(check.errors[:3]))
+    errors = proofread_selectors.report_proofread(report, tree=tree, metrics=metrics).errors
+    if errors:
+        raise SubmitBlocked([(f"{e.label}：{e.message}", _url(report) + e.anchor) for e in errors])
     snapshot = report_selectors.report_content_with_metrics(report, tree, metrics)
     number = (report.revisions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
     revision = Revision.objects.create(report=report, number=number, snapshot=snapshot, created_by=user)

@@ -48,13 +48,15 @@ def csrf_failure(request, reason: str = "") -> HttpResponse:
     )
 
 
-def flash_error(request, message: str, *, status: int, report=None) -> HttpResponse:
+def flash_error(request, message: str, *, status: int, report=None, links=()) -> HttpResponse:
     """An error answer for any htmx action: it goes to the page's message region (#flash).
 
     Whatever element the action targets, the answer is retargeted, so an error never replaces
-    the element that the next click needs (a button, a comment list, a select).
+    the element that the next click needs (a button, a comment list, a select). `links`: (text,
+    URL) pairs listed under the message (the places a refused submission must fix).
     """
-    response = render(request, "reports/_flash.html", {"error": message, "report": report}, status=status)
+    context = {"error": message, "report": report, "links": links}
+    response = render(request, "reports/_flash.html", context, status=status)
     response["HX-Retarget"] = "#flash"
     response["HX-Reswap"] = "outerHTML"
     return response
@@ -66,9 +68,10 @@ def domain_error_response(request, error: DomainError, *, report=None) -> HttpRe
     htmx gets it in the page's message region (flash_error: whatever the action targeted survives);
     a plain request gets an error page with a way back to the report.
     """
+    links = getattr(error, "links", ())
     if getattr(request, "htmx", False):
-        return flash_error(request, str(error), status=error.status_code, report=report)
-    context = {"error": str(error), "report": report}
+        return flash_error(request, str(error), status=error.status_code, report=report, links=links)
+    context = {"error": str(error), "report": report, "links": links}
     return render(request, "reports/refused.html", context, status=error.status_code)
 
 

@@ -29,6 +29,7 @@ from ..models import Export
 from ..selectors import editor as editor_selectors
 from ..selectors import exports as export_selectors
 from ..selectors import metrics as metric_selectors
+from ..selectors import proofread as proofread_selectors
 from ..selectors import reports as report_selectors
 from ..services import exports as export_services
 from ..services import reports as report_services
@@ -177,8 +178,17 @@ def block_save(request: HttpRequest, pk: int) -> HttpResponse:
         return _conflict(request, conflict, mine=version, theirs=current.version, fields=fields)
     except DomainError as error:
         return _save_state(request, version=block.version, error=str(error), status=error.status_code)
-    preview = report_selectors.block_preview(block, metric_selectors.metric_values_for_report(block.report))
-    context = {"block": block, "version": block.version, "saved": True, "segments": preview, "oob": True}
+    metrics = metric_selectors.metric_values_for_report(block.report)
+    context = {
+        "block": block,
+        "version": block.version,
+        "saved": True,
+        "segments": report_selectors.block_preview(block, metrics),
+        "findings": proofread_selectors.block_findings(block=block, metrics=metrics),
+        "editable": True,
+        "report": block.report,
+        "oob": True,
+    }
     response = render(request, "reports/_block_saved.html", context)
     return trigger_client_event(response, "report-changed")
 

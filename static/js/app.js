@@ -166,6 +166,30 @@
     }
   });
 
+  // 校对 "修改": apply one safe fix to the field in the page, then save it the normal way (version
+  // check, conflict view, audit). Offsets count code points, as the server's do; when the field
+  // no longer holds the flagged characters there (typed since), nothing is changed.
+  document.addEventListener("click", function (e) {
+    var btn = e.target.closest && e.target.closest("[data-fix-field]");
+    if (!btn) return;
+    var block = document.getElementById("block-" + btn.dataset.fixBlock);
+    var form = block && block.querySelector(":scope > form[data-key]");
+    var field = form && form.querySelector("[name='" + btn.dataset.fixField + "']");
+    if (!field || field.disabled) return;
+    var chars = Array.from(field.value);
+    var start = +btn.dataset.start, end = +btn.dataset.end;
+    if (chars.slice(start, end).join("") !== btn.dataset.text) {
+      flash("这一段已有新的修改，请稍候自动保存后再点“修改”。");
+      return;
+    }
+    field.value = chars.slice(0, start).join("") + btn.dataset.fix + chars.slice(end).join("");
+    form.dataset.dirty = "1";
+    backup(form);
+    btn.disabled = true;
+    setState(form, "is-dirty", "正在保存修改…");
+    htmx.trigger(form, "retry");
+  });
+
   // Signing out ends this user's backups on this browser; unsaved text is named first.
   document.addEventListener("submit", function (e) {
     if (!e.target.matches || !e.target.matches("form[data-logout]")) return;

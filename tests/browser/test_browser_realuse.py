@@ -164,7 +164,8 @@ def test_error_answers_never_kill_the_buttons(browser, live_server, kinds):  # n
     expect(d.locator(f"#block-{point.pk} > form .save-state")).to_contain_text("已保存")
     submit = d.locator("button", has_text="提交审核")
     submit.click()
-    expect(d.locator("#flash")).to_contain_text("占位符错误")
+    expect(d.locator("#flash")).to_contain_text("修改后才能提交审核")
+    expect(d.locator("#flash .flash-links a")).to_contain_text("不存在的指标")  # a link to the place
     submit.click()  # the button still works: a second answer arrives
     expect(d.locator("#flash .flash")).to_have_count(1)
     text.fill(original)

@@ -29,6 +29,7 @@ from django.db.models import F
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from drafts import fill_required_sections
 
 from reports.errors import BlockConflict, InvalidInput
 from reports.models import (
@@ -104,6 +105,7 @@ def make_world() -> World:
     report_services.block_save(
         block=own_block, version=1, data={"text": "收入{{一般公共预算收入}}亿元。"}, user=owner
     )
+    fill_required_sections(report)
     return World(
         bureau, owner, assigned, supervisor, Report.objects.get(pk=report.pk), section, block, own_block
     )

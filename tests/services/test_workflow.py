@@ -16,6 +16,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.urls import reverse
+from drafts import fill_required_sections
 
 from reports.errors import DomainError, Forbidden, InvalidInput, NotEditable, WrongState
 from reports.models import (
@@ -144,6 +145,7 @@ def make_world() -> World:
     kind = ReportKind.objects.get(code="duty")
     owner = users["owner"]
     report = report_services.report_create(user=owner, kind=kind, year=2025, subject="局长 王建国")
+    fill_required_sections(report)
     s0, s1 = list(report.blocks.filter(parent=None).order_by("position"))[:2]
     workflow_services.section_assign(block=s1, department=d["预算科"], user=owner)
     p0 = report_services.block_add(report=report, type="point", parent=s0, user=owner)

@@ -36,6 +36,7 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from drafts import fill_required_sections
 
 from bureau.celery import app as celery_app
 from reports.models import (
@@ -172,6 +173,7 @@ def _build_report(world: World, state: str) -> StateObjects:
     report_services.block_save(block=p0b, version=1, data={"text": "第二个要点。"}, user=u[OWNER])
     report_services.block_save(block=p1, version=1, data={"text": s["assigned_text"]}, user=u[ASSIGNED])
     comment = workflow_services.comment_add(report=report, user=u[OWNER], text=s["comment"], block=p0)
+    fill_required_sections(report)
     if state != "draft":
         revision = workflow_services.report_submit(report=report, user=u[OWNER])
         if state == "returned":
@@ -524,6 +526,38 @@ def _fail_export(world, state):
     )
 
 
+FIXABLE_TEXT = "统一思想,凝心聚力。"  # P01, safe
+IGNORABLE_TEXT = "收入稳步增长，，支出结构优化。"  # P09 at 6–8, a warning
+
+
+def _write_p0b(text):
+    """Setup: put `text` into p0b as stored (its version unchanged, as if saved long ago)."""
+
+    def setup(world, state):
+        Block.objects.filter(pk=world.states[state].p0b.pk).update(text=text)
+
+    return setup
+
+
+def _panel_versions(world, state):
+    """What the 校对 panel posts back for 修改全部安全项: the version of every place it showed."""
+    report = Report.objects.get(pk=world.states[state].report.pk)
+    data = {
+        f"v-block-{pk}": str(v) for pk, v in Block.objects.filter(report=report).values_list("pk", "version")
+    }
+    return data | {"v-head": str(report.head_version), "v-tail": str(report.tail_version)}
+
+
+def _ignore_p0b(world, state):
+    return {
+        "where": f"{world.states[state].p0b.pk}:text",
+        "rule": "P09",
+        "start": "6",
+        "end": "8",
+        "reason": "矩阵",
+    }
+
+
 CASES = [
     Case("report_list", "GET", None, bureau_wide, htmx=False, shows=True),
     Case(
@@ -766,6 +800,26 @@ CASES = [
         },
     ),
     Case("report_carry_forward", "POST", "report", _reach(visible_drafters), writes=True),
+    Case("report_proofread", "GET", "report", _reach(read), htmx=False, shows=True),
+    Case("report_proofread", "GET", "report", _reach(read), label="htmx"),
+    Case(
+        "report_proofread_fix",
+        "POST",
+        "report",
+        _reach(edit_whole),
+        writes=True,
+        data=_panel_versions,
+        setup=_write_p0b(FIXABLE_TEXT),
+    ),
+    Case(
+        "finding_ignore",
+        "POST",
+        "report",
+        _reach(edit_whole),
+        writes=True,
+        data=_ignore_p0b,
+        setup=_write_p0b(IGNORABLE_TEXT),
+    ),
 ]
 
 

@@ -19,7 +19,7 @@ from .document import (
     placeholder_findings,
     section_findings,
 )
-from .findings import Finding, apply_fixes, sentence_of
+from .findings import Finding, apply_fixes, sentence_of, sentence_span
 from .phrases import Phrase, check_phrases, load_phrases
 
 __all__ = [
@@ -35,4 +35,5 @@ __all__ = [
     "placeholder_findings",
     "section_findings",
     "sentence_of",
+    "sentence_span",
 ]

@@ -141,16 +141,18 @@ def section_findings(sections: Iterable[Mapping[str, Any]]) -> list[Finding]:
     return out
 
 
-def _matches(token: str, value: Decimal) -> bool:
-    """Whether a typed number reads as `value`: equal once `value` is rounded to the typed decimals."""
+def _typed_figure(token: str) -> tuple[Decimal, Decimal] | None:
+    """A typed number that may stand for a metric, with the quantum it was typed to (0.1 for
+    "186.4"); None for what is no figure: zero, or an integer under FIGURE_MIN_INTEGER."""
     try:
         typed = Decimal(token)
     except InvalidOperation:
-        return False
-    places = -typed.as_tuple().exponent if isinstance(typed.as_tuple().exponent, int) else 0
+        return None
+    exponent = typed.as_tuple().exponent
+    places = -exponent if isinstance(exponent, int) else 0
     if typed.is_zero() or (places <= 0 and abs(typed) < FIGURE_MIN_INTEGER):
-        return False
-    return value.quantize(Decimal(1).scaleb(-max(places, 0)), rounding=ROUND_HALF_UP) == typed
+        return None
+    return typed, Decimal(1).scaleb(-max(places, 0))
 
 
 def figures_matching_metrics(
@@ -161,11 +163,14 @@ def figures_matching_metrics(
     follows the metric and is masked with it. Suggests "{{指标名}}", never safe."""
     out = []
     checksum = text_checksum(text)
-    for number in find_hand_numbers(text):
-        if number.kind != "number":
+    values = [(name, Decimal(value)) for name, value in metric_values.items() if value is not None]
+    for number in find_hand_numbers(text) if values else ():
+        figure = _typed_figure(number.token) if number.kind == "number" else None
+        if figure is None:
             continue
-        for name, value in metric_values.items():
-            if value is not None and _matches(number.token, Decimal(value)):
+        typed, quantum = figure
+        for name, value in values:
+            if value.quantize(quantum, rounding=ROUND_HALF_UP) == typed:
                 out.append(
                     Finding(
                         "D05",

@@ -92,13 +92,19 @@ def apply_fixes(text: str, findings: Iterable[Finding]) -> str:
 _SENTENCE_END = re.compile(r"[。！？；\n]")
 
 
+def sentence_span(text: str, finding: Finding) -> tuple[int, int]:
+    """Where the sentence around a finding lies in `text` (see sentence_of)."""
+    starts = [m.end() for m in _SENTENCE_END.finditer(text, 0, finding.start)]
+    start = starts[-1] if starts else 0
+    after = _SENTENCE_END.search(text, finding.end)
+    return start, after.end() if after else len(text)
+
+
 def sentence_of(text: str, finding: Finding) -> str:
     """The sentence around a finding (from the previous 。！？；or line break to the next one).
 
     An ignored finding stays ignored while this sentence is unchanged: key it on
     (finding.rule, finding.text, sentence_of(text, finding)).
     """
-    starts = [m.end() for m in _SENTENCE_END.finditer(text, 0, finding.start)]
-    start = starts[-1] if starts else 0
-    after = _SENTENCE_END.search(text, finding.end)
-    return text[start : after.end() if after else len(text)]
+    start, end = sentence_span(text, finding)
+    return text[start:end]

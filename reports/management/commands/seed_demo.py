@@ -21,6 +21,7 @@ from django.db import transaction
 
 from reports.models import Bureau, Deadline, Department, Membership, Metric, Report, ReportKind, SensitiveTerm
 from reports.services import members as member_services
+from reports.services import proofread as proofread_services
 from reports.services import reports as report_services
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
@@ -136,6 +137,8 @@ class Command(BaseCommand):
             Department.objects.get_or_create(bureau=bureau, name=name)
         outsider_bureau, _ = Bureau.objects.get_or_create(name=OUTSIDER_BUREAU)
         Department.objects.get_or_create(bureau=outsider_bureau, name="办公室")
+        for each in (bureau, outsider_bureau):
+            proofread_services.phrases_seed(bureau=each)  # the starter 提法 list
         seeded = {spec[0]: _user(bureau, spec) for spec in USERS}
         seeded[OUTSIDER[0]] = _user(outsider_bureau, OUTSIDER)
         users = {name: user for name, (user, _demo_password) in seeded.items()}
