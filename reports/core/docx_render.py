@@ -327,6 +327,9 @@ class _Package:
     parts: tuple[tuple[str, bytes | None], ...]  # zip order; None marks word/document.xml
     head: str  # XML declaration, <w:document …><w:body>
     tail: str  # <w:sectPr>…</w:sectPr></w:body></w:document>
+    footer_refs: str  # the odd and even <w:footerReference …/> of a numbered section
+    page_xml: str  # <w:pgSz/><w:pgMar/>
+    grid_xml: str  # <w:cols/><w:docGrid/>
     para_open: Mapping[str, str]  # role -> "<w:p><w:pPr><w:pStyle …/>" (left open for keepNext etc.)
     style_keep_next: Mapping[str, bool]
     run_open: Mapping[str, str]  # run style ("" or "h1".."h4") -> "<w:r>…<w:t xml:space=…>"
@@ -432,26 +435,23 @@ def _base_package(option_key: tuple[tuple[str, Any], ...]) -> _Package:
     page = dict(layout["page"])
     if opts["compensated_margins"]:
         page.update(layout["compensated_margins"])
-    sect = {
-        "pgSz": _el("pgSz", w=page["width"], h=page["height"]),
-        "pgMar": _el(
-            "pgMar",
-            top=page["top"],
-            right=page["right"],
-            bottom=page["bottom"],
-            left=page["left"],
-            header=page["header"],
-            footer=page["footer"],
-            gutter=page["gutter"],
-        ),
-        "pgNumType": _el("pgNumType", start="1"),
-        "cols": _el("cols", space="425"),
-        "docGrid": _el("docGrid", type=layout["grid"]["type"], linePitch=layout["grid"]["line_pitch"]),
-    }
+    page_xml = _el("pgSz", w=page["width"], h=page["height"]) + _el(
+        "pgMar",
+        top=page["top"],
+        right=page["right"],
+        bottom=page["bottom"],
+        left=page["left"],
+        header=page["header"],
+        footer=page["footer"],
+        gutter=page["gutter"],
+    )
+    grid_xml = _el("cols", space="425") + _el(
+        "docGrid", type=layout["grid"]["type"], linePitch=layout["grid"]["line_pitch"]
+    )
     tail = (
-        f"<w:sectPr>{footer_refs}"
-        + "".join(sect[tag] for tag in ("pgSz", "pgMar", "pgNumType", "cols", "docGrid"))
-        + "</w:sectPr></w:body></w:document>"
+        f"<w:sectPr>{footer_refs}{page_xml}"
+        + _el("pgNumType", start="1")
+        + f"{grid_xml}</w:sectPr></w:body></w:document>"
     )
 
     para_open = {
@@ -468,6 +468,9 @@ def _base_package(option_key: tuple[tuple[str, Any], ...]) -> _Package:
         parts=parts,
         head=head,
         tail=tail,
+        footer_refs=footer_refs,
+        page_xml=page_xml,
+        grid_xml=grid_xml,
         para_open=para_open,
         style_keep_next={name: role.keep_next for name, role in roles.items()},
         run_open=run_open,
@@ -528,7 +531,21 @@ def _paragraph_xml(para: Para, pkg: _Package, indent: float | None) -> str:
     return "".join(out)
 
 
-def document_xml(paras: Iterable[Para], pkg: _Package) -> str:
+def section_xml(pkg: _Package, *, footers: bool = True, start: str = "", restart: bool = False) -> str:
+    """A <w:sectPr> with the package's page and grid.
+
+    footers: the odd/even page-number footers (False: a section without page numbers, such as a
+    cover); start: how the section begins ("" = next page, or "oddPage", "evenPage", …);
+    restart: page numbers start again at 1 here.
+    """
+    kind = _el("type", val=start) if start else ""
+    numbers = _el("pgNumType", start="1") if restart else ""
+    refs = pkg.footer_refs if footers else ""
+    return f"<w:sectPr>{refs}{kind}{pkg.page_xml}{numbers}{pkg.grid_xml}</w:sectPr>"
+
+
+def body_xml(paras: Iterable[Para], pkg: _Package) -> list[str]:
+    """The <w:p> elements of a report's paragraphs (signature and date indented), one string each."""
     paras = list(paras)
     sig = next((p.text for p in paras if p.role == "signature"), "")
     date = next((p.text for p in paras if p.role == "date"), "")
@@ -536,8 +553,11 @@ def document_xml(paras: Iterable[Para], pkg: _Package) -> str:
         _NOT_TEXT.sub("", sig).strip(), _NOT_TEXT.sub("", date).strip(), **pkg.signature
     )
     indents = {"signature": sig_right, "date": date_right}
-    body = [_paragraph_xml(p, pkg, indents.get(p.role)) for p in paras]
-    return pkg.head + "".join(body) + pkg.tail
+    return [_paragraph_xml(p, pkg, indents.get(p.role)) for p in paras]
+
+
+def document_xml(paras: Iterable[Para], pkg: _Package) -> str:
+    return pkg.head + "".join(body_xml(paras, pkg)) + pkg.tail
 
 
 def zip_parts(parts: Iterable[tuple[str, bytes]]) -> bytes:
@@ -566,13 +586,28 @@ def _sanitize(value: Any) -> Any:
     return value
 
 
+def base_package(options: Mapping[str, Any] | None = None) -> _Package:
+    """The cached package for these render options (RenderError for an unknown option)."""
+    return _base_package(_option_key(options))
+
+
+def report_paragraphs(snapshot: Mapping[str, Any]) -> list[Para]:
+    """The printed paragraphs of a snapshot, characters XML cannot hold removed first."""
+    return layout_paragraphs(_sanitize(snapshot))
+
+
+def package_parts(pkg: _Package, document: str) -> list[tuple[str, bytes]]:
+    """The package's parts in zip order with `document` as word/document.xml."""
+    body = document.encode("utf-8")
+    return [(name, body if data is None else data) for name, data in pkg.parts]
+
+
 def render_parts(
     snapshot: Mapping[str, Any], options: Mapping[str, Any] | None = None
 ) -> list[tuple[str, bytes]]:
     """The package parts of a render, in zip order (used by render_docx and the benchmark)."""
-    pkg = _base_package(_option_key(options))
-    body = document_xml(layout_paragraphs(_sanitize(snapshot)), pkg).encode("utf-8")
-    return [(name, body if data is None else data) for name, data in pkg.parts]
+    pkg = base_package(options)
+    return package_parts(pkg, document_xml(report_paragraphs(snapshot), pkg))
 
 
 def render_docx(snapshot: Mapping[str, Any], options: Mapping[str, Any] | None = None) -> bytes:

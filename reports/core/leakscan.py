@@ -10,7 +10,8 @@ What is scanned:
   size, margins, grid pitch, style ids) never count;
 - docProps/*.xml: element text and attribute values, minus the statistics and timestamps the
   writing application fills in (page and word counts, revision, created/modified);
-- the result of PAGE / NUMPAGES / SECTIONPAGES fields (the page number) is skipped, and so is the
+- the result of PAGE / NUMPAGES / SECTIONPAGES / PAGEREF fields (a page number; PAGEREF gives
+  the page numbers of a packet's 目录) is skipped, and so is the
   outline label that opens a paragraph ("2." and "（2）", the renderer's level-3/4 numbering, which a
   masked copy keeps like the page number: a hand-typed "2." there is masked before rendering);
 - non-XML parts that decode as UTF-8 text, and the file name.
@@ -43,7 +44,7 @@ _NORMALIZE = str.maketrans("０１２３４５６７８９．", "0123456789.")
 _RUN_TEXT = {"t", "delText", "instrText"}
 _RUN_BREAKS = {"tab", "br", "cr"}
 _PARAGRAPH = "p"  # w:p, a:p
-_PAGE_FIELDS = {"PAGE", "NUMPAGES", "SECTIONPAGES", "SECTION"}
+_PAGE_FIELDS = {"PAGE", "NUMPAGES", "SECTIONPAGES", "SECTION", "PAGEREF"}  # PAGEREF: a 目录's numbers
 # The numbering label the renderer puts at the start of a level-3/4 heading (reports.core.numbering).
 OUTLINE_LABEL = re.compile(r"^\s*(?:[0-9]{1,2}[.．](?![0-9])|（[0-9]{1,2}）)")
 

@@ -40,6 +40,9 @@ FONTS_CONF = Path(__file__).resolve().parents[2] / "templates_docx" / "fonts.con
 PLACEHOLDER = "resident.txt"  # kept open by the resident office, inside the profile directory
 # The office runs in the background ("$1"... are soffice and its arguments); when it exits, or when
 # `read` returns because our end of stdin was closed, the whole process group is killed.
+# Blank pages LibreOffice inserts so that a section starts on an odd page (a double-sided packet) are
+# kept: without them a printer's sides and the printed page numbers would disagree.
+PDF_FILTER = 'pdf:writer_pdf_Export:{"IsSkipEmptyPages":{"type":"boolean","value":"false"}}'
 _GUARD = '("$@"; kill 0) </dev/null >/dev/null 2>&1 & read -r _; kill 0'
 
 
@@ -166,7 +169,7 @@ def _convert(
     source = job / "report.docx"
     source.write_bytes(docx_bytes)
     outdir = job / "out"
-    cmd = [binary, *_profile_args(profile), "--convert-to", "pdf:writer_pdf_Export", "--outdir", str(outdir)]
+    cmd = [binary, *_profile_args(profile), "--convert-to", PDF_FILTER, "--outdir", str(outdir)]
     # A new session lets us kill soffice.bin too, which the soffice wrapper script starts.
     proc = subprocess.Popen(
         [*cmd, str(source)],

@@ -18,6 +18,7 @@ from ..core.numbering import numbering_for
 from ..core.outline import Node, body_chars, build_tree, node_dict
 from ..core.preview import Segment, has_placeholders, preview_segments
 from ..core.tree import walk as tree_walk
+from ..errors import WrongState
 from ..models import Block, Department, Report, ReportKind
 from ..permissions import trash_q, visible_reports_q
 from . import members as member_selectors
@@ -205,6 +206,19 @@ def report_content_with_metrics(
     metrics = metric_selectors.metric_values_for_report(report) if metrics is None else metrics
     snapshot["metrics"] = {name: m.to_dict() for name, m in metrics.items()}
     return snapshot
+
+
+def report_packet_snapshot(report: Report, *, drafts: bool = False) -> dict[str, Any]:
+    """What a meeting packet takes of a report: its approved revision (kept when the report was
+    redrafted since), or with drafts=True the live content (trying a packet out).
+
+    Raises WrongState for a report that has no approved revision, unless drafts.
+    """
+    if drafts:
+        return report_content_with_metrics(report)
+    if not report.approved_revision_id:
+        raise WrongState(f"报告“{report.title}”（编号{report.pk}）尚未审定，没有可编入材料汇编的审定版本。")
+    return dict(report.approved_revision.snapshot)
 
 
 def report_export_snapshot(report: Report) -> dict[str, Any]:

@@ -26,6 +26,7 @@ __all__ = [
     "EXPORT_RENDER_TASK",
     "MAX_RENDER_ATTEMPTS",
     "export_fail",
+    "export_options",
     "export_render_content",
     "export_request",
     "export_requeue_if_stalled",
@@ -50,6 +51,17 @@ MAX_RENDER_ATTEMPTS = 3
 # --- exports -------------------------------------------------------------------------------------
 
 
+def export_options(
+    *, report: Report, masked: bool, mask_years: bool = False, metrics_only: bool = False
+) -> dict[str, Any]:
+    """The masking options an export of `report` freezes (sensitive terms, kept years)."""
+    options: dict[str, Any] = {"mask_years": mask_years, "metrics_only": metrics_only}
+    if masked:
+        options["sensitive_terms"] = export_selectors.sensitive_terms_for(bureau_id=report.bureau_id)
+        options["keep_years"] = [] if mask_years else list(kept_years(report.year))
+    return options
+
+
 def _export_fields(*, report: Report, masked: bool, mask_years: bool, metrics_only: bool) -> dict[str, Any]:
     """What an export freezes at request time: content, metric values, masking options, file name.
 
@@ -57,10 +69,7 @@ def _export_fields(*, report: Report, masked: bool, mask_years: bool, metrics_on
     mask_years; metrics_only masks only the metrics (the explicit opt-out of the export form).
     """
     snapshot = report_selectors.report_export_snapshot(report)
-    options: dict[str, Any] = {"mask_years": mask_years, "metrics_only": metrics_only}
-    if masked:
-        options["sensitive_terms"] = export_selectors.sensitive_terms_for(bureau_id=report.bureau_id)
-        options["keep_years"] = [] if mask_years else list(kept_years(report.year))
+    options = export_options(report=report, masked=masked, mask_years=mask_years, metrics_only=metrics_only)
     name = report_selectors.report_file_name(report)
     return {
         "report": report,
