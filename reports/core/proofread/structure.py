@@ -36,8 +36,12 @@ def space_between_han(text: str) -> Iterator[Hit]:
 @rule("S02", trigger="\u3000")
 def ideographic_space(text: str) -> Iterator[Hit]:
     """docs/proofreading.md S02 (GB/T 9704-2012 D18): no U+3000 for indentation or alignment; the layout
-    indents paragraphs."""
+    indents paragraphs. One U+3000 between the post and the name of a 述职 subtitle line
+    ("——市财政局局长　王某") is the customary separator and stays."""
+    subtitle = text.startswith("——")
     for m in re.finditer("\u3000+", text):
+        if subtitle and m.end() - m.start() == 1 and m.start() > 2 and m.end() < len(text):
+            continue
         yield Hit(m.start(), m.end(), "不应使用全角空格缩进或对齐，段首缩进由排版自动处理", "")
 
 
