@@ -35,6 +35,7 @@ def editor_context(*, report: Report, user) -> dict[str, Any]:
         visit.node.findings = findings.get(visit.node.block.pk, [])
     return {
         "proofread": proofread,
+        "fields_findings": proofread_selectors.fields_findings_of(proofread),
         "report": report,
         "tree": tree,
         "stats": section_stats(tree),

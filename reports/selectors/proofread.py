@@ -46,6 +46,9 @@ __all__ = [
     "Item",
     "Proofread",
     "block_findings",
+    "field_part",
+    "fields_findings",
+    "fields_findings_of",
     "bureau_phrases",
     "panel_context",
     "report_findings_by_block",
@@ -324,6 +327,38 @@ def block_findings(*, block: Block, metrics: Mapping[str, MetricValue], label: s
     items = [Item(f, places[path]) for path, f in _findings(snapshot, places, metrics, phrases)]
     items.sort(key=lambda i: (i.place.field != "title", i.start))
     return _match_ignored(items, IgnoredFinding.objects.filter(report_id=block.report_id, block=block)).items
+
+
+_TAIL_FIELDS = ("closing", "signature", "sign_date")
+
+
+def field_part(field: str) -> str:
+    """The editor form ("head" or "tail") that holds a report field."""
+    return "tail" if field in _TAIL_FIELDS else "head"
+
+
+def fields_findings(*, report: Report, part: str, metrics: Mapping[str, MetricValue]) -> list[Item]:
+    """The open findings of the report's own fields in one editor form (head: 标题, 主体, 导语;
+    tail: 结尾, 落款, 日期): what that form's autosave answer shows under it. Two queries."""
+    keys = [k for k, (name, _label) in _REPORT_FIELDS.items() if field_part(name) == part]
+    snapshot: dict[str, Any] = {k: getattr(report, _REPORT_FIELDS[k][0]) for k in keys} | {"blocks": []}
+    places = {
+        k: Place(None, _REPORT_FIELDS[k][0], snapshot[k], _REPORT_FIELDS[k][1], _REPORT_FIELDS[k][1])
+        for k in keys
+    }
+    found = _findings(snapshot, places, metrics, bureau_phrases(report.bureau_id))
+    found.sort(key=lambda pair: (keys.index(pair[0]), pair[1].start))
+    items = [Item(f, places[path]) for path, f in found]
+    return _match_ignored(items, IgnoredFinding.objects.filter(report=report, block=None)).items
+
+
+def fields_findings_of(proofread: Proofread) -> dict[str, list[Item]]:
+    """The open findings of the report's own fields, by editor form ("head", "tail")."""
+    out: dict[str, list[Item]] = {"head": [], "tail": []}
+    for item in proofread.items:
+        if item.place.block_id is None and item.place.field:
+            out[field_part(item.place.field)].append(item)
+    return out
 
 
 def report_findings_by_block(proofread: Proofread) -> dict[int | None, list[Item]]:

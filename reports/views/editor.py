@@ -95,7 +95,19 @@ def report_fields_save(request: HttpRequest, pk: int) -> HttpResponse:
         return _conflict(request, conflict, mine=version, theirs=theirs, fields=fields)
     except DomainError as error:
         return _save_state(request, version=version, error=str(error), status=error.status_code)
-    response = _save_state(request, version=getattr(report, f"{part}_version"), saved=True)
+    findings = proofread_selectors.fields_findings(
+        report=report, part=part, metrics=metric_selectors.metric_values_for_report(report)
+    )
+    context = {
+        "version": getattr(report, f"{part}_version"),
+        "saved": True,
+        "report": report,
+        "part": part,
+        "findings": findings,
+        "editable": True,
+        "oob": True,
+    }
+    response = render(request, "reports/_fields_saved.html", context)
     return trigger_client_event(response, "report-changed")
 
 

@@ -63,7 +63,14 @@ def finding_ignore(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except DomainError as error:
         return domain_error_response(request, error, report=report)
-    if request.POST.get("back") == "panel" or row.block_id is None:
+    if row.block_id is None and request.POST.get("back") == "block":  # under the report's own fields
+        part = proofread_selectors.field_part(row.field)
+        items = proofread_selectors.fields_findings(
+            report=report, part=part, metrics=metric_selectors.metric_values_for_report(report)
+        )
+        context = {"part": part, "findings": items, "editable": True, "report": report}
+        response = render(request, "reports/_findings.html", context)
+    elif request.POST.get("back") == "panel" or row.block_id is None:
         response = render(
             request,
             "reports/report_proofread.html#panel",

@@ -172,8 +172,9 @@
   document.addEventListener("click", function (e) {
     var btn = e.target.closest && e.target.closest("[data-fix-field]");
     if (!btn) return;
-    var block = document.getElementById("block-" + btn.dataset.fixBlock);
-    var form = block && block.querySelector(":scope > form[data-key]");
+    var block = btn.dataset.fixBlock && document.getElementById("block-" + btn.dataset.fixBlock);
+    var form = btn.dataset.fixForm ? document.getElementById(btn.dataset.fixForm)
+      : block && block.querySelector(":scope > form[data-key]");
     var field = form && form.querySelector("[name='" + btn.dataset.fixField + "']");
     if (!field || field.disabled) return;
     var chars = Array.from(field.value);

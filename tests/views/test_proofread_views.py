@@ -293,6 +293,33 @@ def test_a_finding_in_the_reports_own_fields_is_ignored_from_the_panel(client, r
     assert IgnoredFinding.objects.get().block is None
 
 
+def test_the_reports_own_fields_show_their_findings_after_an_autosave(client, report, drafter):
+    client.force_login(drafter)
+    data = {
+        "part": "tail",
+        "version": str(report.tail_version),
+        "closing": COMMA,
+        "signature": "",
+        "sign_date": "",
+    }
+    body = client.post(reverse("report_fields_save", args=[report.pk]), data, **HX).content.decode()
+    assert 'id="findings-tail" hx-swap-oob="true"' in body and 'id="findings-head"' not in body
+    assert "中文文字间应使用全角逗号“，”" in body and "<mark>,</mark>" in body
+    button = re.search(r"<button[^>]*data-fix-field[^>]*>修改</button>", body).group()
+    attrs = dict(re.findall(r'data-([a-z-]+)="([^"]*)"', button))
+    assert attrs["fix-form"] == "report-tail" and attrs["fix-field"] == "closing"
+    start, end = int(attrs["start"]), int(attrs["end"])
+    assert COMMA[:start] + attrs["fix"] + COMMA[end:] == FIXED
+    page = client.get(reverse("report_edit", args=[report.pk])).content.decode()
+    assert 'id="findings-tail"' in page and 'data-fix-form="report-tail"' in page
+
+    report.refresh_from_db()
+    [item] = [i for i in proofread_selectors.report_proofread(report).items if i.field == "closing"]
+    body = _ignore(client, report, item, reason="", back="block").content.decode()
+    assert body.lstrip().startswith('<div class="findings" id="findings-tail"') and "<mark>" not in body
+    assert IgnoredFinding.objects.get().field == "closing"
+
+
 def test_an_outsider_gets_404_everywhere(client, report, drafter, outsider):
     block = _point(report, drafter, COMMA)
     client.force_login(outsider)
