@@ -69,6 +69,15 @@ _REPORT_FIELDS = {
 }
 
 
+# The report's own fields in the editor's tail form (services.reports.REPORT_FIELD_PARTS["tail"]).
+_TAIL_FIELDS = ("closing", "signature", "sign_date")
+
+
+def field_part(field: str) -> str:
+    """The editor form ("head" or "tail") that holds a report field."""
+    return "tail" if field in _TAIL_FIELDS else "head"
+
+
 @dataclass
 class Place:
     """A text of the report that findings point into."""
@@ -134,9 +143,7 @@ class Item:
         """The fragment of the editor's URL that shows the place: its block or the report's form."""
         if self.place.block_id is not None:
             return f"#block-{self.place.block_id}"
-        return (
-            "#report-tail" if self.place.field in ("closing", "signature", "sign_date") else "#report-fields"
-        )
+        return "#report-tail" if field_part(self.place.field) == "tail" else "#report-fields"
 
     @property
     def where(self) -> str:
@@ -297,23 +304,22 @@ def report_proofread(
         items.extend(Item(f, place) for f in section_findings([data]))
     # document order: report head, then each block (its section finding first), then the tail
     order = {(p.block_id, p.field): i for i, p in enumerate(places.values())}
-    tail = {"closing", "signature", "sign_date"}
 
     def position(item: Item) -> tuple[int, int, int]:
         p = item.place
         if p.block_id is None:
-            return (2 if p.field in tail else 0, order[(None, p.field)], item.start)
+            return (2 if field_part(p.field) == "tail" else 0, order[(None, p.field)], item.start)
         first = order.get((p.block_id, "title"), order.get((p.block_id, "text"), 0))
         return (1, order.get((p.block_id, p.field), first - 1) if p.field else first - 1, item.start)
 
     items.sort(key=position)
     rows = IgnoredFinding.objects.filter(report=report).select_related("created_by")
     result = _match_ignored(items, rows)
-    head = [p for p in places.values() if p.block_id is None and p.field not in tail]
+    head = [p for p in places.values() if p.block_id is None and field_part(p.field) == "head"]
     result.places = (
         head
         + [p for p in places.values() if p.block_id is not None]
-        + [p for p in places.values() if p.block_id is None and p.field in tail]
+        + [p for p in places.values() if p.block_id is None and field_part(p.field) == "tail"]
     )
     return result
 
@@ -327,14 +333,6 @@ def block_findings(*, block: Block, metrics: Mapping[str, MetricValue], label: s
     items = [Item(f, places[path]) for path, f in _findings(snapshot, places, metrics, phrases)]
     items.sort(key=lambda i: (i.place.field != "title", i.start))
     return _match_ignored(items, IgnoredFinding.objects.filter(report_id=block.report_id, block=block)).items
-
-
-_TAIL_FIELDS = ("closing", "signature", "sign_date")
-
-
-def field_part(field: str) -> str:
-    """The editor form ("head" or "tail") that holds a report field."""
-    return "tail" if field in _TAIL_FIELDS else "head"
 
 
 def fields_findings(*, report: Report, part: str, metrics: Mapping[str, MetricValue]) -> list[Item]:
