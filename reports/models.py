@@ -12,6 +12,11 @@ from .core.years import YEAR_MAX, YEAR_MIN
 
 class Bureau(models.Model):
     name = models.CharField("名称", max_length=100, unique=True)
+    # The order of the 班子成员 a meeting packet follows by default: one name or post per line; a
+    # report whose 主体 contains a line's text sorts at that line (reports.core.packet.rank_key).
+    rank_list = models.TextField(
+        "班子成员排序", blank=True, help_text="每行一个姓名或职务，材料汇编默认按此顺序排列"
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = "财政局"
@@ -300,6 +305,105 @@ class Export(models.Model):
         return self.status == self.Status.FAILED or self.is_stuck
 
 
+class Packet(models.Model):
+    """A meeting packet (会议材料汇编) being built: its parts render in parallel (one task each),
+    the last part to finish queues the assembly. Bytes live in the database (no shared disk)."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "排队中"
+        RUNNING = "running", "生成中"
+        ASSEMBLING = "assembling", "汇编中"
+        DONE = "done", "已完成"
+        FAILED = "failed", "失败"
+
+    class Format(models.TextChoices):
+        DOCX = "docx", "Word 文件（.docx）"
+        PDF = "pdf", "PDF 文件"
+        ZIP = "zip", "分别打包（.zip，每份报告一个 Word 文件）"
+
+    bureau = models.ForeignKey(
+        Bureau, on_delete=models.CASCADE, related_name="packets", verbose_name="财政局"
+    )
+    meeting = models.CharField("会议名称", max_length=100)
+    date = models.DateField("日期")
+    masked = models.BooleanField("脱敏稿", default=False)
+    format = models.CharField("格式", max_length=8, choices=Format.choices, default=Format.DOCX)
+    double_sided = models.BooleanField("双面印刷", default=False)
+    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.QUEUED)
+    error = models.TextField("错误信息", blank=True)
+    file_name = models.CharField("文件名", max_length=255, blank=True)
+    content = models.BinaryField("文件内容", null=True, blank=True, editable=False)
+    # the packet as one .docx (also for a PDF packet: its PDF preview converts this); none for a zip
+    docx = models.BinaryField("汇编Word文件", null=True, blank=True, editable=False)
+    pages_estimated = models.BooleanField("目录页码为估算值", default=False)
+    attempts = models.PositiveSmallIntegerField("汇编次数", default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name="创建人",
+    )
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    heartbeat_at = models.DateTimeField("最近进展时间", default=timezone.now)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "材料汇编"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.meeting}（{self.get_status_display()}）"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def is_stalled(self) -> bool:
+        """Unfinished and silent for longer than the hard time limit: its worker is gone."""
+        return not self.is_finished and self.heartbeat_at < timezone.now() - STALL_AFTER
+
+
+class PacketPart(models.Model):
+    """One report of a packet: the approved revision frozen when the packet was requested, then
+    rendered alone (its .docx, its page count) by one task."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "排队中"
+        RUNNING = "running", "生成中"
+        DONE = "done", "已完成"
+        FAILED = "failed", "失败"
+
+    packet = models.ForeignKey(
+        Packet, on_delete=models.CASCADE, related_name="parts", verbose_name="材料汇编"
+    )
+    position = models.PositiveSmallIntegerField("顺序")
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="+", verbose_name="报告")
+    title = models.CharField("标题", max_length=300)  # as the 目录 prints it, for messages and lists
+    snapshot = models.JSONField("内容快照")  # the approved revision with its metric values
+    options = models.JSONField("脱敏选项", default=dict, blank=True)
+    file_name = models.CharField("文件名", max_length=255)
+    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.QUEUED)
+    error = models.TextField("错误信息", blank=True)
+    resolved = models.JSONField("解析后内容", null=True, blank=True)  # placeholders resolved, masked
+    secrets = models.JSONField("脱敏数字", default=list, blank=True)  # what a masked packet must not show
+    content = models.BinaryField("Word文件", null=True, blank=True, editable=False)
+    page_count = models.PositiveSmallIntegerField("页数", null=True, blank=True)
+    pages_estimated = models.BooleanField("页数为估算值", default=False)
+    attempts = models.PositiveSmallIntegerField("尝试次数", default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "材料汇编报告"
+        ordering = ["packet", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["packet", "position"], name="packet_part_unique_position")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
 class Metric(models.Model):
     """One figure of a bureau's 指标库 for a year and period, referenced from prose as {{name}}."""
 
@@ -524,6 +628,8 @@ class AuditLog(models.Model):
         REPORT_PURGE = "report_purge", "彻底删除报告"
         PROOFREAD_FIX = "proofread_fix", "校对：修改全部安全项"
         PROOFREAD_IGNORE = "proofread_ignore", "校对：忽略提示"
+        PACKET = "packet", "生成材料汇编"
+        PACKET_RANK = "packet_rank", "修改班子成员排序"
 
     bureau = models.ForeignKey(
         Bureau, on_delete=models.CASCADE, related_name="audit_logs", verbose_name="财政局"

@@ -99,6 +99,12 @@ def can_see_dashboard(membership: Membership | None) -> bool:
     return membership is not None and membership.role in (Role.LEADER, Role.ADMIN)
 
 
+def can_build_packet(membership: Membership | None) -> bool:
+    """Assemble meeting packets (材料汇编) of the approved reports the member may open, and see the
+    bureau's packets: admins and leaders."""
+    return membership is not None and membership.role in (Role.LEADER, Role.ADMIN)
+
+
 def can_delete_report(membership: Membership | None, report: Report) -> bool:
     """Move to the 回收站: the bureau's admin (any report), or the owner while it is only a draft
     (draft or returned, never approved). The service re-checks the state under a row lock."""

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import DatabaseError, connection
 
 from .services import exports as export_services
+from .services import packets as packet_services
 
 logger = logging.getLogger(__name__)
 
@@ -47,9 +48,64 @@ def export_render(self, export_id: int) -> bool:
         return False
 
 
+def _packet_task(self, run, fail, target_id: int, what: str) -> bool:
+    """Run one packet step with the export task's handling: database trouble retried with backoff,
+    anything else recorded as a Chinese message on the part or packet."""
+    try:
+        return run(target_id)
+    except SoftTimeLimitExceeded:
+        fail(target_id, "生成超时，请点击“重试”。")
+        return False
+    except DatabaseError as exc:
+        if self.request.retries < MAX_RETRIES:
+            raise self.retry(exc=exc, countdown=2 ** (self.request.retries + 1)) from exc
+        fail(target_id, "数据库暂时不可用，生成失败，请点击“重试”。")
+        return False
+    except Exception:
+        logger.exception("%s %s failed", what, target_id)
+        fail(target_id, "生成时出错，请点击“重试”；若仍失败请联系管理员。")
+        return False
+
+
+_PACKET_TASK = {
+    "bind": True,
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    "max_retries": MAX_RETRIES,
+    "soft_time_limit": settings.CELERY_TASK_SOFT_TIME_LIMIT,
+    "time_limit": settings.CELERY_TASK_TIME_LIMIT,
+}
+
+
+@shared_task(name=packet_services.PACKET_PART_TASK, **_PACKET_TASK)
+def packet_part_render(self, part_id: int) -> bool:
+    """Render one report of a packet; the last part to finish queues the assembly."""
+    return _packet_task(
+        self,
+        lambda pk: packet_services.packet_part_run(part_id=pk),
+        lambda pk, message: packet_services.packet_part_fail(part_id=pk, message=message),
+        part_id,
+        "packet part",
+    )
+
+
+@shared_task(name=packet_services.PACKET_ASSEMBLE_TASK, **_PACKET_TASK)
+def packet_assemble(self, packet_id: int) -> bool:
+    """Assemble a packet whose parts are all rendered."""
+    return _packet_task(
+        self,
+        lambda pk: packet_services.packet_assemble(packet_id=pk),
+        lambda pk, message: packet_services.packet_fail(packet_id=pk, message=message),
+        packet_id,
+        "packet",
+    )
+
+
 @shared_task(acks_late=True)
 def exports_requeue_stalled() -> list[int]:
-    """Queue again the exports whose worker is gone (see services.exports.exports_requeue_stalled)."""
+    """Queue again the exports and packets whose worker is gone (services.exports.exports_requeue_stalled,
+    services.packets.packets_requeue_stalled)."""
+    packet_services.packets_requeue_stalled()
     return export_services.exports_requeue_stalled()
 
 
@@ -62,6 +118,7 @@ def requeue_stalled_exports_on_start(sender=None, **kwargs) -> None:
 
     try:
         export_services.exports_requeue_stalled()
+        packet_services.packets_requeue_stalled()
         exports_requeue_stalled.apply_async(countdown=STALL_AFTER.total_seconds() + 5)
     except Exception:  # the database or broker is down: the worker still starts; users' polls re-queue
         logger.exception("could not re-queue stalled exports at worker start")

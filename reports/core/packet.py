@@ -17,9 +17,10 @@ Layout (docs/layout.md §11):
 
 Page numbers of the 目录: `render_packet` writes the numbers it is given, else an estimate from the
 text (`estimate_starts`: lines of 28 characters, 22 lines a page; approximate, Word corrects them
-when it updates the field on open). `packet_with_page_numbers` renders, converts with LibreOffice,
-reads where each report starts and renders again until the numbers agree (normally two passes); a
-caller without LibreOffice calls `render_packet` alone and gets the estimate.
+when it updates the field on open). `packet_starts` computes them from each report's page count,
+measured on its own render (a report's section lays out exactly as the report alone: same page,
+same styles, a new page for each), and the cover and 目录 rendered alone and measured
+(`render_front`): the parts can be measured in parallel, one worker each.
 
 Pure: no Django, no Celery.
 """
@@ -39,7 +40,6 @@ from .docx_render import (
     base_package,
     body_xml,
     escape_text,
-    load_layout,
     package_parts,
     report_paragraphs,
     section_xml,
@@ -54,9 +54,6 @@ COVER_WORDS = "材料汇编"
 DRAFT_MARK = "（征求意见稿）"
 _TOC_ID = "p"  # TC entries of the packet's own 目录 (TOC \f p)
 _TOC_TAB = 8844
-_PAGE_NUMBER = re.compile(
-    r"^[ \t]*—\s*(\d+)\s*—[ \t]*$", re.M
-)  # right tab at the type area's right edge (156 mm)
 
 
 @dataclass(frozen=True)
@@ -114,8 +111,9 @@ def _field(instruction: str, result: str) -> str:
     )
 
 
-def _toc(entries: Sequence[TocEntry], pkg) -> list[str]:
-    """The 目录 heading and the TOC field, one paragraph per entry, page numbers as PAGEREF fields."""
+def _toc(entries: Sequence[TocEntry], pkg, fields: bool = True) -> list[str]:
+    """The 目录 heading and the TOC field, one paragraph per entry, page numbers as PAGEREF fields
+    (fields=False: plain text, for measuring the 目录 alone)."""
     out = [
         _paragraph_xml(Para("title", [Run(TOC_TITLE)]), pkg, None),
         _paragraph_xml(Para("blank"), pkg, None),
@@ -125,6 +123,13 @@ def _toc(entries: Sequence[TocEntry], pkg) -> list[str]:
         '<w:ind w:left="0" w:firstLine="0"/><w:jc w:val="left"/></w:pPr>'
     )
     for k, entry in enumerate(entries):
+        number = f"<w:r><w:t>{entry.page}</w:t></w:r>"
+        if not fields:
+            out.append(
+                f'<w:p>{ppr}<w:r><w:t xml:space="preserve">{escape_text(entry.text)}</w:t></w:r>'
+                f"<w:r><w:tab/></w:r>{number}</w:p>"
+            )
+            continue
         runs = [
             '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
             f'<w:r><w:instrText xml:space="preserve"> TOC \\f {_TOC_ID} \\h </w:instrText></w:r>'
@@ -132,7 +137,7 @@ def _toc(entries: Sequence[TocEntry], pkg) -> list[str]:
             if k == 0
             else "",
             f'<w:r><w:t xml:space="preserve">{escape_text(entry.text)}</w:t></w:r><w:r><w:tab/></w:r>',
-            _field(f"PAGEREF {_bookmark(k)} \\h", f"<w:r><w:t>{entry.page}</w:t></w:r>"),
+            _field(f"PAGEREF {_bookmark(k)} \\h", number),
             '<w:r><w:fldChar w:fldCharType="end"/></w:r>' if k == len(entries) - 1 else "",
         ]
         out.append(f"<w:p>{ppr}{''.join(runs)}</w:p>")
@@ -191,25 +196,68 @@ def packet_secrets(secrets: Sequence[Iterable[str]], kept_years: Sequence[Iterab
     return {secret for part in secrets for secret in part} - kept
 
 
-def estimate_starts(parts: Sequence[Mapping[str, Any]], options: PacketOptions) -> list[int]:
-    """Approximate start pages without a render: 28 characters a line, 22 lines a page (the title's
-    22 pt lines count 1.5), the 目录 a heading, a blank line and each entry with its number."""
+def estimate_pages(snapshot: Mapping[str, Any]) -> int:
+    """Approximate pages of one report without a render: 28 characters a line, 22 lines a page
+    (the title's 22 pt lines count 1.5)."""
+    lines = 0.0
+    for para in report_paragraphs(snapshot):
+        width = max(display_width(para.text) + (2 if para.role in ("body", "h1", "h2", "h3", "h4") else 0), 1)
+        lines += math.ceil(width / (CHARS_PER_LINE * (16 / 22 if para.role == "title" else 1))) * (
+            1.5 if para.role == "title" else 1
+        )
+    return max(math.ceil(lines / LINES_PER_PAGE), 1)
+
+
+def estimate_front_pages(parts: Sequence[Mapping[str, Any]], options: PacketOptions) -> int:
+    """Approximate pages before the first report: the cover (and its blank back when double-sided)
+    and the 目录 (a heading, a blank line and each entry with its number)."""
     toc_lines = 2 + sum(math.ceil((display_width(toc_text(s)) + 3) / CHARS_PER_LINE) for s in parts)
-    page = 2 + (1 if options.double_sided else 0) + math.ceil(toc_lines / LINES_PER_PAGE)
-    starts = []
-    for snapshot in parts:
-        if options.double_sided and page % 2 == 0:
+    return 1 + (1 if options.double_sided else 0) + math.ceil(toc_lines / LINES_PER_PAGE)
+
+
+def report_starts(front_pages: int, part_pages: Sequence[int], double_sided: bool) -> list[int]:
+    """The page each report starts on, after `front_pages` pages (cover and 目录), each report on
+    a new page, on an odd page when double-sided (a blank page is inserted before it when needed)."""
+    starts, page = [], front_pages + 1
+    for pages in part_pages:
+        if double_sided and page % 2 == 0:
             page += 1
         starts.append(page)
-        lines = 0.0
-        for para in report_paragraphs(snapshot):
-            width = max(
-                display_width(para.text) + (2 if para.role in ("body", "h1", "h2", "h3", "h4") else 0), 1
-            )
-            lines += math.ceil(width / (CHARS_PER_LINE * (16 / 22 if para.role == "title" else 1))) * (
-                1.5 if para.role == "title" else 1
-            )
-        page += max(math.ceil(lines / LINES_PER_PAGE), 1)
+        page += pages
+    return starts
+
+
+def estimate_starts(parts: Sequence[Mapping[str, Any]], options: PacketOptions) -> list[int]:
+    """Approximate start pages without any render (estimate_pages, estimate_front_pages)."""
+    return report_starts(
+        estimate_front_pages(parts, options), [estimate_pages(s) for s in parts], options.double_sided
+    )
+
+
+def packet_starts(
+    parts: Sequence[Mapping[str, Any]],
+    part_pages: Sequence[int],
+    options: PacketOptions,
+    count_pages: Callable[[bytes], int] | None = None,
+    max_passes: int = 3,
+) -> list[int]:
+    """The page each report starts on, from each report's own page count (measured on its single
+    render: a report's section lays out exactly as the report alone) and the front matter's.
+
+    count_pages(docx) -> pages (a LibreOffice render): the cover and 目录 are rendered alone and
+    measured until the 目录's length agrees with the numbers it prints (normally one pass). Without
+    it the front matter is estimated.
+    """
+    front = estimate_front_pages(parts, options)
+    starts = report_starts(front, part_pages, options.double_sided)
+    if count_pages is None:
+        return starts
+    for _ in range(max_passes):
+        measured = count_pages(render_front(parts, options, starts))
+        if measured == front:
+            break
+        front = measured
+        starts = report_starts(front, part_pages, options.double_sided)
     return starts
 
 
@@ -218,7 +266,7 @@ def render_packet(
 ) -> bytes:
     """The packet .docx of resolved snapshots (as render_docx takes them), in order.
 
-    starts: the printed page number where each report starts (from `measure_starts`), else
+    starts: the printed page number where each report starts (from `packet_starts`), else
     `estimate_starts`. Raises ValueError for no parts or a wrong number of starts; RenderError for
     bad render options. Same input, same bytes.
     """
@@ -254,74 +302,25 @@ def render_packet(
     return zip_parts(package)
 
 
-def _first_line(snapshot: Mapping[str, Any]) -> str:
-    paras = [p for p in report_paragraphs(snapshot) if re.sub(r"\s+", "", p.text)]
-    return re.sub(r"\s+", "", paras[0].text) if paras else ""
+def render_front(parts: Sequence[Mapping[str, Any]], options: PacketOptions, starts: Sequence[int]) -> bytes:
+    """The packet's cover and 目录 alone (the numbers as plain text), to measure their length."""
+    pkg = base_package(options.render)
+    entries = [TocEntry(toc_text(s), page) for s, page in zip(parts, starts, strict=True)]
+    cover = _cover(options, pkg)
+    _end_section(cover, section_xml(pkg, footers=False, restart=True))
+    body = "".join(cover + _toc(entries, pkg, fields=False)) + "<w:p></w:p>"
+    start = "oddPage" if options.double_sided else ""
+    document = pkg.head + body + section_xml(pkg, start=start) + "</w:body></w:document>"
+    return zip_parts(package_parts(pkg, document))
 
 
-def _page_openings(pdf: bytes) -> list[tuple[str, float]]:
-    """(text, size of the first line's type) of every page of a PDF."""
-    import pymupdf
-
-    out = []
-    with pymupdf.open(stream=pdf, filetype="pdf") as doc:
-        for page in doc:
-            spans = [
-                (span["origin"][1], span["size"])
-                for block in page.get_text("dict")["blocks"]
-                for line in block.get("lines", [])
-                for span in line["spans"]
-                if span["text"].strip()
-            ]
-            out.append((page.get_text(), min(spans)[1] if spans else 0.0))
-    return out
+def rank_lines(rank_list: str) -> list[str]:
+    """The bureau's 班子成员排序 as its non-empty lines, whitespace removed."""
+    return [line for line in (re.sub(r"\s+", "", raw) for raw in rank_list.splitlines()) if line]
 
 
-def measure_starts(pdf: bytes, parts: Sequence[Mapping[str, Any]]) -> list[int]:
-    """The printed page number ("— N —") of the page where each report starts in a PDF of the
-    packet: for each report in turn, the first page after the previous start that opens with the
-    report's first line (its title) set in the title's size. The size tells a report's first page
-    from a 目录 page whose entry starts with the same words. Raises ValueError when a report's
-    first page or its page number is not found."""
-    title_size = load_layout()["roles"]["title"]["size"]
-    pages = _page_openings(pdf)
-    starts: list[int] = []
-    after = 1  # the cover comes first
-    for k, snapshot in enumerate(parts):
-        head = _first_line(snapshot)[:CHARS_PER_LINE]
-        found = next(
-            (
-                i
-                for i in range(after, len(pages))
-                if abs(pages[i][1] - title_size) < 0.5 and re.sub(r"\s+", "", pages[i][0]).startswith(head)
-            ),
-            None,
-        )
-        number = _PAGE_NUMBER.search(pages[found][0]) if found is not None else None
-        if number is None:
-            raise ValueError(f"report {k + 1} ({head!r}): first page or its page number not found in the PDF")
-        starts.append(int(number.group(1)))
-        after = found + 1
-    return starts
-
-
-def packet_with_page_numbers(
-    parts: Sequence[Mapping[str, Any]],
-    options: PacketOptions,
-    convert: Callable[[bytes], bytes],
-    max_passes: int = 3,
-) -> tuple[bytes, bytes]:
-    """(docx, pdf) of the packet with the 目录's page numbers measured on a render by `convert`
-    (reports.core.pdf.docx_to_pdf): render, measure, render again until the measured numbers are the
-    ones written (two passes unless the 目录 changes length). The PDF is the last render's. Raises
-    what `convert` raises (PdfConversionError without LibreOffice: call render_packet instead)."""
-    starts = estimate_starts(parts, options)
-    for _ in range(max_passes):
-        docx = render_packet(parts, options, starts)
-        pdf = convert(docx)
-        measured = measure_starts(pdf, parts)
-        if measured == starts:
-            return docx, pdf
-        starts = measured
-    docx = render_packet(parts, options, starts)
-    return docx, convert(docx)
+def rank_position(subject: str, lines: Sequence[str]) -> int:
+    """Where a report whose 主体 is `subject` sorts in a packet: the first line of the rank list its
+    主体 contains (a name, or a post such as 局长), else after every listed one."""
+    text = re.sub(r"\s+", "", subject)
+    return next((k for k, line in enumerate(lines) if line in text), len(lines))

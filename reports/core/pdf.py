@@ -27,6 +27,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -191,6 +192,24 @@ def _convert(
             f"LibreOffice conversion failed (exit {proc.returncode}): {detail or 'no PDF written'}"
         )
     return pdf.read_bytes()
+
+
+def pdf_page_count(pdf: bytes, timeout: float = 30) -> int:
+    """The number of pages of a PDF (poppler's pdfinfo). Raises PdfConversionError when pdfinfo is
+    missing or cannot read the file."""
+    binary = shutil.which("pdfinfo")
+    if not binary:
+        raise PdfConversionError("pdfinfo (poppler-utils) is not installed or not on PATH")
+    try:
+        proc = subprocess.run([binary, "-"], input=pdf, capture_output=True, timeout=timeout, check=False)
+    except subprocess.TimeoutExpired:
+        raise PdfConversionError(f"pdfinfo did not finish within {timeout} s") from None
+    found = re.search(rb"^Pages:\s+(\d+)\s*$", proc.stdout, re.M)
+    if proc.returncode != 0 or not found:
+        raise PdfConversionError(
+            f"pdfinfo could not read the PDF: {proc.stderr.decode('utf-8', 'replace')[-500:]}"
+        )
+    return int(found.group(1))
 
 
 def _kill_group(proc: subprocess.Popen) -> None:

@@ -11,7 +11,7 @@ import pymupdf
 import pytest
 import test_docx_layout as layout
 from lxml import etree
-from packetdocx import NS, read, toc_entries, w
+from packetdocx import NS, build_packet, measure_starts, read, toc_entries, w
 from pdftext import docx_text, text_differences
 
 from reports.core.docx_render import render_docx
@@ -21,13 +21,10 @@ from reports.core.metrics import resolve_snapshot
 from reports.core.packet import (
     DRAFT_MARK,
     PacketOptions,
-    measure_starts,
     packet_secrets,
-    packet_with_page_numbers,
     render_packet,
     toc_text,
 )
-from reports.core.pdf import docx_to_pdf
 
 MEETING = PacketOptions(meeting="2025年度述职述廉会议", bureau="示范市财政局", date="2026年1月15日")
 
@@ -198,7 +195,7 @@ class Packet:
     def __init__(self, name: str) -> None:
         masked, self.options = PACKETS[name]
         self.parts = list(demo_parts(masked))
-        self.docx, pdf = packet_with_page_numbers(self.parts, self.options, docx_to_pdf)
+        self.docx, pdf = build_packet(self.parts, self.options)
         self.pdf = pymupdf.open(stream=pdf, filetype="pdf")
         self.pdf_bytes = pdf
         self.rows: dict[int, list[layout.Row]] = {}
@@ -306,7 +303,7 @@ def test_the_toc_numbers_are_right_when_the_toc_runs_over_pages_of_entries_like_
         }
         for k in range(30)
     ]
-    docx, pdf = packet_with_page_numbers(parts, PacketOptions(meeting="会议"), docx_to_pdf)
+    docx, pdf = build_packet(parts, PacketOptions(meeting="会议"))
     doc = pymupdf.open(stream=pdf, filetype="pdf")
     title_pages = []
     for number, page in enumerate(doc, start=1):

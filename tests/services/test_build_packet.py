@@ -12,9 +12,10 @@ from packetdocx import toc_entries
 from pdftext import docx_text
 
 from reports.core.packet import DRAFT_MARK, PacketOptions, estimate_starts
+from reports.services.exports import export_options, export_resolve
 from reports.models import Report
 from reports.services import workflow as workflow_services
-from reports.services.packets import packet_parts
+from reports.selectors.reports import report_packet_snapshot
 
 
 def demo_reports() -> list[Report]:
@@ -122,7 +123,14 @@ def test_without_libreoffice_a_docx_gets_estimated_page_numbers_and_a_pdf_fails(
     monkeypatch.setenv("SOFFICE", "/bin/false")  # every conversion fails
     docx = build(tmp_path, *(r.pk for r in reports), drafts=True)
     assert [page for _, page in toc_entries(docx)] == estimate_starts(
-        [part.snapshot for part in packet_parts(reports=reports, masked=False, drafts=True)],
+        [
+            export_resolve(
+                report_packet_snapshot(r, drafts=True),
+                masked=False,
+                options=export_options(report=r, masked=False),
+            )[0]
+            for r in reports
+        ],
         PacketOptions(meeting=""),
     )
     with pytest.raises(CommandError, match="PDF 转换失败"):
