@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import editor, imports, metrics, proofread, reports, review
+from .views import editor, imports, metrics, packets, proofread, reports, review
 
 urlpatterns = [
     # the report list and the 回收站
@@ -30,6 +30,14 @@ urlpatterns = [
     path("exports/<int:pk>/", editor.export_status, name="export_status"),
     path("exports/<int:pk>/retry/", editor.export_retry, name="export_retry"),
     path("exports/<int:pk>/download/", editor.export_download, name="export_download"),
+    # meeting packets (材料汇编)
+    path("packets/", packets.packet_list, name="packet_list"),
+    path("packets/new/", packets.packet_new, name="packet_new"),
+    path("packets/rank/", packets.packet_rank_save, name="packet_rank_save"),
+    path("packets/<int:pk>/", packets.packet_detail, name="packet_detail"),
+    path("packets/<int:pk>/status/", packets.packet_status, name="packet_status"),
+    path("packets/<int:pk>/retry/", packets.packet_retry, name="packet_retry"),
+    path("packets/<int:pk>/download/", packets.packet_download, name="packet_download"),
     # the 指标库
     path("reports/<int:pk>/metric-picker/", metrics.metric_picker, name="metric_picker"),
     path("metrics/", metrics.metric_list, name="metric_list"),

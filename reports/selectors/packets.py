@@ -17,6 +17,7 @@ from ..permissions import can_build_packet, visible_reports_q
 __all__ = [
     "PacketCandidates",
     "packet_candidates",
+    "packet_content",
     "packet_for_user",
     "packet_progress",
     "packet_reports_for",
@@ -127,3 +128,13 @@ def packet_progress(packet: Packet) -> dict[str, Any]:
     if packet.status == Packet.Status.DONE:
         percent = 100
     return {"parts": parts, "done": done, "total": total, "percent": percent}
+
+
+def packet_content(*, packet: Packet) -> bytes | None:
+    """The finished file's bytes (loaded only for a download), None until the packet is done."""
+    content = (
+        Packet.objects.filter(pk=packet.pk, status=Packet.Status.DONE)
+        .values_list("content", flat=True)
+        .first()
+    )
+    return bytes(content) if content is not None else None

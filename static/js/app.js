@@ -283,3 +283,18 @@ document.addEventListener("click", function (e) {
   var target = button && document.getElementById(button.dataset.empty);
   if (target) target.replaceChildren();
 });
+
+// <button data-move="up|down"> in a [data-row]: moves the row among its siblings in the page (the
+// form posts the rows in page order); without JavaScript the button posts and the server reorders.
+document.addEventListener("click", function (e) {
+  var button = e.target.closest && e.target.closest("[data-move]");
+  if (!button) return;
+  var row = button.closest("[data-row]");
+  if (!row) return;
+  e.preventDefault();
+  var up = button.getAttribute("data-move") === "up";
+  var other = up ? row.previousElementSibling : row.nextElementSibling;
+  if (!other) return;
+  row.parentNode.insertBefore(row, up ? other : other.nextElementSibling);
+  button.focus();
+});

@@ -8,27 +8,15 @@ import zipfile
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from drafts import approve, demo_reports
 from packetdocx import toc_entries
 from pdftext import docx_text
 
 from reports.core.packet import DRAFT_MARK, PacketOptions, estimate_starts
-from reports.services.exports import export_options, export_resolve
 from reports.models import Report
-from reports.services import workflow as workflow_services
 from reports.selectors.reports import report_packet_snapshot
-
-
-def demo_reports() -> list[Report]:
-    call_command("seed_demo", stdout=io.StringIO())
-    return list(Report.objects.filter(bureau__name="示范市财政局").order_by("pk"))
-
-
-def approve(report: Report) -> None:
-    users = get_user_model().objects
-    revision = workflow_services.report_submit(report=report, user=users.get(username="drafter"))
-    workflow_services.report_approve(
-        report=Report.objects.get(pk=report.pk), user=users.get(username="leader"), revision_id=revision.pk
-    )
+from reports.services import workflow as workflow_services
+from reports.services.exports import export_options, export_resolve
 
 
 def build(tmp_path, *ids: int, **options) -> bytes:
