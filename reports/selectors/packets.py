@@ -3,6 +3,7 @@ the bureau's packets, and a packet's progress."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -60,12 +61,13 @@ def _default_order(reports: Sequence[Report], rank_list: str) -> list[Report]:
 
 
 def packet_candidates(*, membership: Membership, year: int | None, kind_id: int | None) -> PacketCandidates:
-    """The approved reports the member may open, of one year (default: the latest with an approved
-    report) and optionally one kind, in the default order (rank list, department, title)."""
+    """The approved reports the member may open, of one year (default: the one with the most, the
+    latest of equals) and optionally one kind, in the default order (rank list, department, title)."""
     approved = _approved(membership)
-    years = sorted(set(approved.values_list("year", flat=True)), reverse=True)
-    if year not in years:
-        year = years[0] if years else None
+    counts = Counter(approved.values_list("year", flat=True))
+    years = sorted(counts, reverse=True)
+    if year not in years:  # the year with the most approved reports (a meeting reviews one year)
+        year = max(years, key=lambda y: (counts[y], y)) if years else None
     kinds = list(ReportKind.objects.filter(reports__in=approved.filter(year=year)).distinct().order_by("pk"))
     if kind_id not in {k.pk for k in kinds}:
         kind_id = None
