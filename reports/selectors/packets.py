@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 
 from ..core.packet import rank_lines, rank_position
 from ..errors import InvalidInput
@@ -99,12 +99,22 @@ def packet_reports_for(*, membership: Membership, report_ids: Sequence[int]) -> 
     return [found[pk] for pk in report_ids]
 
 
+def _visible_packets(membership: Membership):
+    """The bureau's packets every report of which the member may open (admins and leaders): a
+    packet shows its reports' titles and content, so a leader sees only packets of reports they
+    could open one by one; a report moved to the 回收站 hides its packets."""
+    hidden_part = PacketPart.objects.filter(packet=OuterRef("pk")).exclude(
+        report__in=Report.objects.filter(visible_reports_q(membership))
+    )
+    return Packet.objects.filter(bureau_id=membership.bureau_id).exclude(Exists(hidden_part))
+
+
 def packets_for(*, membership: Membership | None, limit: int = 50) -> list[Packet]:
-    """The bureau's packets, newest first, with their part counts (admins and leaders)."""
+    """The packets the member may see, newest first, with their part counts (admins and leaders)."""
     if not can_build_packet(membership):
         return []
     return list(
-        Packet.objects.filter(bureau_id=membership.bureau_id)
+        _visible_packets(membership)
         .defer("content", "docx")
         .select_related("created_by")
         .annotate(
@@ -115,10 +125,10 @@ def packets_for(*, membership: Membership | None, limit: int = 50) -> list[Packe
 
 
 def packet_for_user(*, membership: Membership | None, pk: int) -> Packet | None:
-    """The packet if it is of the member's bureau and they may build packets."""
+    """The packet if the member may see it (_visible_packets), else None."""
     if not can_build_packet(membership):
         return None
-    return Packet.objects.filter(bureau_id=membership.bureau_id, pk=pk).defer("content", "docx").first()
+    return _visible_packets(membership).filter(pk=pk).defer("content", "docx").first()
 
 
 def packet_progress(packet: Packet) -> dict[str, Any]:

@@ -4,7 +4,7 @@ from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import RequestDataTooBig
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.views import defaults
 
@@ -46,6 +46,14 @@ def csrf_failure(request, reason: str = "") -> HttpResponse:
         status=403,
         content_type="text/plain; charset=utf-8",
     )
+
+
+def redirect_to(request, url: str) -> HttpResponse:
+    """Go to `url` after an action: a 302, or for htmx a 200 with HX-Redirect (htmx would follow a
+    302 and swap the whole next page into the target)."""
+    if getattr(request, "htmx", False):
+        return HttpResponse(status=200, headers={"HX-Redirect": url})
+    return HttpResponseRedirect(url)
 
 
 def flash_error(request, message: str, *, status: int, report=None, links=()) -> HttpResponse:

@@ -17,7 +17,7 @@ from ..permissions import can_build_packet, is_admin
 from ..selectors import members as member_selectors
 from ..selectors import packets as packet_selectors
 from ..services import packets as packet_services
-from .common import domain_error_response, login_required, parse_int
+from .common import domain_error_response, login_required, parse_int, redirect_to
 
 CONTENT_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -124,9 +124,11 @@ def packet_new(request: HttpRequest) -> HttpResponse:
                     double_sided=state["double_sided"],
                 )
             except DomainError as refused:
+                if request.htmx:
+                    return domain_error_response(request, refused)
                 error, status = str(refused), refused.status_code
             else:
-                return HttpResponseRedirect(reverse("packet_detail", args=[packet.pk]))
+                return redirect_to(request, reverse("packet_detail", args=[packet.pk]))
     context = {
         "candidates": candidates,
         "reports": reports,
@@ -147,7 +149,8 @@ def packet_rank_save(request: HttpRequest) -> HttpResponse:
         packet_services.bureau_rank_list_save(user=request.user, rank_list=request.POST.get("rank_list", ""))
     except DomainError as error:
         return domain_error_response(request, error)
-    return HttpResponseRedirect(reverse("packet_new") + f"?year={parse_int(request.POST.get('year'))}")
+    year = parse_int(request.POST.get("year"))
+    return redirect_to(request, reverse("packet_new") + (f"?year={year}" if year > 0 else ""))
 
 
 @require_GET

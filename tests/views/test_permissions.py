@@ -50,6 +50,7 @@ from reports.models import (
     Membership,
     Metric,
     Notification,
+    Packet,
     Presence,
     Report,
     ReportKind,
@@ -57,6 +58,7 @@ from reports.models import (
 )
 from reports.services import exports as export_services
 from reports.services import members as member_services
+from reports.services import packets as packet_services
 from reports.services import reports as report_services
 from reports.services import workflow as workflow_services
 from reports.urls import urlpatterns
@@ -140,6 +142,7 @@ class World:
     b_report: Report | None = None
     b_metric: Metric | None = None
     b_export: Export | None = None
+    packet: Packet | None = None  # a packet (zip) of the approved report, built by the admin
     sessions: dict[str, str] = field(default_factory=dict)  # persona -> session key (logged in once)
 
 
@@ -246,6 +249,15 @@ def _build_world() -> World:
         report=b_report, user=users[OUTSIDER], confirmed=True
     )  # an audit row that names it
     world.b_export = b_export
+    world.packet = packet_services.packet_request(
+        user=users[ADMIN],
+        report_ids=[world.states["approved"].report.pk],
+        meeting="矩阵会议",
+        date=timezone.localdate(),
+        format="zip",
+    )
+    world.packet.refresh_from_db()
+    assert world.packet.status == Packet.Status.DONE, world.packet.error
     # The bureau admin gets the Django admin the way the app grants it (staff + the bureau-admin group).
     member_services.membership_sync_staff(users[ADMIN].membership)
     users[ADMIN].refresh_from_db()
@@ -420,6 +432,26 @@ def nowhere(p, state):  # restoring a report that is not in the 回收站
     return frozenset({404})
 
 
+def packet_build(p, state):  # 材料汇编 of a report: who may open it, of an approved one
+    if p not in LEADERS_AND_ADMIN:
+        return FORBIDDEN
+    if p not in SEES:
+        return frozenset({422})  # a report they may not open is refused as not found
+    return OK if state == "approved" else WRONG_STATE
+
+
+def packet_object(p, state):  # the world's packet: leaders who may open its report, and the admin
+    return OK if p in (SUPERVISOR, ADMIN) else frozenset({404})
+
+
+def packet_done(p, state):  # 重试 of a finished packet
+    return WRONG_STATE if p in (SUPERVISOR, ADMIN) else frozenset({404})
+
+
+def admin_only(p, state):
+    return OK if p == ADMIN else FORBIDDEN
+
+
 def bureau_object(p, state):  # an object of bureau A that is not a report (a metric): 404 outside A
     return OK if p in BUREAU_MEMBERS else frozenset({404})
 
@@ -428,7 +460,7 @@ def bureau_object(p, state):  # an object of bureau A that is not a report (a me
 class Case:
     view: str
     method: str
-    obj: str | None  # attribute of StateObjects, "metric", or None
+    obj: str | None  # attribute of StateObjects, "metric", "packet", or None
     expect: Any  # (persona, state) -> frozenset of acceptable statuses
     data: Any = None  # (world, state) -> dict
     htmx: bool = True
@@ -811,6 +843,28 @@ CASES = [
         data=_panel_versions,
         setup=_write_p0b(FIXABLE_TEXT),
     ),
+    Case("packet_list", "GET", None, leaders_only, htmx=False),
+    Case("packet_new", "GET", None, leaders_only, htmx=False),
+    Case(
+        "packet_new",
+        "POST",
+        None,
+        packet_build,
+        writes=True,
+        label="build",
+        data=lambda w, s: {
+            "report": [str(w.states[s].report.pk)],
+            "meeting": "矩阵新会议",
+            "date": "2026-01-15",
+            "format": "zip",
+            "masked": "0",
+        },
+    ),
+    Case("packet_rank_save", "POST", None, admin_only, writes=True, data=lambda w, s: {"rank_list": "局长"}),
+    Case("packet_detail", "GET", "packet", packet_object, htmx=False),
+    Case("packet_status", "GET", "packet", packet_object),
+    Case("packet_retry", "POST", "packet", packet_done),
+    Case("packet_download", "GET", "packet", packet_object, htmx=False),
     Case(
         "finding_ignore",
         "POST",
@@ -843,6 +897,8 @@ def _url(case: Case, world: World, state: str) -> str:
         return reverse(case.view)
     if case.obj == "metric":
         return reverse(case.view, args=[world.metric.pk])
+    if case.obj == "packet":
+        return reverse(case.view, args=[world.packet.pk])
     return reverse(case.view, args=[getattr(world.states[state], case.obj).pk])
 
 
@@ -1071,7 +1127,7 @@ TRASH_VIEWS = {"report_restore", "report_purge"}
 @pytest.mark.parametrize("persona", [OWNER, ADMIN])
 @pytest.mark.parametrize(
     "case",
-    [c for c in CASES if c.obj not in (None, "metric") and c.view not in TRASH_VIEWS],
+    [c for c in CASES if c.obj not in (None, "metric", "packet") and c.view not in TRASH_VIEWS],
     ids=lambda c: c.id + "-" + c.method,
 )
 def test_a_deleted_report_is_absent_from_every_url(world, db, client, case, persona):
@@ -1084,6 +1140,17 @@ def test_a_deleted_report_is_absent_from_every_url(world, db, client, case, pers
     response = send(_url(case, world, "draft"), case.data(world, "draft") if case.data else {}, **HX)
     assert response.status_code == 404, (case.id, persona, response.status_code)
     assert changed_parts(before, fingerprint(world.bureau.pk)) == []
+
+
+@pytest.mark.parametrize("persona", [SUPERVISOR, ADMIN])
+def test_a_packet_of_a_deleted_report_is_absent(world, db, client, persona):
+    """A packet shows its reports: once one of them is in the 回收站, the packet answers 404 and
+    leaves the list, for the admin too."""
+    _trash(world, "approved")
+    client.cookies[settings.SESSION_COOKIE_NAME] = world.sessions[persona]
+    assert client.get(reverse("packet_detail", args=[world.packet.pk])).status_code == 404
+    assert client.get(reverse("packet_download", args=[world.packet.pk])).status_code == 404
+    assert "矩阵会议" not in client.get(reverse("packet_list")).content.decode()
 
 
 # Not notifications: a notification already delivered stays in the inbox as it was sent (its link 404s).
