@@ -2,75 +2,30 @@
 
 from __future__ import annotations
 
+import datetime
 import io
-import os
 import subprocess
 import sys
 import time
 import zipfile
-from pathlib import Path
 
 import pytest
-from django.db import connection
+from django.contrib.auth import get_user_model
+from drafts import approve, demo_reports
+from workers import ROOT, running_worker, stop_worker, subprocess_env
 
 from bureau.celery import app as celery_app
-from reports.models import Export
+from reports.models import Export, Packet
 from reports.services import exports as export_services
+from reports.services import packets as packet_services
 
-ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
-
-
-def subprocess_env(**overrides) -> dict[str, str]:
-    """Environment for a child process that uses this test run's database."""
-    s = connection.settings_dict
-    if s["ENGINE"] != "django.db.backends.postgresql":
-        pytest.fail("the worker tests need PostgreSQL: run them through scripts/test.sh")
-    env = dict(os.environ)
-    env.update(
-        DATABASE_URL=f"postgres://{s['USER']}:{s['PASSWORD']}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}",
-        SECRET_KEY="worker-test",
-        DEBUG="0",
-    )
-    env.update(overrides)
-    return env
 
 
 @pytest.fixture
 def worker():
-    if not os.environ.get("REDIS_URL"):
-        pytest.fail("REDIS_URL is not set: run the suite through scripts/test.sh")
-    celery_app.control.purge()
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "bureau",
-            "worker",
-            "-P",
-            "solo",
-            "-Q",
-            "bureau",
-            "-l",
-            "info",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-        ],
-        cwd=ROOT,
-        env=subprocess_env(),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    yield proc
-    proc.terminate()
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    with running_worker() as proc:
+        yield proc
 
 
 def wait_for(export_id: int, statuses: set[str], timeout: float = 60) -> Export:
@@ -94,8 +49,7 @@ def test_a_real_worker_renders_an_export(worker, report, drafter):
     assert Export.objects.get(pk=export.pk).status in (Export.Status.QUEUED, Export.Status.RUNNING)
     done = wait_for(export.pk, {Export.Status.DONE, Export.Status.FAILED})
     if done.status != Export.Status.DONE:
-        worker.terminate()
-        pytest.fail(f"export failed: {done.error}\n{worker.communicate(timeout=20)[0][-3000:]}")
+        pytest.fail(f"export failed: {done.error}\n{stop_worker(worker)}")
     assert done.progress == 100 and done.attempts == 1
     with zipfile.ZipFile(io.BytesIO(bytes(done.content))) as package:
         document = package.read("word/document.xml").decode()
@@ -180,6 +134,35 @@ def test_a_starting_worker_takes_over_an_export_a_dead_worker_left(abandoned_exp
     celery_app.conf.task_always_eager = False
     done = wait_for(abandoned_export.pk, {Export.Status.DONE, Export.Status.FAILED}, timeout=90)
     if done.status != Export.Status.DONE:
-        worker.terminate()
-        pytest.fail(f"export failed: {done.error}\n{worker.communicate(timeout=20)[0][-3000:]}")
+        pytest.fail(f"export failed: {done.error}\n{stop_worker(worker)}")
     assert done.attempts == 2 and done.content
+
+
+def test_real_workers_build_a_packet_part_by_part():
+    """Two worker processes render the parts in parallel and the last part queues the assembly."""
+    reports = demo_reports()[:3]
+    for report in reports:
+        approve(report)
+    celery_app.conf.task_always_eager = False
+    with running_worker(2) as worker:
+        packet = packet_services.packet_request(
+            user=get_user_model().objects.get(username="leader"),
+            report_ids=[r.pk for r in reports],
+            meeting="会议",
+            date=datetime.date(2026, 1, 15),
+        )  # autocommit: the parts are queued on commit
+        deadline = time.monotonic() + 180
+        seen = []
+        while time.monotonic() < deadline:
+            packet.refresh_from_db()
+            done = packet.parts.filter(status="done").count()
+            if not seen or seen[-1] != (packet.status, done):
+                seen.append((packet.status, done))
+            if packet.is_finished:
+                break
+            time.sleep(0.1)
+        log = stop_worker(worker)
+    assert packet.status == Packet.Status.DONE, f"{seen} {packet.error}\n{log}"
+    assert ("running", 1) in seen or ("running", 2) in seen, seen  # progress was visible part by part
+    assert list(packet.parts.values_list("attempts", flat=True)) == [1, 1, 1]
+    assert bytes(packet.content)[:2] == b"PK"
