@@ -381,6 +381,9 @@ class PacketPart(models.Model):
     position = models.PositiveSmallIntegerField("顺序")
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="+", verbose_name="报告")
     title = models.CharField("标题", max_length=300)  # as the 目录 prints it, for messages and lists
+    # what the part's render depends on (content, masking, layout, measuring): a done part with the
+    # same digest is reused instead of rendered and measured again (services.packets.part_digest)
+    digest = models.CharField("内容摘要", max_length=64, db_index=True, blank=True)
     snapshot = models.JSONField("内容快照")  # the approved revision with its metric values
     options = models.JSONField("脱敏选项", default=dict, blank=True)
     file_name = models.CharField("文件名", max_length=255)

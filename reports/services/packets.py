@@ -15,7 +15,9 @@ fails the packet with a message naming the report; `packet_retry` redoes only th
 from __future__ import annotations
 
 import datetime
+import hashlib
 import io
+import json
 import logging
 import zipfile
 from collections.abc import Sequence
@@ -67,6 +69,7 @@ __all__ = [
     "packet_requeue_if_stalled",
     "packet_retry",
     "packets_requeue_stalled",
+    "part_digest",
     "part_render",
 ]
 
@@ -107,6 +110,14 @@ def _part_fields(report: Report, *, masked: bool, drafts: bool = False) -> dict[
         "file_name": masked_file_name(name, options) if masked else name,
         "title": toc_text(snapshot)[:300],
     }
+
+
+def part_digest(*, snapshot: dict[str, Any], options: dict[str, Any], masked: bool, measure: bool) -> str:
+    """What one part's render and page count depend on, as a digest: the frozen content with its
+    metric values, the masking options, the Word layout, and whether its pages are measured."""
+    data = {"snapshot": snapshot, "options": options, "masked": masked, "layout": settings.DOCX_LAYOUT}
+    text = json.dumps({**data, "measure": measure}, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def part_render(
@@ -333,8 +344,17 @@ def packet_request(
             double_sided=double_sided,
             created_by=user,
         )
+        measure = format != Packet.Format.ZIP
         PacketPart.objects.bulk_create(
-            PacketPart(packet=packet, position=k, **f) for k, f in enumerate(fields, start=1)
+            PacketPart(
+                packet=packet,
+                position=k,
+                digest=part_digest(
+                    snapshot=f["snapshot"], options=f["options"], masked=masked, measure=measure
+                ),
+                **f,
+            )
+            for k, f in enumerate(fields, start=1)
         )
         audit(
             bureau_id=membership.bureau_id,
@@ -389,7 +409,7 @@ def packet_part_run(*, part_id: int) -> bool:
     Packet.objects.filter(pk=packet.pk, status=Packet.Status.QUEUED).update(status=Packet.Status.RUNNING)
     Packet.objects.filter(pk=packet.pk).update(heartbeat_at=timezone.now())
     try:
-        rendered = part_render(
+        rendered = _rendered_before(part) or part_render(
             snapshot=part.snapshot,
             options=part.options,
             masked=packet.masked,
@@ -416,6 +436,28 @@ def packet_part_run(*, part_id: int) -> bool:
     )
     _join(packet.pk)
     return bool(stored)
+
+
+def _rendered_before(part: PacketPart) -> PartRender | None:
+    """The same part rendered and measured for an earlier packet of the bureau (same digest: same
+    content, masking, layout), reused: rebuilding a packet in another order or format renders
+    and measures nothing again."""
+    if not part.digest:
+        return None
+    done = (
+        PacketPart.objects.filter(
+            digest=part.digest,
+            status=PacketPart.Status.DONE,
+            pages_estimated=False,
+            packet__bureau_id=part.packet.bureau_id,
+        )
+        .exclude(pk=part.pk)
+        .only("resolved", "content", "secrets", "page_count")
+        .first()
+    )
+    if done is None:
+        return None
+    return PartRender(done.resolved, bytes(done.content), done.secrets, done.page_count or 0, False)
 
 
 def packet_part_fail(*, part_id: int, message: str) -> None:

@@ -202,3 +202,23 @@ def test_the_admin_keeps_the_rank_list_and_the_default_order_follows_it(approved
     found = packet_selectors.packet_candidates(membership=membership, year=approved[0].year, kind_id=None)
     assert [r.subject for r in found.reports] == ["局长 王建国", "副局长 李某", "党组成员 赵某"]
     assert membership.bureau.rank_list == "王建国\n李某\n孙某"
+
+
+def test_a_rebuilt_packet_reuses_the_parts_already_rendered_and_measured(
+    approved, django_capture_on_commit_callbacks, monkeypatch
+):
+    first = request(approved, django_capture_on_commit_callbacks)
+    pages = {p.report_id: p.page_count for p in first.parts.all()}
+    # Without LibreOffice now: a part that had to be measured again would be estimated (the
+    # cover and 目录 of the new packet are, as they are new).
+    monkeypatch.setenv("SOFFICE", "/bin/false")
+    again = request(approved[::-1], django_capture_on_commit_callbacks, meeting="另一次会议")
+    assert again.status == Packet.Status.DONE, again.error
+    assert not again.parts.filter(pages_estimated=True).exists()
+    assert {p.report_id: p.page_count for p in again.parts.all()} == pages
+    assert [bytes(p.content) for p in again.parts.order_by("-position")] == [
+        bytes(p.content) for p in first.parts.order_by("position")
+    ]
+    # A masked packet is other content: rendered again (and here, without LibreOffice, estimated).
+    masked = request(approved, django_capture_on_commit_callbacks, masked=True)
+    assert masked.parts.filter(pages_estimated=True).count() == 3
