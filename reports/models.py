@@ -395,6 +395,7 @@ class PacketPart(models.Model):
     page_count = models.PositiveSmallIntegerField("页数", null=True, blank=True)
     pages_estimated = models.BooleanField("页数为估算值", default=False)
     attempts = models.PositiveSmallIntegerField("尝试次数", default=0)
+    heartbeat_at = models.DateTimeField("开始时间", default=timezone.now)  # claimed by a worker
 
     class Meta:
         verbose_name = verbose_name_plural = "材料汇编报告"

@@ -27,7 +27,7 @@ from typing import Any
 from celery import current_app
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from ..core.docx_render import render_docx
@@ -400,7 +400,12 @@ def packet_part_run(*, part_id: int) -> bool:
             pk=part_id, packet__status__in=[Packet.Status.QUEUED, Packet.Status.RUNNING]
         )
         .exclude(status=PacketPart.Status.DONE)
-        .update(status=PacketPart.Status.RUNNING, attempts=F("attempts") + 1, error="")
+        .update(
+            status=PacketPart.Status.RUNNING,
+            attempts=F("attempts") + 1,
+            error="",
+            heartbeat_at=timezone.now(),
+        )
     )
     if not claimed:
         return False
@@ -561,29 +566,49 @@ def packet_retry(*, packet: Packet, user) -> Packet:
     return packet
 
 
-def packets_requeue_stalled(*, packet_ids: list[int] | None = None) -> list[int]:
-    """Queue again what a dead worker left of unfinished packets silent for longer than the hard
-    time limit: their unfinished parts, or the assembly. Each packet is taken by one conditional
-    UPDATE that resets its heartbeat, so racing callers queue it once. Returns the packet ids."""
-    now = timezone.now()
-    stalled = Packet.objects.filter(
-        status__in=[Packet.Status.QUEUED, Packet.Status.RUNNING, Packet.Status.ASSEMBLING],
-        heartbeat_at__lt=now - STALL_AFTER,
+def _stalled_packets(now):
+    """Unfinished packets whose worker is gone: silent as a whole for longer than the hard time
+    limit (lost messages, a dead assembly), or with a part claimed longer ago than that and not
+    finished (its worker was killed while other workers finished the rest)."""
+    limit = now - STALL_AFTER
+    dead_part = PacketPart.objects.filter(
+        packet=OuterRef("pk"), status=PacketPart.Status.RUNNING, heartbeat_at__lt=limit
     )
+    unfinished = [Packet.Status.QUEUED, Packet.Status.RUNNING, Packet.Status.ASSEMBLING]
+    return Packet.objects.filter(status__in=unfinished).filter(
+        Q(heartbeat_at__lt=limit) | Q(Exists(dead_part), status__in=unfinished[:2])
+    )
+
+
+def packets_requeue_stalled(*, packet_ids: list[int] | None = None) -> list[int]:
+    """Queue again what a dead worker left of unfinished packets (_stalled_packets): the parts it
+    was rendering (every unfinished part when the whole packet is silent), or the assembly. Each
+    packet is re-checked under its row lock and its heartbeat reset, so racing callers queue it
+    once. Returns the packet ids."""
+    now = timezone.now()
+    stalled = _stalled_packets(now)
     if packet_ids is not None:
         stalled = stalled.filter(pk__in=packet_ids)
     requeued = []
-    for packet_id, status in stalled.values_list("pk", "status"):
-        if not stalled.filter(pk=packet_id).update(heartbeat_at=now):
-            continue
-        requeued.append(packet_id)
-        if status == Packet.Status.ASSEMBLING:
-            transaction.on_commit(lambda pk=packet_id: _enqueue(PACKET_ASSEMBLE_TASK, pk, pk))
-        else:
-            PacketPart.objects.filter(packet_id=packet_id, status=PacketPart.Status.RUNNING).update(
-                status=PacketPart.Status.QUEUED
+    for packet_id in stalled.values_list("pk", flat=True):
+        with transaction.atomic():
+            packet = _stalled_packets(now).select_for_update().filter(pk=packet_id).first()
+            if packet is None:
+                continue
+            silent = packet.heartbeat_at < now - STALL_AFTER
+            Packet.objects.filter(pk=packet_id).update(heartbeat_at=now)
+            requeued.append(packet_id)
+            if packet.status == Packet.Status.ASSEMBLING:
+                transaction.on_commit(lambda pk=packet_id: _enqueue(PACKET_ASSEMBLE_TASK, pk, pk))
+                continue
+            dead = packet.parts.filter(status=PacketPart.Status.RUNNING)
+            if not silent:
+                dead = dead.filter(heartbeat_at__lt=now - STALL_AFTER)
+            dead_ids = list(dead.values_list("pk", flat=True))
+            PacketPart.objects.filter(pk__in=dead_ids).update(
+                status=PacketPart.Status.QUEUED, heartbeat_at=now
             )
-            _enqueue_parts_on_commit(packet_id, [None])
+            _enqueue_parts_on_commit(packet_id, [None] if silent else dead_ids)
     if requeued:
         logger.warning("re-queued stalled packets %s", requeued)
     return requeued
@@ -591,7 +616,7 @@ def packets_requeue_stalled(*, packet_ids: list[int] | None = None) -> list[int]
 
 def packet_requeue_if_stalled(*, packet: Packet) -> Packet:
     """The packet as it is now, queued again first if its worker is gone (a user polling it)."""
-    if packet.is_stalled and packets_requeue_stalled(packet_ids=[packet.pk]):
+    if not packet.is_finished and packets_requeue_stalled(packet_ids=[packet.pk]):
         packet.refresh_from_db()
     return packet
 

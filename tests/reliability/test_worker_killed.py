@@ -15,60 +15,17 @@ request to file, and the time from the kill to the last file.
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
 import tempfile
 import time
-from pathlib import Path
 
 import pytest
 
 from reports.models import STALL_AFTER, Export
 
-from .probes import ROOT, HttpClient, report_figures, subprocess_env
+from .probes import HttpClient, Workers, report_figures
 
 EXPORTS = 20
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-class Workers:
-    """The Celery workers this probe started, each the leader of its own process group."""
-
-    def __init__(self, log_dir: str, redis_url: str):
-        self.log_dir, self.redis_url, self.procs = log_dir, redis_url, []
-
-    def start(self) -> subprocess.Popen:
-        log = open(Path(self.log_dir) / f"worker-{len(self.procs)}.log", "w")  # noqa: SIM115
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "bureau", "worker", "-P", "prefork", "-c", "2"]
-            + ["-Q", "bureau", "-l", "info", "--without-gossip", "--without-mingle", "--without-heartbeat"],
-            cwd=ROOT,
-            env=subprocess_env(REDIS_URL=self.redis_url),
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        self.procs.append(proc)
-        return proc
-
-    def kill(self, proc: subprocess.Popen) -> None:
-        """SIGKILL the worker's main process and its children at once."""
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=30)
-
-    def stop_all(self) -> None:
-        for proc in self.procs:
-            if proc.poll() is None:
-                os.killpg(proc.pid, signal.SIGTERM)
-                try:
-                    proc.wait(timeout=30)
-                except subprocess.TimeoutExpired:
-                    os.killpg(proc.pid, signal.SIGKILL)
-
-    def logs(self) -> str:
-        return "\n".join(p.read_text()[-3000:] for p in sorted(Path(self.log_dir).glob("*.log")))
 
 
 def _wait(condition, timeout: float, what: str, workers: Workers):

@@ -144,9 +144,17 @@ def test_a_stalled_packet_is_taken_over(approved, django_capture_on_commit_callb
     PacketPart.objects.filter(packet=packet, position=1).update(status=PacketPart.Status.RUNNING, attempts=1)
     Packet.objects.filter(pk=packet.pk).update(status=Packet.Status.RUNNING)
     assert packet_services.packets_requeue_stalled() == []
-    Packet.objects.filter(pk=packet.pk).update(heartbeat_at=packet.created_at - STALL_AFTER * 2)
-    with django_capture_on_commit_callbacks(execute=True):
+    # Other workers went on (the packet's heartbeat is fresh); the dead one's part is old.
+    PacketPart.objects.filter(packet=packet, position=1).update(
+        heartbeat_at=packet.created_at - STALL_AFTER * 2
+    )
+    with django_capture_on_commit_callbacks(execute=True) as queued:
         assert packet_services.packets_requeue_stalled() == [packet.pk]
+    assert len(queued) == 1  # the dead part only: the queued ones still have their messages
+    assert packet_services.packets_requeue_stalled() == []  # taken once
+    for part in packet.parts.filter(status=PacketPart.Status.QUEUED):
+        with django_capture_on_commit_callbacks(execute=True):
+            packet_services.packet_part_run(part_id=part.pk)  # their messages arrive
     packet.refresh_from_db()
     assert packet.status == Packet.Status.DONE, packet.error
     # Running the dead worker's task again changes nothing.
@@ -222,3 +230,16 @@ def test_a_rebuilt_packet_reuses_the_parts_already_rendered_and_measured(
     # A masked packet is other content: rendered again (and here, without LibreOffice, estimated).
     masked = request(approved, django_capture_on_commit_callbacks, masked=True)
     assert masked.parts.filter(pages_estimated=True).count() == 3
+
+
+def test_a_silent_packet_queues_every_unfinished_part_again(approved, django_capture_on_commit_callbacks):
+    """Redis lost the messages: nothing has happened for longer than the hard time limit."""
+    with django_capture_on_commit_callbacks(execute=False):
+        packet = packet_services.packet_request(
+            user=user("leader"), report_ids=[r.pk for r in approved], meeting="会议", date=DATE
+        )
+    Packet.objects.filter(pk=packet.pk).update(heartbeat_at=packet.created_at - STALL_AFTER * 2)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert packet_services.packets_requeue_stalled() == [packet.pk]
+    packet.refresh_from_db()
+    assert packet.status == Packet.Status.DONE, packet.error
