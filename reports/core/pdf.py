@@ -50,11 +50,18 @@ class PdfConversionError(RuntimeError):
     """LibreOffice is missing, failed, timed out or wrote no PDF."""
 
 
+class LibreOfficeMissing(PdfConversionError):
+    """No LibreOffice executable: not installed, or $SOFFICE names no program."""
+
+
 def soffice_binary() -> str:
-    """The LibreOffice executable ($SOFFICE, else soffice/libreoffice on PATH)."""
+    """The LibreOffice executable ($SOFFICE, else soffice/libreoffice on PATH).
+
+    Raises LibreOfficeMissing when there is none, or $SOFFICE names no executable program (a
+    mistyped path must say so, not fail later as an OSError of the conversion)."""
     found = os.environ.get("SOFFICE") or shutil.which("soffice") or shutil.which("libreoffice")
-    if not found:
-        raise PdfConversionError("LibreOffice (soffice) is not installed or not on PATH")
+    if not found or not shutil.which(found):
+        raise LibreOfficeMissing(f"LibreOffice (soffice) is not installed or not on PATH: {found or ''}")
     return found
 
 
