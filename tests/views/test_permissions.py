@@ -51,12 +51,14 @@ from reports.models import (
     Metric,
     Notification,
     Presence,
+    Preview,
     Report,
     ReportKind,
     Revision,
 )
 from reports.services import exports as export_services
 from reports.services import members as member_services
+from reports.services import previews as preview_services
 from reports.services import reports as report_services
 from reports.services import workflow as workflow_services
 from reports.urls import urlpatterns
@@ -126,6 +128,7 @@ class StateObjects:
     p1b: Block
     comment: Comment
     export: Export
+    preview: Preview  # the PDF preview of its Word file, made (pages and PDF stored)
 
 
 @dataclass
@@ -140,6 +143,7 @@ class World:
     b_report: Report | None = None
     b_metric: Metric | None = None
     b_export: Export | None = None
+    packet_preview: Preview | None = None  # a meeting packet's preview of bureau A (no report)
     sessions: dict[str, str] = field(default_factory=dict)  # persona -> session key (logged in once)
 
 
@@ -191,6 +195,9 @@ def _build_report(world: World, state: str) -> StateObjects:
     )  # rendered at once (eager)
     export.refresh_from_db()
     assert report.status == state and export.status == Export.Status.DONE, (state, export.error)
+    preview = preview_services.report_preview_request(report=report, user=u[OWNER])
+    preview.refresh_from_db()
+    assert preview.status == Preview.Status.DONE, (state, preview.error)
     fresh = {b.pk: b for b in Block.objects.filter(report=report)}
     return StateObjects(
         report,
@@ -202,6 +209,7 @@ def _build_report(world: World, state: str) -> StateObjects:
         fresh[p1b.pk],
         comment,
         export,
+        preview,
     )
 
 
@@ -246,6 +254,11 @@ def _build_world() -> World:
         report=b_report, user=users[OUTSIDER], confirmed=True
     )  # an audit row that names it
     world.b_export = b_export
+    # A packet's preview: any Word file that is no report's (here the approved report masked).
+    _name, packet_docx = export_services.report_render(report=world.states["approved"].report, masked=True)
+    world.packet_preview = preview_services.preview_request(
+        bureau=bureau, docx=packet_docx, title="矩阵会议材料汇编", user=users[ADMIN]
+    )
     # The bureau admin gets the Django admin the way the app grants it (staff + the bureau-admin group).
     member_services.membership_sync_staff(users[ADMIN].membership)
     users[ADMIN].refresh_from_db()
@@ -420,6 +433,10 @@ def nowhere(p, state):  # restoring a report that is not in the 回收站
     return frozenset({404})
 
 
+def packet_rule(p, state):  # a meeting packet's preview: the bureau's admin and leaders
+    return OK if p in LEADERS_AND_ADMIN else frozenset({404})
+
+
 def bureau_object(p, state):  # an object of bureau A that is not a report (a metric): 404 outside A
     return OK if p in BUREAU_MEMBERS else frozenset({404})
 
@@ -435,6 +452,7 @@ class Case:
     writes: bool = False  # an allowed request must change bureau A
     label: str = ""
     session: Any = None  # (world) -> dict put in the session first
+    args: tuple = ()  # further URL arguments after the object's id
     shows: bool = False  # a 200 to someone who may open the report shows its title
     setup: Any = None  # (world, state) -> None, run before the request (rolled back with the cell)
 
@@ -685,6 +703,17 @@ CASES = [
     Case("export_retry", "POST", "export", _reach(read), writes=True, label="failed", setup=_fail_export),
     Case("export_retry", "POST", "export", _reach(lambda p, state: frozenset({409})), label="done"),
     Case("export_download", "GET", "export", _reach(read), htmx=False),
+    Case("report_pdf_preview", "GET", "report", _reach(read), htmx=False, shows=True),
+    Case("report_pdf_preview", "GET", "report", _reach(read), label="htmx"),
+    Case("preview_detail", "GET", "preview", _reach(read), htmx=False, shows=True),
+    Case("preview_detail", "GET", "preview", _reach(read), label="htmx"),
+    Case("preview_detail", "GET", "packet_preview", packet_rule, htmx=False, label="packet"),
+    Case("preview_retry", "POST", "preview", _reach(read)),
+    Case("preview_retry", "POST", "packet_preview", packet_rule, label="packet"),
+    Case("preview_page_image", "GET", "preview", _reach(read), htmx=False, args=(1,)),
+    Case("preview_page_image", "GET", "packet_preview", packet_rule, htmx=False, args=(1,), label="packet"),
+    Case("preview_pdf", "GET", "preview", _reach(read), htmx=False),
+    Case("preview_pdf", "GET", "packet_preview", packet_rule, htmx=False, label="packet"),
     Case("metric_picker", "GET", "report", _reach(read)),
     Case("metric_list", "GET", None, bureau_wide, htmx=False),
     Case("metric_list", "GET", None, bureau_wide, label="htmx"),
@@ -842,8 +871,10 @@ def _url(case: Case, world: World, state: str) -> str:
     if case.obj is None:
         return reverse(case.view)
     if case.obj == "metric":
-        return reverse(case.view, args=[world.metric.pk])
-    return reverse(case.view, args=[getattr(world.states[state], case.obj).pk])
+        return reverse(case.view, args=[world.metric.pk, *case.args])
+    if case.obj == "packet_preview":
+        return reverse(case.view, args=[world.packet_preview.pk, *case.args])
+    return reverse(case.view, args=[getattr(world.states[state], case.obj).pk, *case.args])
 
 
 def _body(response) -> str:
@@ -1071,7 +1102,7 @@ TRASH_VIEWS = {"report_restore", "report_purge"}
 @pytest.mark.parametrize("persona", [OWNER, ADMIN])
 @pytest.mark.parametrize(
     "case",
-    [c for c in CASES if c.obj not in (None, "metric") and c.view not in TRASH_VIEWS],
+    [c for c in CASES if c.obj not in (None, "metric", "packet_preview") and c.view not in TRASH_VIEWS],
     ids=lambda c: c.id + "-" + c.method,
 )
 def test_a_deleted_report_is_absent_from_every_url(world, db, client, case, persona):
