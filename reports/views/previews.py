@@ -8,6 +8,7 @@ import io
 
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_POST
 
 from ..errors import DomainError
@@ -28,7 +29,7 @@ def _preview_response(request: HttpRequest, preview: Preview, **context) -> Http
         context["pages"] = preview_selectors.preview_pages(preview=preview)
     template = "reports/preview_pdf.html#preview-body" if request.htmx else "reports/preview_pdf.html"
     response = render(request, template, context)
-    response["Vary"] = "HX-Request"
+    patch_vary_headers(response, ["HX-Request"])
     return response
 
 
