@@ -23,6 +23,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from ..core.filenames import masked_file_name
 from ..core.pages import PageRenderError, pdf_page_count, pdf_page_images
 from ..core.pdf import LibreOfficeMissing, PdfConversionError, docx_to_pdf
 from ..models import STALL_AFTER, Bureau, Export, Preview, PreviewPage, Report, Revision
@@ -92,6 +93,8 @@ def _revision_docx(*, report: Report, revision: Revision, masked: bool) -> tuple
     """(file name, .docx bytes) of a revision, rendered as an export of that snapshot would be."""
     options = export_options(report=report, masked=masked)
     name = report_selectors.report_file_name(report)
+    if masked:
+        name = masked_file_name(name, options)
     export = Export(report=report, masked=masked, options=options, snapshot=revision.snapshot, file_name=name)
     return name, export_render_content(export)
 
@@ -106,12 +109,10 @@ def report_preview_request(
     """
     if revision is None:
         name, docx = report_render(report=report, masked=masked)
-        title = name.removesuffix(".docx")
+        title = name.removesuffix(".docx")  # a masked copy's name says 脱敏稿
     else:
         name, docx = _revision_docx(report=report, revision=revision, masked=masked)
         title = f"{name.removesuffix('.docx')} · 第{revision.number}次提交"
-    if masked:
-        title += "（脱敏稿）"
     return preview_request(bureau=report.bureau, docx=docx, title=title, user=user, report=report, masked=masked)
 
 
