@@ -183,3 +183,27 @@ def test_a_starting_worker_takes_over_an_export_a_dead_worker_left(abandoned_exp
         worker.terminate()
         pytest.fail(f"export failed: {done.error}\n{worker.communicate(timeout=20)[0][-3000:]}")
     assert done.attempts == 2 and done.content
+
+
+def test_a_real_worker_makes_a_pdf_preview_with_its_progress(worker, report, drafter):
+    """The preview task is registered and queued by name; the worker's LibreOffice and pdftoppm make
+    the pages, and the progress seen on the way only rises."""
+    from reports.models import Preview
+    from reports.services import previews as preview_services
+
+    celery_app.conf.task_always_eager = False
+    preview = preview_services.report_preview_request(report=report, user=drafter)  # queued on commit
+    deadline, seen = time.monotonic() + 90, []
+    while time.monotonic() < deadline:
+        row = Preview.objects.defer("docx", "pdf").get(pk=preview.pk)
+        if not seen or seen[-1] != (row.status, row.progress):
+            seen.append((row.status, row.progress))
+        if row.is_finished:
+            break
+        time.sleep(0.05)
+    if row.status != Preview.Status.DONE:
+        worker.terminate()
+        pytest.fail(f"preview {seen}: {row.error}\n{worker.communicate(timeout=20)[0][-3000:]}")
+    progress = [p for _status, p in seen]
+    assert progress == sorted(progress) and progress[-1] == 100, seen
+    assert row.attempts == 1 and row.pages.count() == row.page_count >= 1
