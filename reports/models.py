@@ -378,7 +378,9 @@ class PreviewPage(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "PDF 预览页"
         ordering = ["number"]
-        constraints = [models.UniqueConstraint(fields=["preview", "number"], name="previewpage_unique_number")]
+        constraints = [
+            models.UniqueConstraint(fields=["preview", "number"], name="previewpage_unique_number")
+        ]
 
     def __str__(self) -> str:
         return f"第{self.number}页"

@@ -113,7 +113,9 @@ def report_preview_request(
     else:
         name, docx = _revision_docx(report=report, revision=revision, masked=masked)
         title = f"{name.removesuffix('.docx')} · 第{revision.number}次提交"
-    return preview_request(bureau=report.bureau, docx=docx, title=title, user=user, report=report, masked=masked)
+    return preview_request(
+        bureau=report.bureau, docx=docx, title=title, user=user, report=report, masked=masked
+    )
 
 
 def _enqueue_on_commit(preview_id: int) -> None:
@@ -134,7 +136,9 @@ def preview_retry(*, preview: Preview) -> Preview:
         taken = (
             Preview.objects.filter(pk=preview.pk)
             .exclude(status=Preview.Status.DONE)
-            .update(status=Preview.Status.QUEUED, progress=0, error="", attempts=0, heartbeat_at=timezone.now())
+            .update(
+                status=Preview.Status.QUEUED, progress=0, error="", attempts=0, heartbeat_at=timezone.now()
+            )
         )
         if taken:
             _enqueue_on_commit(preview.pk)
@@ -201,7 +205,9 @@ def preview_run(*, preview_id: int) -> bool:
         if stored:
             PreviewPage.objects.filter(preview_id=preview_id).delete()
             PreviewPage.objects.bulk_create(
-                PreviewPage(preview_id=preview_id, number=p.number, image=p.png, width=p.width, height=p.height)
+                PreviewPage(
+                    preview_id=preview_id, number=p.number, image=p.png, width=p.width, height=p.height
+                )
                 for p in pages
             )
     return bool(stored)

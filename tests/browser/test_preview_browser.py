@@ -30,10 +30,14 @@ def test_the_preview_from_the_editor_shows_every_page_and_fits_a_phone(page):
     preview = Preview.objects.get(report=report, masked=False)
     assert preview.status == Preview.Status.DONE and preview.page_count >= 2
     expect(images).to_have_count(preview.page_count)
-    expect(preview_page.locator(".pdf-page-number").first).to_have_text(f"第 1 页 / 共 {preview.page_count} 页")
+    expect(preview_page.locator(".pdf-page-number").first).to_have_text(
+        f"第 1 页 / 共 {preview.page_count} 页"
+    )
     expect(preview_page.locator("a", has_text="下载 PDF")).to_be_visible()
 
-    loaded = preview_page.evaluate("() => { const i = document.querySelector('.pdf-pages img'); return i.complete && i.naturalWidth }")
+    loaded = preview_page.evaluate(
+        "() => { const i = document.querySelector('.pdf-pages img'); return i.complete && i.naturalWidth }"
+    )
     assert loaded > 0  # the image was served and decoded
     widths = preview_page.evaluate(
         "() => [document.documentElement.scrollWidth, window.innerWidth,"

@@ -75,7 +75,9 @@ def test_the_same_word_file_is_one_preview_and_a_change_makes_a_new_one(written,
 
 
 def test_a_masked_preview_shows_no_masked_figure(written, drafter, run_on_commit):
-    preview = run_on_commit(preview_services.report_preview_request, report=written, user=drafter, masked=True)
+    preview = run_on_commit(
+        preview_services.report_preview_request, report=written, user=drafter, masked=True
+    )
 
     assert preview.status == Preview.Status.DONE, preview.error
     text = pdf_text(bytes(preview.pdf))
@@ -135,19 +137,28 @@ def test_two_workers_on_one_preview_store_one_set_of_pages(written, drafter):
 def test_a_preview_whose_worker_died_is_queued_again(written, drafter, run_on_commit):
     preview = preview_services.report_preview_request(report=written, user=drafter)
     Preview.objects.filter(pk=preview.pk).update(
-        status=Preview.Status.RUNNING, progress=10, attempts=1, heartbeat_at=preview.created_at - STALL_AFTER * 2
+        status=Preview.Status.RUNNING,
+        progress=10,
+        attempts=1,
+        heartbeat_at=preview.created_at - STALL_AFTER * 2,
     )
     preview.refresh_from_db()
     requeued = run_on_commit(preview_services.preview_requeue_if_stalled, preview=preview)
     assert requeued.status == Preview.Status.DONE and requeued.attempts == 2
 
 
-def test_a_packet_preview_is_the_bureau_s_without_a_report(bureau, admin_user, written, drafter, run_on_commit):
+def test_a_packet_preview_is_the_bureau_s_without_a_report(
+    bureau, admin_user, written, drafter, run_on_commit
+):
     from reports.services.exports import report_render
 
     _name, docx = report_render(report=written)
     preview = run_on_commit(
-        preview_services.preview_request, bureau=bureau, docx=docx, title="2025年度述职述廉会议材料汇编", user=admin_user
+        preview_services.preview_request,
+        bureau=bureau,
+        docx=docx,
+        title="2025年度述职述廉会议材料汇编",
+        user=admin_user,
     )
     assert preview.scope == Preview.Scope.PACKET and preview.report is None
     assert preview.status == Preview.Status.DONE and preview.page_count >= 2

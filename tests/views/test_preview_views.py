@@ -124,4 +124,4 @@ def test_the_editor_and_the_review_page_link_to_the_preview(client, report, draf
     editor = client.get(reverse("report_edit", args=[report.pk])).content.decode()
     assert f'href="{reverse("report_pdf_preview", args=[report.pk])}"' in editor and "PDF预览" in editor
     review = client.get(reverse("report_review", args=[report.pk])).content.decode()
-    assert f'{reverse("report_pdf_preview", args=[report.pk])}?revision={revision.pk}' in review
+    assert f"{reverse('report_pdf_preview', args=[report.pk])}?revision={revision.pk}" in review
