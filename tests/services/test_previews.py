@@ -163,3 +163,14 @@ def test_a_packet_preview_is_the_bureau_s_without_a_report(
     assert preview.scope == Preview.Scope.PACKET and preview.report is None
     assert preview.status == Preview.Status.DONE and preview.page_count >= 2
     assert preview.finished_at - preview.created_at < dt.timedelta(minutes=2)
+
+
+def test_a_masked_revision_is_masked_and_named_as_its_masked_export(written, drafter, run_on_commit):
+    revision = workflow_services.report_submit(report=written, user=drafter)
+    preview = run_on_commit(
+        preview_services.report_preview_request, report=written, user=drafter, revision=revision, masked=True
+    )
+    assert preview.status == Preview.Status.DONE, preview.error
+    text = pdf_text(bytes(preview.pdf))
+    assert "186.4" not in text and "8.5" not in text and "全年收入***.*亿元" in text
+    assert preview.title.count("脱敏稿") == 1 and "第1次提交" in preview.title
