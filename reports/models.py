@@ -240,7 +240,33 @@ STUCK_AFTER = dt.timedelta(minutes=5)
 STALL_AFTER = dt.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
 
 
-class Export(models.Model):
+class WorkerJob:
+    """Progress, stall and retry rules of a row that a worker produces (Export, Preview, Packet): it has
+    `status` (its Status has QUEUED, RUNNING, DONE, FAILED), `created_at` and `heartbeat_at`."""
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def is_stalled(self) -> bool:
+        """Unfinished and silent for longer than the hard time limit: its worker is gone."""
+        return not self.is_finished and self.heartbeat_at < timezone.now() - STALL_AFTER
+
+    @property
+    def is_stuck(self) -> bool:
+        """Waiting for longer than a worker would take and not being rendered right now: offer a
+        retry (the worker may be down)."""
+        alive = self.status == self.Status.RUNNING and not self.is_stalled
+        return not self.is_finished and not alive and self.created_at < timezone.now() - STUCK_AFTER
+
+    @property
+    def can_retry(self) -> bool:
+        """Only a failed or stuck export may be requested again; a finished or live one may not."""
+        return self.status == self.Status.FAILED or self.is_stuck
+
+
+class Export(WorkerJob, models.Model):
     """One requested Word file. The bytes live in the database so web and worker share no disk."""
 
     class Status(models.TextChoices):
@@ -283,29 +309,93 @@ class Export(models.Model):
     def __str__(self) -> str:
         return f"{self.file_name or self.report}（{self.get_status_display()}）"
 
-    @property
-    def is_finished(self) -> bool:
-        return self.status in (self.Status.DONE, self.Status.FAILED)
 
-    @property
-    def is_stalled(self) -> bool:
-        """Unfinished and silent for longer than the hard time limit: its worker is gone."""
-        return not self.is_finished and self.heartbeat_at < timezone.now() - STALL_AFTER
+class Preview(WorkerJob, models.Model):
+    """The pages of one Word file as images, for the PDF preview in the browser, made by a worker.
 
-    @property
-    def is_stuck(self) -> bool:
-        """Waiting for longer than a worker would take and not being rendered right now: offer a
-        retry (the worker may be down)."""
-        alive = self.status == self.Status.RUNNING and not self.is_stalled
-        return not self.is_finished and not alive and self.created_at < timezone.now() - STUCK_AFTER
+    Cached by content: `digest` is the SHA-256 of the .docx bytes, so the same file is converted
+    once and any change of content makes a new preview. The bytes to convert and everything made
+    from them live in the database (web and worker share no disk). Who may see it: `scope` report —
+    whoever may open `report`; packet — the bureau's admins and leaders.
+    """
 
-    @property
-    def can_retry(self) -> bool:
-        """Only a failed or stuck export may be requested again; a finished or live one may not."""
-        return self.status == self.Status.FAILED or self.is_stuck
+    class Status(models.TextChoices):
+        QUEUED = "queued", "排队中"
+        RUNNING = "running", "生成中"
+        DONE = "done", "已完成"
+        FAILED = "failed", "失败"
+
+    class Scope(models.TextChoices):
+        REPORT = "report", "报告"
+        PACKET = "packet", "材料汇编"
+
+    bureau = models.ForeignKey(Bureau, on_delete=models.CASCADE, related_name="+", verbose_name="财政局")
+    digest = models.CharField("文件摘要（SHA-256）", max_length=64)
+    scope = models.CharField("预览对象", max_length=16, choices=Scope.choices, default=Scope.REPORT)
+    report = models.ForeignKey(
+        Report, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name="报告"
+    )
+    # a meeting packet's preview: whoever may see the packet may see it (selectors.packets)
+    packet = models.ForeignKey(
+        "Packet", on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name="材料汇编"
+    )
+    title = models.CharField("标题", max_length=255)
+    masked = models.BooleanField("脱敏稿", default=False)
+    docx = models.BinaryField("Word 文件", editable=False)
+    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField("进度（%）", default=0)
+    error = models.TextField("错误信息", blank=True)
+    pdf = models.BinaryField("PDF 文件", null=True, blank=True, editable=False)
+    page_count = models.PositiveIntegerField("页数", default=0)
+    attempts = models.PositiveSmallIntegerField("尝试次数", default=0)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name="申请人",
+    )
+    created_at = models.DateTimeField("申请时间", auto_now_add=True)
+    # last sign of life: queued, claimed by a worker, progress, re-queued (see STALL_AFTER)
+    heartbeat_at = models.DateTimeField("最近进展时间", default=timezone.now)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "PDF 预览"
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["bureau", "digest"], name="preview_unique_digest"),
+            models.CheckConstraint(condition=Q(progress__lte=100), name="preview_progress_range"),
+            models.CheckConstraint(
+                condition=Q(scope="packet") | Q(report__isnull=False), name="preview_report_scope_has_report"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title}（{self.get_status_display()}）"
 
 
-class Packet(models.Model):
+class PreviewPage(models.Model):
+    """One page of a finished preview as a PNG image."""
+
+    preview = models.ForeignKey(Preview, on_delete=models.CASCADE, related_name="pages", verbose_name="预览")
+    number = models.PositiveIntegerField("页码")
+    image = models.BinaryField("图像（PNG）", editable=False)
+    width = models.PositiveIntegerField("宽（像素）")
+    height = models.PositiveIntegerField("高（像素）")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "PDF 预览页"
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(fields=["preview", "number"], name="previewpage_unique_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"第{self.number}页"
+
+
+class Packet(WorkerJob, models.Model):
     """A meeting packet (会议材料汇编) being built: its parts render in parallel (one task each),
     the last part to finish queues the assembly. Bytes live in the database (no shared disk)."""
 
@@ -354,15 +444,6 @@ class Packet(models.Model):
 
     def __str__(self) -> str:
         return f"{self.meeting}（{self.get_status_display()}）"
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status in (self.Status.DONE, self.Status.FAILED)
-
-    @property
-    def is_stalled(self) -> bool:
-        """Unfinished and silent for longer than the hard time limit: its worker is gone."""
-        return not self.is_finished and self.heartbeat_at < timezone.now() - STALL_AFTER
 
 
 class PacketPart(models.Model):

@@ -13,6 +13,7 @@ from django.db import DatabaseError, connection
 
 from .services import exports as export_services
 from .services import packets as packet_services
+from .services import previews as preview_services
 
 logger = logging.getLogger(__name__)
 
@@ -48,9 +49,9 @@ def export_render(self, export_id: int) -> bool:
         return False
 
 
-def _packet_task(self, run, fail, target_id: int, what: str) -> bool:
-    """Run one packet step with the export task's handling: database trouble retried with backoff,
-    anything else recorded as a Chinese message on the part or packet."""
+def _job_task(self, run, fail, target_id: int, what: str) -> bool:
+    """Run one packet step or preview with the export task's handling: database trouble retried
+    with backoff, anything else recorded as a Chinese message on the row."""
     try:
         return run(target_id)
     except SoftTimeLimitExceeded:
@@ -67,7 +68,7 @@ def _packet_task(self, run, fail, target_id: int, what: str) -> bool:
         return False
 
 
-_PACKET_TASK = {
+_JOB_TASK = {
     "bind": True,
     "acks_late": True,
     "reject_on_worker_lost": True,
@@ -77,10 +78,10 @@ _PACKET_TASK = {
 }
 
 
-@shared_task(name=packet_services.PACKET_PART_TASK, **_PACKET_TASK)
+@shared_task(name=packet_services.PACKET_PART_TASK, **_JOB_TASK)
 def packet_part_render(self, part_id: int) -> bool:
     """Render one report of a packet; the last part to finish queues the assembly."""
-    return _packet_task(
+    return _job_task(
         self,
         lambda pk: packet_services.packet_part_run(part_id=pk),
         lambda pk, message: packet_services.packet_part_fail(part_id=pk, message=message),
@@ -89,10 +90,10 @@ def packet_part_render(self, part_id: int) -> bool:
     )
 
 
-@shared_task(name=packet_services.PACKET_ASSEMBLE_TASK, **_PACKET_TASK)
+@shared_task(name=packet_services.PACKET_ASSEMBLE_TASK, **_JOB_TASK)
 def packet_assemble(self, packet_id: int) -> bool:
     """Assemble a packet whose parts are all rendered."""
-    return _packet_task(
+    return _job_task(
         self,
         lambda pk: packet_services.packet_assemble(packet_id=pk),
         lambda pk, message: packet_services.packet_fail(packet_id=pk, message=message),
@@ -101,11 +102,24 @@ def packet_assemble(self, packet_id: int) -> bool:
     )
 
 
+@shared_task(name=preview_services.PREVIEW_RENDER_TASK, **_JOB_TASK)
+def preview_render(self, preview_id: int) -> bool:
+    """Make preview `preview_id` (PDF and page images). A re-run is a no-op."""
+    return _job_task(
+        self,
+        lambda pk: preview_services.preview_run(preview_id=pk),
+        lambda pk, message: preview_services.preview_fail(preview_id=pk, message=message),
+        preview_id,
+        "preview",
+    )
+
+
 @shared_task(acks_late=True)
 def exports_requeue_stalled() -> list[int]:
-    """Queue again the exports and packets whose worker is gone (services.exports.exports_requeue_stalled,
-    services.packets.packets_requeue_stalled)."""
+    """Queue again the exports, packets and previews whose worker is gone (the *_requeue_stalled
+    services of exports, packets and previews)."""
     packet_services.packets_requeue_stalled()
+    preview_services.previews_requeue_stalled()
     return export_services.exports_requeue_stalled()
 
 
@@ -119,6 +133,7 @@ def requeue_stalled_exports_on_start(sender=None, **kwargs) -> None:
     try:
         export_services.exports_requeue_stalled()
         packet_services.packets_requeue_stalled()
+        preview_services.previews_requeue_stalled()
         exports_requeue_stalled.apply_async(countdown=STALL_AFTER.total_seconds() + 5)
     except Exception:  # the database or broker is down: the worker still starts; users' polls re-queue
         logger.exception("could not re-queue stalled exports at worker start")

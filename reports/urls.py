@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import editor, imports, metrics, packets, proofread, reports, review
+from .views import editor, imports, metrics, packets, previews, proofread, reports, review
 
 urlpatterns = [
     # the report list and the 回收站
@@ -38,6 +38,13 @@ urlpatterns = [
     path("packets/<int:pk>/status/", packets.packet_status, name="packet_status"),
     path("packets/<int:pk>/retry/", packets.packet_retry, name="packet_retry"),
     path("packets/<int:pk>/download/", packets.packet_download, name="packet_download"),
+    path("packets/<int:pk>/preview/", packets.packet_preview, name="packet_preview"),
+    # the PDF preview in the browser (page images made by the workers)
+    path("reports/<int:pk>/preview/pdf/", previews.report_pdf_preview, name="report_pdf_preview"),
+    path("previews/<int:pk>/", previews.preview_detail, name="preview_detail"),
+    path("previews/<int:pk>/retry/", previews.preview_retry, name="preview_retry"),
+    path("previews/<int:pk>/pages/<int:number>.png", previews.preview_page_image, name="preview_page_image"),
+    path("previews/<int:pk>/pdf/", previews.preview_pdf, name="preview_pdf"),
     # the 指标库
     path("reports/<int:pk>/metric-picker/", metrics.metric_picker, name="metric_picker"),
     path("metrics/", metrics.metric_list, name="metric_list"),

@@ -12,7 +12,8 @@ from lxml import etree
 
 from reports.core.docx_render import load_layout, render_docx, report_paragraphs
 from reports.core.packet import CHARS_PER_LINE, PacketOptions, packet_starts, render_packet
-from reports.core.pdf import docx_to_pdf, pdf_page_count
+from reports.core.pages import pdf_page_count
+from reports.core.pdf import docx_to_pdf
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NS = {"w": W}

@@ -27,7 +27,6 @@ from __future__ import annotations
 import atexit
 import contextlib
 import os
-import re
 import shutil
 import signal
 import subprocess
@@ -51,11 +50,18 @@ class PdfConversionError(RuntimeError):
     """LibreOffice is missing, failed, timed out or wrote no PDF."""
 
 
+class LibreOfficeMissing(PdfConversionError):
+    """No LibreOffice executable: not installed, or $SOFFICE names no program."""
+
+
 def soffice_binary() -> str:
-    """The LibreOffice executable ($SOFFICE, else soffice/libreoffice on PATH)."""
+    """The LibreOffice executable ($SOFFICE, else soffice/libreoffice on PATH).
+
+    Raises LibreOfficeMissing when there is none, or $SOFFICE names no executable program (a
+    mistyped path must say so, not fail later as an OSError of the conversion)."""
     found = os.environ.get("SOFFICE") or shutil.which("soffice") or shutil.which("libreoffice")
-    if not found:
-        raise PdfConversionError("LibreOffice (soffice) is not installed or not on PATH")
+    if not found or not shutil.which(found):
+        raise LibreOfficeMissing(f"LibreOffice (soffice) is not installed or not on PATH: {found or ''}")
     return found
 
 
@@ -192,24 +198,6 @@ def _convert(
             f"LibreOffice conversion failed (exit {proc.returncode}): {detail or 'no PDF written'}"
         )
     return pdf.read_bytes()
-
-
-def pdf_page_count(pdf: bytes, timeout: float = 30) -> int:
-    """The number of pages of a PDF (poppler's pdfinfo). Raises PdfConversionError when pdfinfo is
-    missing or cannot read the file."""
-    binary = shutil.which("pdfinfo")
-    if not binary:
-        raise PdfConversionError("pdfinfo (poppler-utils) is not installed or not on PATH")
-    try:
-        proc = subprocess.run([binary, "-"], input=pdf, capture_output=True, timeout=timeout, check=False)
-    except subprocess.TimeoutExpired:
-        raise PdfConversionError(f"pdfinfo did not finish within {timeout} s") from None
-    found = re.search(rb"^Pages:\s+(\d+)\s*$", proc.stdout, re.M)
-    if proc.returncode != 0 or not found:
-        raise PdfConversionError(
-            f"pdfinfo could not read the PDF: {proc.stderr.decode('utf-8', 'replace')[-500:]}"
-        )
-    return int(found.group(1))
 
 
 def _kill_group(proc: subprocess.Popen) -> None:

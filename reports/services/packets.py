@@ -42,7 +42,8 @@ from ..core.packet import (
     render_packet,
     toc_text,
 )
-from ..core.pdf import PdfConversionError, docx_to_pdf, pdf_page_count
+from ..core.pages import PageRenderError, pdf_page_count
+from ..core.pdf import PdfConversionError, docx_to_pdf
 from ..errors import Forbidden, InvalidInput, LeakFound, WrongState
 from ..models import STALL_AFTER, Bureau, Packet, PacketPart, Report
 from ..permissions import can_build_packet
@@ -137,7 +138,7 @@ def part_render(
     if measure:
         try:
             pages = pdf_page_count(docx_to_pdf(content))
-        except PdfConversionError:
+        except (PdfConversionError, PageRenderError):
             logger.warning("packet part pages estimated: LibreOffice unavailable", exc_info=True)
             pages, estimated = estimate_pages(resolved), True
     return PartRender(resolved, content, secrets, pages, estimated)
@@ -216,7 +217,7 @@ def packet_assemble_content(
     counter = None if estimated else _count_pages
     try:
         starts = packet_starts(snapshots, [p.page_count for p in parts], packet_options, counter)
-    except PdfConversionError:
+    except (PdfConversionError, PageRenderError):
         if format == "pdf":
             raise
         logger.warning("packet front pages estimated: LibreOffice unavailable", exc_info=True)

@@ -17,6 +17,7 @@ from ..permissions import can_build_packet, is_admin
 from ..selectors import members as member_selectors
 from ..selectors import packets as packet_selectors
 from ..services import packets as packet_services
+from ..services import previews as preview_services
 from .common import domain_error_response, login_required, parse_int, redirect_to
 
 CONTENT_TYPES = {
@@ -182,6 +183,18 @@ def packet_retry(request: HttpRequest, pk: int) -> HttpResponse:
         return HttpResponseRedirect(reverse("packet_detail", args=[packet.pk]))
     context = {"packet": packet, "progress": packet_selectors.packet_progress(packet)}
     return render(request, "reports/_packet_status.html", context)
+
+
+@require_GET
+@login_required
+def packet_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """The packet's PDF preview (page images made by the workers, cached by content)."""
+    packet = _packet(request, pk)
+    try:
+        preview = preview_services.packet_preview_request(packet=packet, user=request.user)
+    except DomainError as error:
+        return domain_error_response(request, error)
+    return redirect_to(request, reverse("preview_detail", args=[preview.pk]))
 
 
 @require_GET

@@ -16,7 +16,7 @@ from packetdocx import toc_entries
 from pdftext import docx_text
 
 from reports.core.packet import report_starts
-from reports.core.pdf import pdf_page_count
+from reports.core.pages import pdf_page_count
 from reports.errors import Forbidden, InvalidInput, WrongState
 from reports.models import STALL_AFTER, AuditLog, Packet, PacketPart, Report
 from reports.selectors import packets as packet_selectors

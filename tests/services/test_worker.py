@@ -15,9 +15,10 @@ from drafts import approve, demo_reports
 from workers import ROOT, running_worker, stop_worker, subprocess_env
 
 from bureau.celery import app as celery_app
-from reports.models import Export, Packet
+from reports.models import Export, Packet, Preview
 from reports.services import exports as export_services
 from reports.services import packets as packet_services
+from reports.services import previews as preview_services
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -166,3 +167,23 @@ def test_real_workers_build_a_packet_part_by_part():
     assert ("running", 1) in seen or ("running", 2) in seen, seen  # progress was visible part by part
     assert list(packet.parts.values_list("attempts", flat=True)) == [1, 1, 1]
     assert bytes(packet.content)[:2] == b"PK"
+
+
+def test_a_real_worker_makes_a_pdf_preview_with_its_progress(worker, report, drafter):
+    """The preview task is registered and queued by name; the worker's LibreOffice and pdftoppm make
+    the pages, and the progress seen on the way only rises."""
+    celery_app.conf.task_always_eager = False
+    preview = preview_services.report_preview_request(report=report, user=drafter)  # queued on commit
+    deadline, seen = time.monotonic() + 90, []
+    while time.monotonic() < deadline:
+        row = Preview.objects.defer("docx", "pdf").get(pk=preview.pk)
+        if not seen or seen[-1] != (row.status, row.progress):
+            seen.append((row.status, row.progress))
+        if row.is_finished:
+            break
+        time.sleep(0.05)
+    if row.status != Preview.Status.DONE:
+        pytest.fail(f"preview {seen}: {row.error}\n{stop_worker(worker)}")
+    progress = [p for _status, p in seen]
+    assert progress == sorted(progress) and progress[-1] == 100, seen
+    assert row.attempts == 1 and row.pages.count() == row.page_count >= 1

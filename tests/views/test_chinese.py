@@ -27,6 +27,7 @@ from django.utils.translation import gettext
 
 from reports.models import Block, Comment, Export, Report
 from reports.services import exports as export_services
+from reports.services import previews as preview_services
 from reports.services import workflow as workflow_services
 
 # Latin words a Chinese user of this product reads as they are: file formats and names, the size
@@ -56,6 +57,7 @@ def demo(db, kinds):
     workflow_services.comment_add(report=duty, user=users["drafter"], text="请领导审阅", block=None)
     export_services.export_request(report=duty, user=users["drafter"])
     export_services.export_request(report=duty, user=users["drafter"], masked=True)
+    preview_services.report_preview_request(report=duty, user=users["drafter"])  # queued (no commit)
     workflow_services.report_submit(report=duty, user=users["drafter"])
     plan = Report.objects.get(kind__code="work_plan")
     revision = workflow_services.report_submit(report=plan, user=users["drafter"])
@@ -75,6 +77,10 @@ def _pk_for(prefix: str) -> int:
         return Export.objects.first().pk
     if prefix == "comments":
         return Comment.objects.first().pk
+    if prefix == "previews":
+        from reports.models import Preview
+
+        return Preview.objects.first().pk
     if prefix == "metrics":
         from reports.models import Metric
 
@@ -96,6 +102,7 @@ def urlconf_urls() -> list[str]:
             elif isinstance(p, URLPattern):
                 if "<int:pk>" in route:
                     route = route.replace("<int:pk>", str(_pk_for(route.split("/")[0])))
+                route = route.replace("<int:number>", "1")  # a preview's first page
                 assert "<" not in route, f"the crawl cannot fill in {route}"
                 urls.append("/" + route)
 

@@ -52,6 +52,7 @@ from reports.models import (
     Notification,
     Packet,
     Presence,
+    Preview,
     Report,
     ReportKind,
     Revision,
@@ -59,6 +60,7 @@ from reports.models import (
 from reports.services import exports as export_services
 from reports.services import members as member_services
 from reports.services import packets as packet_services
+from reports.services import previews as preview_services
 from reports.services import reports as report_services
 from reports.services import workflow as workflow_services
 from reports.urls import urlpatterns
@@ -128,6 +130,7 @@ class StateObjects:
     p1b: Block
     comment: Comment
     export: Export
+    preview: Preview  # the PDF preview of its Word file, made (pages and PDF stored)
 
 
 @dataclass
@@ -142,7 +145,8 @@ class World:
     b_report: Report | None = None
     b_metric: Metric | None = None
     b_export: Export | None = None
-    packet: Packet | None = None  # a packet (zip) of the approved report, built by the admin
+    packet: Packet | None = None  # a packet (.docx) of the approved report, built by the admin
+    packet_preview: Preview | None = None  # a meeting packet's preview of bureau A (no report)
     sessions: dict[str, str] = field(default_factory=dict)  # persona -> session key (logged in once)
 
 
@@ -194,6 +198,9 @@ def _build_report(world: World, state: str) -> StateObjects:
     )  # rendered at once (eager)
     export.refresh_from_db()
     assert report.status == state and export.status == Export.Status.DONE, (state, export.error)
+    preview = preview_services.report_preview_request(report=report, user=u[OWNER])
+    preview.refresh_from_db()
+    assert preview.status == Preview.Status.DONE, (state, preview.error)
     fresh = {b.pk: b for b in Block.objects.filter(report=report)}
     return StateObjects(
         report,
@@ -205,6 +212,7 @@ def _build_report(world: World, state: str) -> StateObjects:
         fresh[p1b.pk],
         comment,
         export,
+        preview,
     )
 
 
@@ -254,10 +262,10 @@ def _build_world() -> World:
         report_ids=[world.states["approved"].report.pk],
         meeting="矩阵会议",
         date=timezone.localdate(),
-        format="zip",
     )
     world.packet.refresh_from_db()
     assert world.packet.status == Packet.Status.DONE, world.packet.error
+    world.packet_preview = preview_services.packet_preview_request(packet=world.packet, user=users[ADMIN])
     # The bureau admin gets the Django admin the way the app grants it (staff + the bureau-admin group).
     member_services.membership_sync_staff(users[ADMIN].membership)
     users[ADMIN].refresh_from_db()
@@ -452,6 +460,10 @@ def admin_only(p, state):
     return OK if p == ADMIN else FORBIDDEN
 
 
+def packet_rule(p, state):  # a meeting packet's preview: whoever may see the packet
+    return packet_object(p, state)
+
+
 def bureau_object(p, state):  # an object of bureau A that is not a report (a metric): 404 outside A
     return OK if p in BUREAU_MEMBERS else frozenset({404})
 
@@ -467,6 +479,7 @@ class Case:
     writes: bool = False  # an allowed request must change bureau A
     label: str = ""
     session: Any = None  # (world) -> dict put in the session first
+    args: tuple = ()  # further URL arguments after the object's id
     shows: bool = False  # a 200 to someone who may open the report shows its title
     setup: Any = None  # (world, state) -> None, run before the request (rolled back with the cell)
 
@@ -717,6 +730,17 @@ CASES = [
     Case("export_retry", "POST", "export", _reach(read), writes=True, label="failed", setup=_fail_export),
     Case("export_retry", "POST", "export", _reach(lambda p, state: frozenset({409})), label="done"),
     Case("export_download", "GET", "export", _reach(read), htmx=False),
+    Case("report_pdf_preview", "GET", "report", _reach(read), htmx=False, shows=True),
+    Case("report_pdf_preview", "GET", "report", _reach(read), label="htmx"),
+    Case("preview_detail", "GET", "preview", _reach(read), htmx=False, shows=True),
+    Case("preview_detail", "GET", "preview", _reach(read), label="htmx"),
+    Case("preview_detail", "GET", "packet_preview", packet_rule, htmx=False, label="packet"),
+    Case("preview_retry", "POST", "preview", _reach(read)),
+    Case("preview_retry", "POST", "packet_preview", packet_rule, label="packet"),
+    Case("preview_page_image", "GET", "preview", _reach(read), htmx=False, args=(1,)),
+    Case("preview_page_image", "GET", "packet_preview", packet_rule, htmx=False, args=(1,), label="packet"),
+    Case("preview_pdf", "GET", "preview", _reach(read), htmx=False),
+    Case("preview_pdf", "GET", "packet_preview", packet_rule, htmx=False, label="packet"),
     Case("metric_picker", "GET", "report", _reach(read)),
     Case("metric_list", "GET", None, bureau_wide, htmx=False),
     Case("metric_list", "GET", None, bureau_wide, label="htmx"),
@@ -865,6 +889,7 @@ CASES = [
     Case("packet_status", "GET", "packet", packet_object),
     Case("packet_retry", "POST", "packet", packet_done),
     Case("packet_download", "GET", "packet", packet_object, htmx=False),
+    Case("packet_preview", "GET", "packet", packet_object, htmx=False),
     Case(
         "finding_ignore",
         "POST",
@@ -896,10 +921,12 @@ def _url(case: Case, world: World, state: str) -> str:
     if case.obj is None:
         return reverse(case.view)
     if case.obj == "metric":
-        return reverse(case.view, args=[world.metric.pk])
+        return reverse(case.view, args=[world.metric.pk, *case.args])
     if case.obj == "packet":
-        return reverse(case.view, args=[world.packet.pk])
-    return reverse(case.view, args=[getattr(world.states[state], case.obj).pk])
+        return reverse(case.view, args=[world.packet.pk, *case.args])
+    if case.obj == "packet_preview":
+        return reverse(case.view, args=[world.packet_preview.pk, *case.args])
+    return reverse(case.view, args=[getattr(world.states[state], case.obj).pk, *case.args])
 
 
 def _body(response) -> str:
@@ -1127,7 +1154,11 @@ TRASH_VIEWS = {"report_restore", "report_purge"}
 @pytest.mark.parametrize("persona", [OWNER, ADMIN])
 @pytest.mark.parametrize(
     "case",
-    [c for c in CASES if c.obj not in (None, "metric", "packet") and c.view not in TRASH_VIEWS],
+    [
+        c
+        for c in CASES
+        if c.obj not in (None, "metric", "packet", "packet_preview") and c.view not in TRASH_VIEWS
+    ],
     ids=lambda c: c.id + "-" + c.method,
 )
 def test_a_deleted_report_is_absent_from_every_url(world, db, client, case, persona):
