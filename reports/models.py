@@ -409,7 +409,7 @@ class Packet(WorkerJob, models.Model):
     class Format(models.TextChoices):
         DOCX = "docx", "Word 文件（.docx）"
         PDF = "pdf", "PDF 文件"
-        ZIP = "zip", "分别打包（.zip，每份报告一个 Word 文件）"
+        ZIP = "zip", "分别打包（压缩包，每份报告一个 Word 文件）"
 
     bureau = models.ForeignKey(
         Bureau, on_delete=models.CASCADE, related_name="packets", verbose_name="财政局"

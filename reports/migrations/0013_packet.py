@@ -31,7 +31,7 @@ class Migration(migrations.Migration):
                 ('meeting', models.CharField(max_length=100, verbose_name='会议名称')),
                 ('date', models.DateField(verbose_name='日期')),
                 ('masked', models.BooleanField(default=False, verbose_name='脱敏稿')),
-                ('format', models.CharField(choices=[('docx', 'Word 文件（.docx）'), ('pdf', 'PDF 文件'), ('zip', '分别打包（.zip，每份报告一个 Word 文件）')], default='docx', max_length=8, verbose_name='格式')),
+                ('format', models.CharField(choices=[('docx', 'Word 文件（.docx）'), ('pdf', 'PDF 文件'), ('zip', '分别打包（压缩包，每份报告一个 Word 文件）')], default='docx', max_length=8, verbose_name='格式')),
                 ('double_sided', models.BooleanField(default=False, verbose_name='双面印刷')),
                 ('status', models.CharField(choices=[('queued', '排队中'), ('running', '生成中'), ('assembling', '汇编中'), ('done', '已完成'), ('failed', '失败')], default='queued', max_length=16, verbose_name='状态')),
                 ('error', models.TextField(blank=True, verbose_name='错误信息')),

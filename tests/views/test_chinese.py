@@ -9,6 +9,7 @@ allow-list fails the test, naming the page. The error pages are checked with DEB
 
 from __future__ import annotations
 
+import datetime
 import io
 import json
 import re
@@ -25,8 +26,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, include, path, re
 from django.utils import translation
 from django.utils.translation import gettext
 
-from reports.models import Block, Comment, Export, Report
+from reports.models import Block, Comment, Export, Metric, Packet, Preview, Report
 from reports.services import exports as export_services
+from reports.services import packets as packet_services
 from reports.services import previews as preview_services
 from reports.services import workflow as workflow_services
 
@@ -64,6 +66,12 @@ def demo(db, kinds):
     workflow_services.report_return(
         report=plan, user=users["leader"], reason="请补充数据", revision_id=revision.pk
     )
+    party = Report.objects.get(kind__code="party_duty")
+    revision = workflow_services.report_submit(report=party, user=users["drafter"])
+    workflow_services.report_approve(report=party, user=users["leader"], revision_id=revision.pk)
+    packet_services.packet_request(  # queued (no commit): its page shows the progress
+        user=users["leader"], report_ids=[party.pk], meeting="述职述廉会议", date=datetime.date(2026, 1, 15)
+    )
     return users
 
 
@@ -78,13 +86,11 @@ def _pk_for(prefix: str) -> int:
     if prefix == "comments":
         return Comment.objects.first().pk
     if prefix == "previews":
-        from reports.models import Preview
-
         return Preview.objects.first().pk
     if prefix == "metrics":
-        from reports.models import Metric
-
         return Metric.objects.first().pk
+    if prefix == "packets":
+        return Packet.objects.first().pk
     raise AssertionError(f"the crawl does not know which object a /{prefix}/<pk>/ URL names")
 
 

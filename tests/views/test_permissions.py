@@ -452,6 +452,10 @@ def packet_object(p, state):  # the world's packet: leaders who may open its rep
     return OK if p in (SUPERVISOR, ADMIN) else frozenset({404})
 
 
+def packet_preview_rule(p, state):  # the packet's preview: made (or found) and redirected to
+    return frozenset({302}) if p in (SUPERVISOR, ADMIN) else frozenset({404})
+
+
 def packet_done(p, state):  # 重试 of a finished packet
     return WRONG_STATE if p in (SUPERVISOR, ADMIN) else frozenset({404})
 
@@ -889,7 +893,7 @@ CASES = [
     Case("packet_status", "GET", "packet", packet_object),
     Case("packet_retry", "POST", "packet", packet_done),
     Case("packet_download", "GET", "packet", packet_object, htmx=False),
-    Case("packet_preview", "GET", "packet", packet_object, htmx=False),
+    Case("packet_preview", "GET", "packet", packet_preview_rule, htmx=False),
     Case(
         "finding_ignore",
         "POST",
