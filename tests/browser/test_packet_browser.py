@@ -1,5 +1,6 @@
 """The 材料汇编 flow in headless Chromium with real Celery workers: a leader selects, orders, builds,
-watches the parts finish one by one, downloads; the same on a phone (375 × 812)."""
+watches the parts finish one by one, downloads, opens the PDF preview; the same on a phone
+(375 × 812)."""
 
 from __future__ import annotations
 
@@ -83,8 +84,14 @@ def test_a_leader_builds_a_packet_and_watches_it_part_by_part(browser, live_serv
         with running_worker(2):
             order = _build(page, live_server, "2025年度述职述廉会议")
             content = _watch_and_download(page, tmp_path)
-        if viewport:
-            assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+            if viewport:
+                assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+            page.click("text=PDF预览")
+            pages = page.locator(".pdf-pages img")
+            expect(pages.first).to_be_visible(timeout=120_000)
+            count = pages.count()
+            width = page.evaluate("document.documentElement.scrollWidth")
+            first_width = pages.first.bounding_box()["width"]
     finally:
         context.close()
     packet = Packet.objects.get()
@@ -92,4 +99,9 @@ def test_a_leader_builds_a_packet_and_watches_it_part_by_part(browser, live_serv
     by_title = {r.title: r for r in reports}
     expected = [toc_text(by_title[title].approved_revision.snapshot) for title in order]
     assert [text for text, _ in toc_entries(content)] == expected
+    # The preview shows every page of the packet (cover, 目录, the three reports), phone-wide.
+    last = packet.parts.order_by("position").last()
+    assert count == toc_entries(content)[-1][1] + last.page_count - 1
+    if viewport:
+        assert width <= PHONE["width"] and first_width >= PHONE["width"] - 40
     assert errors == []
