@@ -3,8 +3,9 @@
 #
 # They import test helpers (tests/core/test_importer.py, tests/core/test_docx_layout.py), so they need the
 # project's [test] extra (pytest, PyMuPDF) besides the app: this installs it into .venv when it is
-# missing (the .venv that scripts/demo.sh or scripts/test.sh made, or a new one). No database or
-# Redis is needed; the PDF benchmark runs only when LibreOffice (soffice) is installed.
+# missing (the .venv that scripts/demo.sh or scripts/test.sh made, or a new one). The PDF benchmark
+# runs only when LibreOffice (soffice) is installed; the packet benchmark through real Celery workers
+# only when DATABASE_URL and REDIS_URL (PostgreSQL, Redis) are set too. The others need neither.
 # Usage: bash scripts/bench.sh [-n N] (N runs per measurement).
 set -euo pipefail
 
@@ -36,4 +37,10 @@ if command -v soffice >/dev/null; then
     .venv/bin/python tests/bench/bench_pdf.py
 else
     say "tests/bench/bench_pdf.py skipped: LibreOffice (soffice) is not installed (scripts/test.sh installs it)"
+fi
+if [[ -n ${DATABASE_URL:-} && -n ${REDIS_URL:-} ]] && command -v soffice >/dev/null; then
+    say "tests/bench/bench_packet_workers.py (1 and 2 Celery worker processes)"
+    .venv/bin/pytest tests/bench/bench_packet_workers.py -p no:xdist -p no:cacheprovider -s -q
+else
+    say "tests/bench/bench_packet_workers.py skipped: needs DATABASE_URL, REDIS_URL (PostgreSQL, Redis) and LibreOffice"
 fi

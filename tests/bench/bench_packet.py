@@ -8,8 +8,10 @@ report's 6,500), each with its own subject, and prints:
 - render: render_packet with given page numbers (what a worker pays per packet), median of -n runs;
   target <= 5 s for 50 reports;
 - per report: render / N, and render_docx of one report for comparison;
-- with --pdf: packet_with_page_numbers (render, LibreOffice, measure, render again), once, the
-  number of pages, and how far the estimate used without LibreOffice is from the measured starts.
+- with --pdf: the packet as services.packets builds it in one process (each report's pages measured
+  on its own LibreOffice render, the front matter measured, the whole converted), once, the number
+  of pages, and how far the estimate used without LibreOffice is from the measured starts.
+The same packet through 1 and 2 Celery worker processes: bench_packet_workers.py.
 No database.
 """
 
@@ -25,17 +27,12 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "tests" / "core")]
 
 from corpus import fixture_paths  # noqa: E402
+from packetdocx import build_packet, measure_starts  # noqa: E402
 from test_docx_layout import corpus_snapshot  # noqa: E402
 
 from reports.core.document import layout_paragraphs  # noqa: E402
 from reports.core.docx_render import render_docx  # noqa: E402
-from reports.core.packet import (  # noqa: E402
-    PacketOptions,
-    estimate_starts,
-    measure_starts,
-    packet_with_page_numbers,
-    render_packet,
-)
+from reports.core.packet import PacketOptions, estimate_starts, render_packet  # noqa: E402
 
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
 
@@ -81,10 +78,8 @@ def main() -> None:
     print(f"per report:                    {render / args.reports * 1000:7.1f} ms")
     print(f"render_docx of one report:     {single * 1000:7.1f} ms")
     if args.pdf:
-        from reports.core.pdf import docx_to_pdf
-
         start = time.perf_counter()
-        docx, pdf = packet_with_page_numbers(snapshots, options, docx_to_pdf)
+        docx, pdf = build_packet(snapshots, options)  # each report measured, then the whole converted
         total = time.perf_counter() - start
         import pymupdf
 
