@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import io
 
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -154,6 +154,11 @@ def packet_rank_save(request: HttpRequest) -> HttpResponse:
     return redirect_to(request, reverse("packet_new") + (f"?year={year}" if year > 0 else ""))
 
 
+def _status_panel(request: HttpRequest, packet: Packet, status: int = 200) -> HttpResponse:
+    context = {"packet": packet, "progress": packet_selectors.packet_progress(packet)}
+    return render(request, "reports/_packet_status.html", context, status=status)
+
+
 @require_GET
 @login_required
 def packet_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -166,9 +171,7 @@ def packet_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def packet_status(request: HttpRequest, pk: int) -> HttpResponse:
     """The self-polling progress panel; a packet whose worker is gone is queued again first."""
-    packet = packet_services.packet_requeue_if_stalled(packet=_packet(request, pk))
-    context = {"packet": packet, "progress": packet_selectors.packet_progress(packet)}
-    return render(request, "reports/_packet_status.html", context)
+    return _status_panel(request, packet_services.packet_requeue_if_stalled(packet=_packet(request, pk)))
 
 
 @require_POST
@@ -180,9 +183,8 @@ def packet_retry(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as error:
         return domain_error_response(request, error)
     if not request.htmx:
-        return HttpResponseRedirect(reverse("packet_detail", args=[packet.pk]))
-    context = {"packet": packet, "progress": packet_selectors.packet_progress(packet)}
-    return render(request, "reports/_packet_status.html", context)
+        return redirect_to(request, reverse("packet_detail", args=[packet.pk]))
+    return _status_panel(request, packet)
 
 
 @require_GET
@@ -203,8 +205,7 @@ def packet_download(request: HttpRequest, pk: int) -> HttpResponse:
     packet = _packet(request, pk)
     content = packet_selectors.packet_content(packet=packet)
     if content is None:
-        context = {"packet": packet, "progress": packet_selectors.packet_progress(packet)}
-        return render(request, "reports/_packet_status.html", context, status=409)
+        return _status_panel(request, packet, status=409)
     return FileResponse(
         io.BytesIO(content),
         as_attachment=True,
