@@ -4,6 +4,7 @@ fails here."""
 
 from __future__ import annotations
 
+import datetime
 import zipfile
 from decimal import Decimal
 from io import BytesIO
@@ -12,7 +13,7 @@ from urllib.parse import unquote
 import pytest
 from django.urls import reverse
 
-from reports.models import Block, Export, Metric, Report
+from reports.models import Block, Export, Metric, Packet, Preview, Report
 from reports.services import exports as export_services
 from reports.services import reports as report_services
 from reports.services import workflow as workflow_services
@@ -37,6 +38,12 @@ def objects(report, drafter):
         "export": export,
         "metric": metric,
         "comment": comment,
+        "packet": Packet.objects.create(
+            bureau=report.bureau, meeting="会议", date=datetime.date(2026, 1, 15)
+        ),
+        "preview": Preview.objects.create(
+            bureau=report.bureau, digest="0" * 64, report=report, title=report.title, docx=b""
+        ),
     }
 
 
@@ -92,12 +99,25 @@ RULES = {
     "report_proofread": ("GET", "report"),
     "report_proofread_fix": ("POST", "report"),
     "finding_ignore": ("POST", "report"),
+    "packet_list": ("GET", None),
+    "packet_new": ("GET", None),
+    "packet_rank_save": ("POST", None),
+    "packet_detail": ("GET", "packet"),
+    "packet_status": ("GET", "packet"),
+    "packet_retry": ("POST", "packet"),
+    "packet_download": ("GET", "packet"),
+    "packet_preview": ("GET", "packet"),
+    "report_pdf_preview": ("GET", "report"),
+    "preview_detail": ("GET", "preview"),
+    "preview_retry": ("POST", "preview"),
+    "preview_page_image": ("GET", "preview", 1),
+    "preview_pdf": ("GET", "preview"),
 }
 
 
 def url_for(name, objects):
-    _method, key = RULES[name]
-    return reverse(name, args=[objects[key].pk]) if key else reverse(name)
+    _method, key, *more = RULES[name]
+    return reverse(name, args=[objects[key].pk, *more]) if key else reverse(name)
 
 
 def test_every_view_has_a_rule():
@@ -106,17 +126,17 @@ def test_every_view_has_a_rule():
 
 @pytest.mark.parametrize("name", sorted(RULES))
 def test_anonymous_is_sent_to_login(client, objects, name):
-    method, _ = RULES[name]
+    method, *_ = RULES[name]
     url = url_for(name, objects)
     response = client.generic(method, url)
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
 
 
-@pytest.mark.parametrize("name", sorted(name for name, (_, key) in RULES.items() if key))
+@pytest.mark.parametrize("name", sorted(name for name, (_, key, *_more) in RULES.items() if key))
 def test_another_bureau_gets_404(client, objects, outsider, name):
     client.force_login(outsider)
-    method, _ = RULES[name]
+    method, *_ = RULES[name]
     before = (
         Block.objects.count(),
         Export.objects.count(),
@@ -136,7 +156,7 @@ def test_another_bureau_gets_404(client, objects, outsider, name):
 @pytest.mark.parametrize("name", sorted(n for n in RULES if n != "report_create"))
 def test_wrong_method_is_405(client, objects, drafter, name):
     client.force_login(drafter)
-    method, _ = RULES[name]
+    method, *_ = RULES[name]
     wrong = "PUT" if method == "POST" else "POST"
     if method == "GET":
         wrong = "DELETE"
