@@ -90,4 +90,4 @@ def paragraph_texts(xml: bytes) -> list[str]:
 def revisions(xml: bytes) -> list[etree._Element]:
     """Every w:ins / w:del of the document, paragraph marks included, in document order."""
     root = etree.fromstring(xml)
-    return [el for el in root.iter(q("ins"), q("del"))]
+    return list(root.iter(q("ins"), q("del")))
