@@ -46,6 +46,9 @@ from .docx_render import (
     package_parts,
     zip_parts,
 )
+from .importer.docx import _INVALID, _rel_targets, parse_xml, zip_message
+from .importer.limits import MAX_DOCX_BYTES, MAX_PART_BYTES, ZIP_LIMITS, ImportRefused
+from .safezip import MB, UnsafeZip, check_zip, read_member
 from .tree import walk
 
 _W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -551,3 +554,263 @@ def render_tracked_docx(
         parts = _with_comments(parts, comments)
     revisions = next(counter) - len(comments)
     return TrackedRender(zip_parts(parts), skipped, len(comments), revisions)
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading a marked-up file back
+
+
+@dataclass(frozen=True)
+class ReadChange:
+    kind: str  # INSERT | DELETE
+    author: str
+    date: str
+    text: str
+    start: int  # offsets into the paragraph's rejected (original) text; start == end for an insertion
+    end: int
+
+
+@dataclass(frozen=True)
+class ReadComment:
+    author: str
+    date: str
+    text: str
+    paragraph: int  # index of the paragraph of its commentRangeStart (or of its commentReference)
+    offset: int  # where in that paragraph's rejected text the range starts
+
+
+@dataclass
+class ReadParagraph:
+    accepted: str = ""
+    rejected: str = ""
+    changes: list[ReadChange] = field(default_factory=list)
+    mark: str = ""  # INSERT / DELETE when the paragraph mark itself is a revision
+    mark_author: str = ""
+
+
+@dataclass
+class TrackedRead:
+    paragraphs: list[ReadParagraph]
+    comments: list[ReadComment]
+
+
+def _read_package(data: bytes) -> tuple[Any, bytes | None]:
+    """word/document.xml parsed safely (the importer's zip and XML guards) and word/comments.xml."""
+    if not data:
+        raise ImportRefused("文件是空的")
+    if len(data) > MAX_DOCX_BYTES:
+        raise ImportRefused(f"Word 文件过大（{len(data) / MB:.1f} MB），上限为 {MAX_DOCX_BYTES // MB} MB")
+    try:
+        with check_zip(data, ZIP_LIMITS) as archive:
+            main = _rel_targets(archive, "").get("officeDocument") or "word/document.xml"
+            document = read_member(archive, main, MAX_PART_BYTES)
+            if document is None:
+                raise ImportRefused(f"{_INVALID}：缺少正文部分（word/document.xml）")
+            target = _rel_targets(archive, main).get("comments")
+            comments = read_member(archive, target, MAX_PART_BYTES) if target else None
+    except UnsafeZip as exc:
+        raise ImportRefused(zip_message(exc)) from exc
+    return parse_xml(document), (parse_xml(comments) if comments else None)
+
+
+def _local(el: Any) -> str:
+    tag = el.tag
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def _w(el: Any, name: str) -> str:
+    return el.get(f"{{{_W_NS}}}{name}") or ""
+
+
+def read_tracked(data: bytes) -> TrackedRead:
+    """The body paragraphs of a .docx (in order, table cells flattened) with their accepted and
+    rejected texts, their revisions (w:ins / w:del, w:moveTo / w:moveFrom) and the comments anchored
+    in them. Raises reports.core.importer.ImportRefused (a Chinese message) for an unsafe or broken
+    file; a file without revisions reads as paragraphs without changes."""
+    root, comments_root = _read_package(data)
+    body = root.find(f"{{{_W_NS}}}body")
+    paragraphs: list[ReadParagraph] = []
+    anchors: dict[str, tuple[int, int]] = {}
+    references: dict[str, tuple[int, int]] = {}
+    for p in body.iter(f"{{{_W_NS}}}p") if body is not None else ():
+        para = ReadParagraph()
+        index = len(paragraphs)
+        for el in p.iter():
+            name = _local(el)
+            if name in ("ins", "del") and _local(el.getparent()) == "rPr":
+                if _local(el.getparent().getparent()) == "pPr":
+                    para.mark = INSERT if name == "ins" else DELETE
+                    para.mark_author = _w(el, "author")
+                continue
+            if name == "commentRangeStart":
+                anchors.setdefault(_w(el, "id"), (index, len(para.rejected)))
+            elif name == "commentReference":
+                references.setdefault(_w(el, "id"), (index, len(para.rejected)))
+            if name not in ("t", "delText") or not el.text:
+                continue
+            # Only the text of this paragraph, not of one nested in a text box inside it.
+            owner = next(a for a in el.iterancestors() if _local(a) == "p")
+            if owner is not p:
+                continue
+            change = next(
+                (a for a in el.iterancestors() if _local(a) in ("ins", "del", "moveTo", "moveFrom")), None
+            )
+            kind = None if change is None else (INSERT if _local(change) in ("ins", "moveTo") else DELETE)
+            if name == "delText" and kind is None:
+                kind = DELETE
+            text = el.text
+            start = len(para.rejected)
+            if kind != INSERT:
+                para.rejected += text
+            if kind != DELETE:
+                para.accepted += text
+            if kind is None:
+                continue
+            author, date = (
+                _w(change, "author") if change is not None else "",
+                (_w(change, "date") if change is not None else ""),
+            )
+            last = para.changes[-1] if para.changes else None
+            end = len(para.rejected)
+            if last and last.kind == kind and last.author == author and last.end == start:
+                para.changes[-1] = ReadChange(kind, author, last.date, last.text + text, last.start, end)
+            else:
+                para.changes.append(ReadChange(kind, author, date, text, start, end))
+        paragraphs.append(para)
+    comments: list[ReadComment] = []
+    for comment in comments_root.iter(f"{{{_W_NS}}}comment") if comments_root is not None else ():
+        cid = _w(comment, "id")
+        where = anchors.get(cid) or references.get(cid)
+        text = "\n".join(
+            "".join(t.text or "" for t in p.iter(f"{{{_W_NS}}}t")) for p in comment.iter(f"{{{_W_NS}}}p")
+        )
+        comments.append(ReadComment(_w(comment, "author"), _w(comment, "date"), text, *(where or (-1, 0))))
+    return TrackedRead(paragraphs, comments)
+
+
+@dataclass
+class Placement:
+    suggestions: list[dict[str, Any]]  # {"block_id", "field": "title" | "text", "author", "date", "text"}
+    comments: list[dict[str, Any]]  # {"block_id", "author", "date", "text"}
+    unplaced: list[dict[str, Any]]  # {"reason", "author", "text"}
+
+
+def _source_map(para: Para) -> tuple[str, list[Source | None]]:
+    """The paragraph's text as written to the file (what _tracked_paragraph_xml keeps of it) and,
+    per character, the block field it comes from (None: numbering, a computed "。")."""
+    text: list[str] = []
+    sources: list[Source | None] = []
+    for run in para.runs:
+        run_sources = getattr(run, "sources", None) or [None] * len(run.text)
+        for ch, src in zip(run.text, run_sources, strict=True):
+            if _NOT_TEXT.match(ch) or (not text and ch in _LEADING_SPACE):
+                continue
+            text.append(ch)
+            sources.append(src)
+    return "".join(text), sources
+
+
+def _apply(original: str, changes: list[tuple[int, int, str]]) -> str:
+    """Field text with (start, end, inserted) changes applied (offsets into `original`)."""
+    out: list[str] = []
+    pos = 0
+    for start, end, inserted in sorted(changes, key=lambda c: (c[0], c[1])):
+        out.append(original[pos:start])
+        out.append(inserted)
+        pos = max(pos, end)
+    out.append(original[pos:])
+    return "".join(out)
+
+
+def place_suggestions(read: TrackedRead, snapshot: Mapping[str, Any]) -> Placement:
+    """The revisions and comments of a marked-up file as suggestions and comments on the blocks of
+    `snapshot` (the submission the file was exported from), one suggestion per block, field and
+    author, with the field's full proposed text. Paragraphs are matched by their original text in
+    order; what cannot be placed is in `unplaced` with a Chinese reason, never dropped."""
+    planned = _sanitize(snapshot)
+    layout = layout_paragraphs(planned, flatten=_flattener([]))
+    maps = [_source_map(p) for p in layout]
+    texts: dict[tuple[Any, str], str] = {}
+    for visit in walk(planned.get("blocks") or ()):
+        for key in ("title", "lead", "text"):
+            texts[(visit.node.get("id"), key)] = visit.node.get(key) or ""
+    placement = Placement([], [], [])
+    edits: dict[tuple[Any, str, str], list[tuple[int, int, str]]] = {}
+    dates: dict[tuple[Any, str, str], str] = {}
+
+    def lost(reason: str, author: str, text: str) -> None:
+        placement.unplaced.append({"reason": reason, "author": author, "text": text})
+
+    matched: dict[int, int] = {}  # read paragraph -> layout paragraph
+    cursor = 0
+    for index, para in enumerate(read.paragraphs):
+        if not para.rejected:
+            continue
+        j = next((k for k in range(cursor, len(maps)) if maps[k][0] == para.rejected), None)
+        if j is not None:
+            matched[index] = j
+            cursor = j + 1
+
+    for index, para in enumerate(read.paragraphs):
+        if not para.changes and not para.mark:
+            continue
+        author = para.changes[0].author if para.changes else para.mark_author
+        if not para.rejected:
+            lost("新增的整段文字无法对应到原文中的段落，请手工处理", author, para.accepted)
+            continue
+        if para.mark or index not in matched:
+            reason = "拆分或合并了段落" if para.mark else "这一段与导出时的原文对不上"
+            lost(f"{reason}，无法对应到原文中的段落，请手工处理", author, para.accepted)
+            continue
+        if not para.accepted:
+            lost("整段删除无法作为修改建议，请手工处理", author, para.rejected)
+            continue
+        sources = maps[matched[index]][1]
+        for change in para.changes:
+            if change.kind == DELETE:
+                spots = [s for s in sources[change.start : change.end] if s is not None]
+            else:
+                before = sources[change.start - 1] if change.start else None
+                after = sources[change.start] if change.start < len(sources) else None
+                spots = [before or after] if (before or after) else []
+            fields = {(s[0], s[1]) for s in spots}
+            if len(fields) != 1:
+                reason = "修改跨越了两处内容" if fields else "修改的是自动生成的编号或标点"
+                lost(f"{reason}，无法作为修改建议，请手工处理", change.author, change.text)
+                continue
+            block_id, key = fields.pop()
+            if change.kind == DELETE:
+                start, end = spots[0][2], spots[-1][2] + 1
+                edit = (start, end, "")
+            else:
+                at = before[2] + 1 if before is not None else after[2]  # type: ignore[index]
+                edit = (at, at, change.text)
+            slot = (block_id, key, change.author)
+            edits.setdefault(slot, []).append(edit)
+            dates.setdefault(slot, change.date)
+
+    for (block_id, key, author), changes in edits.items():
+        placement.suggestions.append(
+            {
+                "block_id": block_id,
+                "field": "title" if key in ("title", "lead") else "text",
+                "author": author,
+                "date": dates[(block_id, key, author)],
+                "text": _apply(texts[(block_id, key)], changes),
+            }
+        )
+
+    for comment in read.comments:
+        if comment.paragraph not in matched:
+            lost("批注不在正文的标题、要点或段落上，无法挂到具体内容", comment.author, comment.text)
+            continue
+        sources = maps[matched[comment.paragraph]][1]
+        spot = next((s for s in sources[comment.offset :] if s is not None), None)
+        spot = spot or next((s for s in sources if s is not None), None)
+        if spot is None:
+            lost("批注不在正文的标题、要点或段落上，无法挂到具体内容", comment.author, comment.text)
+            continue
+        placement.comments.append(
+            {"block_id": spot[0], "author": comment.author, "date": comment.date, "text": comment.text}
+        )
+    return placement
