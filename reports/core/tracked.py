@@ -765,6 +765,11 @@ def place_suggestions(read: TrackedRead, snapshot: Mapping[str, Any]) -> Placeme
         if not para.accepted:
             lost("整段删除无法作为修改建议，请手工处理", author, para.rejected)
             continue
+        if not layout[matched[index]].block_ids:
+            lost(
+                "报告标题、导语、结语、署名和日期的修改暂不能作为修改建议，请手工处理", author, para.accepted
+            )
+            continue
         sources = maps[matched[index]][1]
         for change in para.changes:
             if change.kind == DELETE:

@@ -10,19 +10,30 @@ from typing import Any
 import pytest
 from corpus import fixture_paths
 from lxml import etree
+from pdftext import pdf_text
 from test_docx_layout import corpus_snapshot
 from trackeddocx import (
     accept_all_xml,
+    comment_on,
     document_xml,
+    insert_paragraph_after,
     paragraph_texts,
+    paragraph_with,
     part,
     q,
     reject_all_xml,
     revisions,
+    track_delete,
+    track_insert_after,
+    with_comments,
 )
 
 from reports.core.docx_render import render_docx
-from reports.core.tracked import apply_suggestions, render_tracked_docx
+from reports.core.importer import ImportRefused
+from reports.core.leakscan import scan_docx
+from reports.core.metrics import resolve_snapshot
+from reports.core.pdf import docx_to_pdf
+from reports.core.tracked import apply_suggestions, place_suggestions, read_tracked, render_tracked_docx
 from reports.core.tree import walk
 
 WANG, LI = "王建国", "李红"
@@ -216,3 +227,134 @@ def test_it_does_not_change_the_snapshot_it_renders():
     render_tracked_docx(snapshot)
     apply_suggestions(snapshot)
     assert snapshot == before
+
+
+# --- masking --------------------------------------------------------------------------------------
+
+
+def test_it_masks_suggestions_and_comments_in_a_masked_tracked_copy():
+    snapshot = marked_up_report()
+    point = block_at(snapshot, 0, 5, 0)
+    point["suggestions"][0]["text"] = "全年节约资金3871万元。" + point["text"]
+    point["comments"][0]["replies"][0]["text"] = "已与城投公司核对4529万元。"
+    options = {"keep_years": (2022, 2023), "sensitive_terms": ["城投公司"]}
+    masked, check = resolve_snapshot(snapshot, {}, masked=True, **options)
+    assert {"3871", "4529", "城投公司"} <= check.secrets
+    assert scan_docx(render_tracked_docx(masked).docx, check.secrets) == []
+    # The same copy unmasked leaks in the tracked text and in word/comments.xml: the scan reads both.
+    exact, check = resolve_snapshot(snapshot, {}, **options)
+    leaks = {(leak.part, leak.secret) for leak in scan_docx(render_tracked_docx(exact).docx, check.secrets)}
+    assert {
+        ("word/document.xml", "3871"),
+        ("word/comments.xml", "4529"),
+        ("word/comments.xml", "城投公司"),
+    } <= leaks
+
+
+def test_the_leak_scan_finds_a_secret_planted_only_in_a_comment():
+    snapshot = fixture_report()
+    block_at(snapshot, 1)["comments"] = [{"author": WANG, "date": D_WANG, "text": "预留7777", "replies": []}]
+    leaks = scan_docx(render_tracked_docx(snapshot).docx, ["7777"])
+    assert [(leak.part, leak.secret) for leak in leaks] == [("word/comments.xml", "7777")]
+
+
+# --- reading a marked-up file back ---------------------------------------------------------------
+
+LI_SI, D_LI_SI = "李四", "2026-02-01T10:00:00Z"
+
+
+def test_it_places_a_word_markup_on_the_blocks_it_changes():
+    snapshot = fixture_report()
+    docx = render_docx(snapshot)
+    root = etree.fromstring(document_xml(docx))
+    point, other, heading = block_at(snapshot, 0, 5, 0), block_at(snapshot, 0, 5, 1), block_at(snapshot, 1)
+    p = paragraph_with(root, point["lead"])
+    gone = track_delete(p, "推进", LI_SI, D_LI_SI, 101)
+    track_insert_after(gone, "深化", LI_SI, D_LI_SI, 102)
+    insert_paragraph_after(p, "新增一段文字。", LI_SI, D_LI_SI, 103)
+    track_delete(paragraph_with(root, "全面摸清资产家底；"), "全面摸清资产家底；", LI_SI, D_LI_SI, 105)
+    track_delete(paragraph_with(root, snapshot["title"][:6]), "某某市", LI_SI, D_LI_SI, 106)
+    comment_on(paragraph_with(root, heading["title"]), 0)
+    marked = with_comments(docx, etree.tostring(root), [(0, LI_SI, D_LI_SI, "这一部分请压缩。")])
+
+    read = read_tracked(marked)
+    changes = [c for p in read.paragraphs for c in p.changes]
+    assert {(c.author, c.date) for c in changes} == {(LI_SI, D_LI_SI)}
+    placement = place_suggestions(read, snapshot)
+
+    assert placement.suggestions == [
+        {
+            "block_id": point["id"],
+            "field": "title",
+            "author": LI_SI,
+            "date": D_LI_SI,
+            "text": "全面深化零基预算改革",
+        },
+        {
+            "block_id": other["id"],
+            "field": "text",
+            "author": LI_SI,
+            "date": D_LI_SI,
+            "text": other["text"].replace("全面摸清资产家底；", ""),
+        },
+    ]
+    assert placement.comments == [
+        {"block_id": heading["id"], "author": LI_SI, "date": D_LI_SI, "text": "这一部分请压缩。"}
+    ]
+    title, added = placement.unplaced
+    assert (title["author"], added["author"]) == (LI_SI, LI_SI)
+    assert title["text"].startswith("财政局") and "标题" in title["reason"]
+    assert added["text"] == "新增一段文字。" and "新增" in added["reason"]
+    assert all(u["reason"] and re.search("[\u4e00-\u9fff]", u["reason"]) for u in placement.unplaced)
+
+
+def test_it_reads_its_own_tracked_copy_back_into_the_same_suggestions():
+    snapshot = marked_up_report()
+    placement = place_suggestions(read_tracked(render_tracked_docx(snapshot).docx), snapshot)
+    placed = {(s["block_id"], s["field"], s["author"]): s["text"] for s in placement.suggestions}
+    heading, point, inline = block_at(snapshot, 0), block_at(snapshot, 0, 5, 0), block_at(snapshot, 0, 2, 1)
+    assert placed[(heading["id"], "title", WANG)] == heading["suggestions"][0]["title"]
+    assert placed[(point["id"], "title", WANG)] == "全面深化零基预算改革"
+    assert placed[(point["id"], "text", WANG)] == point["suggestions"][0]["text"]
+    assert placed[(inline["id"], "title", LI)] == inline["lead"] + "力度"
+    assert placed[(inline["id"], "text", LI)] == ""
+    two = block_at(snapshot, 0, 5, 1)
+    assert placed[(two["id"], "text", LI)] == two["suggestions"][0]["text"]
+    assert placed[(two["id"], "text", WANG)] == two["suggestions"][1]["text"]
+    assert {(c["block_id"], c["author"]) for c in placement.comments} == {
+        (inline["id"], LI),
+        (point["id"], WANG),
+        (point["id"], "张三"),
+    }
+    # The split paragraph (an inserted paragraph mark) and its second half are listed, not lost.
+    split = block_at(snapshot, 4, 0)["suggestions"][0]["text"].split("\n")
+    assert [(u["author"], u["text"]) for u in placement.unplaced] == [(WANG, split[0]), (WANG, split[1])]
+
+
+def test_a_file_without_tracked_changes_places_nothing():
+    snapshot = fixture_report()
+    placement = place_suggestions(read_tracked(render_docx(snapshot)), snapshot)
+    assert (placement.suggestions, placement.comments, placement.unplaced) == ([], [], [])
+
+
+def test_it_refuses_a_file_that_is_not_a_docx_in_chinese():
+    with pytest.raises(ImportRefused, match="Word"):
+        read_tracked(b"PK\x03\x04 not really a zip")
+
+
+# --- LibreOffice --------------------------------------------------------------------------------
+
+
+@pytest.mark.layout
+def test_libreoffice_shows_both_the_deleted_and_the_inserted_text(tracked):
+    _, result = tracked
+    text = pdf_text(docx_to_pdf(result.docx))
+    for shown in (
+        "全面深化零基预算改革",
+        "推进",
+        "着力打破",
+        "区域性风险",
+        "系统性风险",
+        "全面摸清资产家底；",
+    ):
+        assert shown in text
