@@ -29,7 +29,7 @@ paragraph, or points following a run-in heading).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -109,8 +109,14 @@ def _flatten(blocks: Iterable[Mapping[str, Any]], out: list[Para]) -> None:
             out.extend(Para("body", [Run(line)], block_ids=ids) for line in lines)
 
 
-def layout_paragraphs(snapshot: Mapping[str, Any]) -> list[Para]:
-    """Flatten a snapshot into the paragraphs of the printed report, numbering included."""
+Flatten = Callable[[Iterable[Mapping[str, Any]], list[Para]], None]
+
+
+def layout_paragraphs(snapshot: Mapping[str, Any], flatten: Flatten = _flatten) -> list[Para]:
+    """Flatten a snapshot into the paragraphs of the printed report, numbering included.
+
+    flatten: how the numbered blocks become paragraphs (appended to the list it is given); the
+    花脸稿 (reports.core.tracked) passes its own, which marks suggested changes in the runs."""
     out: list[Para] = []
     for line in split_title(snapshot.get("title", "")):
         out.append(Para("title", [Run(line)], keep_next=True))
@@ -122,7 +128,7 @@ def layout_paragraphs(snapshot: Mapping[str, Any]) -> list[Para]:
     for line in split_paragraphs(snapshot.get("opening", "")):
         out.append(Para("body", [Run(line)]))
     numbering = numbering_for(snapshot.get("numbering"))
-    _flatten(number_blocks(snapshot.get("blocks", ()), numbering), out)
+    flatten(number_blocks(snapshot.get("blocks", ()), numbering), out)
     for line in split_paragraphs(snapshot.get("closing", "")):
         out.append(Para("body", [Run(line)]))
     signature = snapshot.get("signature", "")

@@ -391,7 +391,9 @@ def resolve_snapshot(
 ) -> tuple[dict[str, Any], ResolveReport]:
     """A deep copy of `snapshot` (reports.core.document) with every text field resolved, and what
     was found. Text fields: title, subtitle, opening, closing, signature, date, and each block's
-    title, lead and text, recursively through children. Other keys are copied unchanged.
+    title, lead and text, recursively through children; a block's suggestions (title, text) and
+    comments (text, replies' text) are resolved and masked the same way, adding to secrets only.
+    Other keys are copied unchanged.
 
     Placeholder.field / HandNumber.field locate findings ("opening", "blocks.0.children.2.text").
     secrets are the same whether masked or not (they depend on the options only). Never raises.
@@ -421,6 +423,15 @@ def resolve_snapshot(
         if where == "date":
             date_numbers.extend(n for n in find_hand_numbers(value) if n.kind == "number")
 
+    def resolve_remark(container: Any, key: str) -> None:
+        """A suggestion's or comment's text (reports.core.tracked): resolved and masked like block
+        text, its secrets scanned for, but no findings (they are not the report's text yet)."""
+        value = container.get(key) if isinstance(container, dict) else None
+        if isinstance(value, str) and value:
+            result = _resolve(value, evaluator, opts, figures=False)
+            container[key] = result.text
+            report.secrets.update(result.secrets)
+
     for key in _SNAPSHOT_FIELDS:
         resolve_field(resolved, key, key)
     blocks = resolved.get("blocks")
@@ -428,6 +439,13 @@ def resolve_snapshot(
         if isinstance(visit.node, dict):
             for key in _BLOCK_FIELDS:
                 resolve_field(visit.node, key, f"{block_path(visit.path)}.{key}")
+            for suggestion in visit.node.get("suggestions") or ():
+                resolve_remark(suggestion, "title")
+                resolve_remark(suggestion, "text")
+            for comment in visit.node.get("comments") or ():
+                resolve_remark(comment, "text")
+                for reply in (comment.get("replies") or ()) if isinstance(comment, dict) else ():
+                    resolve_remark(reply, "text")
 
     report.metrics_used = {name for p in report.placeholders for name in p.metrics}
     if metrics_only:
