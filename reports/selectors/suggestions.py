@@ -19,6 +19,7 @@ __all__ = [
     "SuggestionView",
     "author_colours",
     "review_block_suggestions",
+    "suggestion_author",
     "suggestion_authors",
     "suggestion_get_for_user",
     "suggestions_by_block",
@@ -62,6 +63,14 @@ def suggestion_get_for_user(*, user, pk: int) -> Suggestion:
     ):
         raise Http404("修改建议不存在")
     return suggestion
+
+
+def suggestion_author(*, report: Report, pk: int):
+    """A user who has made a suggestion on `report` (for 采纳某领导的全部), else Http404."""
+    found = report.suggestions.filter(author_id=pk).select_related("author").first()
+    if found is None or found.author is None:
+        raise Http404("修改建议不存在")
+    return found.author
 
 
 def author_colours(report: Report) -> dict[int | None, int]:
