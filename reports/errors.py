@@ -30,6 +30,14 @@ class BlockConflict(DomainError):
         self.current = current
 
 
+class SuggestionStale(BlockConflict):
+    """A suggestion's block no longer holds the text it was made on: it is never applied."""
+
+    def __init__(self, current):
+        super().__init__(current)
+        self.args = ("该段已修改，此建议已过期，未采纳。",)
+
+
 class ReportFieldsConflict(DomainError):
     """A save of the report's own fields carried a stale version; `current` is the report as stored."""
 

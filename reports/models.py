@@ -687,6 +687,73 @@ class Comment(models.Model):
         return self.text[:30]
 
 
+class Suggestion(models.Model):
+    """A leader's proposed wording for one field of a block (留痕), made on a submitted revision and
+    decided by the drafter (采纳 / 不采纳) or applied by the leader on approval (采纳修改并审定).
+
+    `base_text` is the field as it stood in `revision`; `text` the whole field as proposed. An open
+    suggestion whose block no longer holds `base_text` is stale (derived, never stored): it is shown
+    but never applied. One open suggestion per (block, field, author): editing again updates it."""
+
+    class Field(models.TextChoices):
+        TITLE = "title", "标题"
+        TEXT = "text", "正文"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "待处理"
+        ACCEPTED = "accepted", "已采纳"
+        REJECTED = "rejected", "未采纳"
+        APPLIED_ON_APPROVAL = "applied_on_approval", "审定时采纳"
+
+    report = models.ForeignKey(
+        Report, on_delete=models.CASCADE, related_name="suggestions", verbose_name="报告"
+    )
+    block = models.ForeignKey(
+        Block, on_delete=models.CASCADE, related_name="suggestions", verbose_name="段落"
+    )
+    revision = models.ForeignKey(
+        Revision, on_delete=models.CASCADE, related_name="suggestions", verbose_name="提交版本"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name="提出人账户",
+    )
+    # who it was when suggesting (like AuditLog.actor_name): a later rename changes nothing here
+    author_name = models.CharField("提出人", max_length=150)
+    field = models.CharField("字段", max_length=8, choices=Field.choices)
+    base_text = models.TextField("原文", blank=True)
+    text = models.TextField("建议文字", blank=True)
+    status = models.CharField("状态", max_length=24, choices=Status.choices, default=Status.OPEN)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="处理人",
+    )
+    decided_at = models.DateTimeField("处理时间", null=True, blank=True)
+    created_at = models.DateTimeField("提出时间", auto_now_add=True)
+    updated_at = models.DateTimeField("修改时间", auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "修改建议"
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["block", "field", "author"],
+                condition=Q(status="open"),
+                name="suggestion_one_open_per_author",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.author_name}：{self.text[:20]}"
+
+
 class AuditLog(models.Model):
     """Who did what, when, from where. Written by services only; read-only everywhere."""
 
@@ -715,6 +782,10 @@ class AuditLog(models.Model):
         PROOFREAD_IGNORE = "proofread_ignore", "校对：忽略提示"
         PACKET = "packet", "生成材料汇编"
         PACKET_RANK = "packet_rank", "修改班子成员排序"
+        SUGGESTION = "suggestion", "修改建议"
+        SUGGESTION_ACCEPT = "suggestion_accept", "采纳修改建议"
+        SUGGESTION_REJECT = "suggestion_reject", "不采纳修改建议"
+        APPROVE_WITH_SUGGESTIONS = "approve_with_suggestions", "采纳修改并审定"
 
     bureau = models.ForeignKey(
         Bureau, on_delete=models.CASCADE, related_name="audit_logs", verbose_name="财政局"

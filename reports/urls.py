@@ -59,6 +59,20 @@ urlpatterns = [
     path("reports/<int:pk>/redraft/", review.report_redraft, name="report_redraft"),
     path("reports/<int:pk>/approve/", review.report_approve, name="report_approve"),
     path("reports/<int:pk>/return/", review.report_return, name="report_return"),
+    path(
+        "reports/<int:pk>/approve-with-suggestions/",
+        review.report_approve_with_suggestions,
+        name="report_approve_with_suggestions",
+    ),
+    # leaders' suggestions (修改建议): made on the review page, decided in the editor
+    path("blocks/<int:pk>/suggest/", review.suggestion_save, name="suggestion_save"),
+    path("suggestions/<int:pk>/accept/", editor.suggestion_accept, name="suggestion_accept"),
+    path("suggestions/<int:pk>/reject/", editor.suggestion_reject, name="suggestion_reject"),
+    path(
+        "reports/<int:pk>/suggestions/accept-all/",
+        editor.suggestions_accept_all,
+        name="suggestions_accept_all",
+    ),
     # review, comments, sections, presence
     path("reports/<int:pk>/review/", review.report_review, name="report_review"),
     path("reports/<int:pk>/comments/", review.comment_add, name="comment_add"),

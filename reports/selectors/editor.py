@@ -15,6 +15,7 @@ from . import metrics as metric_selectors
 from . import proofread as proofread_selectors
 from . import reports as report_selectors
 from . import review as review_selectors
+from . import suggestions as suggestion_selectors
 
 __all__ = ["editor_context"]
 
@@ -31,8 +32,10 @@ def editor_context(*, report: Report, user) -> dict[str, Any]:
     can_edit_report = permissions.can_edit_report(membership, report)
     proofread = proofread_selectors.report_proofread(report, tree=tree, metrics=metrics)
     findings = proofread_selectors.report_findings_by_block(proofread)
+    suggestions = suggestion_selectors.suggestions_by_block(report)
     for visit in walk(tree, children=lambda n: n.children):
         visit.node.findings = findings.get(visit.node.block.pk, [])
+        visit.node.suggestions = suggestions.get(visit.node.block.pk, [])
     return {
         "proofread": proofread,
         "fields_findings": proofread_selectors.fields_findings_of(proofread),
@@ -47,5 +50,8 @@ def editor_context(*, report: Report, user) -> dict[str, Any]:
         "can_submit": permissions.can_submit(membership, report),
         "can_review": permissions.can_review(membership, report),
         "report_comments": open_by_block.get(None, []),
+        "suggestion_authors": suggestion_selectors.suggestion_authors(suggestions),
+        "suggestion_count": sum(len(v) for v in suggestions.values()),
+        "suggestion_stale": sum(v.stale for views in suggestions.values() for v in views),
         "departments": report.bureau.departments.all() if can_edit_report else [],
     }

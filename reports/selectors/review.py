@@ -19,6 +19,7 @@ from . import members as member_selectors
 from . import metrics as metric_selectors
 from . import proofread as proofread_selectors
 from . import reports as report_selectors
+from . import suggestions as suggestion_selectors
 
 __all__ = [
     "DashboardRow",
@@ -73,11 +74,13 @@ def review_context(*, report: Report, user, view: str) -> dict[str, Any]:
     revision."""
     membership = member_selectors.membership_for(user)
     revisions = list(report.revisions.all())  # newest first
+    can_review = permissions.can_review(membership, report) and report.status == Report.Status.SUBMITTED
     context: dict[str, Any] = {
         "report": report,
         "revisions": revisions,
         "view": view,
-        "can_review": permissions.can_review(membership, report) and report.status == Report.Status.SUBMITTED,
+        "can_review": can_review,
+        "can_suggest": can_review,
         "comments": report_comments(report),
         # counts for the reviewer: the live text is what was submitted while the report is submitted
         "proofread": proofread_selectors.report_proofread(report),
@@ -88,8 +91,15 @@ def review_context(*, report: Report, user, view: str) -> dict[str, Any]:
     context["revision"] = current
     by_block = comments_by_block(context["comments"])
     paragraphs = layout_paragraphs(_resolved(current.snapshot))
+    suggestions = suggestion_selectors.review_block_suggestions(
+        report=report, user=user, snapshot=current.snapshot
+    )
     for para in paragraphs:
         para.comments = [c for block_id in para.block_ids for c in by_block.get(block_id, [])]
+        para.suggestions = [suggestions[block_id] for block_id in para.block_ids if block_id in suggestions]
+    context["my_open_suggestions"] = sum(
+        v.suggestion.author_id == user.pk for bs in suggestions.values() for v in bs.items
+    )
     context["paragraphs"] = paragraphs
     context["report_level_comments"] = by_block.get(None, [])
     base = None

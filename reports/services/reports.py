@@ -31,6 +31,7 @@ __all__ = [
     "cn_date",
     "count_blocks",
     "guard_edit",
+    "lock_status",
     "kinds_sync",
     "kinds_sync_after_migrate",
     "report_create",
@@ -167,6 +168,7 @@ def _guard_edit(
 
 
 guard_edit = _guard_edit  # for the other services that edit a report's text (proofreading's fixes)
+lock_status = _lock_status  # for the services that write beside a report (leaders' suggestions)
 
 
 def _clean_field(name: str, value: str) -> str:

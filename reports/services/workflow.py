@@ -22,14 +22,18 @@ from .audit import audit, notify
 
 __all__ = [
     "TRANSITIONS",
+    "apply_transition",
     "comment_add",
     "comment_resolve",
+    "drafters_of",
     "presence_touch",
     "report_approve",
     "report_redraft",
     "report_return",
     "report_submit",
+    "report_url",
     "report_withdraw",
+    "reviewed_revision",
     "section_assign",
     "section_set_done",
 ]
@@ -40,6 +44,8 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str, str]] = {
     "submit": ((S.DRAFT, S.RETURNED), S.SUBMITTED, "提交审核"),
     "withdraw": ((S.SUBMITTED,), S.DRAFT, "撤回提交"),
     "approve": ((S.SUBMITTED,), S.APPROVED, "审定"),
+    # the leader's own suggestions applied, then approved: services.suggestions
+    "approve_with_suggestions": ((S.SUBMITTED,), S.APPROVED, "采纳修改并审定"),
     "return": ((S.SUBMITTED,), S.RETURNED, "退回修改"),
     "redraft": ((S.APPROVED,), S.DRAFT, "重新起草"),
 }
@@ -63,6 +69,9 @@ def _apply(report: Report, name: str, **updates: Any) -> None:
         setattr(report, field, value)
 
 
+apply_transition = _apply  # for the transitions that live beside their domain (services.suggestions)
+
+
 def _drafters(report: Report, department_id: int | None = None):
     """The drafters of the report's owning department (or of `department_id`)."""
     User = get_user_model()
@@ -84,6 +93,9 @@ def _leaders(report: Report):
 
 def _url(report: Report, name: str = "report_edit") -> str:
     return reverse(name, args=[report.pk])
+
+
+drafters_of, report_url = _drafters, _url
 
 
 @transaction.atomic
@@ -133,6 +145,9 @@ def _reviewed_revision(report: Report, revision_id: int) -> Revision:
     if latest is None or latest.pk != revision_id:
         raise WrongState("报告已重新提交，您看到的不是最新提交的内容。请刷新后重新审阅。")
     return latest
+
+
+reviewed_revision = _reviewed_revision
 
 
 @transaction.atomic

@@ -31,8 +31,10 @@ from ..selectors import exports as export_selectors
 from ..selectors import metrics as metric_selectors
 from ..selectors import proofread as proofread_selectors
 from ..selectors import reports as report_selectors
+from ..selectors import suggestions as suggestion_selectors
 from ..services import exports as export_services
 from ..services import reports as report_services
+from ..services import suggestions as suggestion_services
 from .common import login_required, parse_int
 
 
@@ -138,16 +140,68 @@ def report_preview(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _document_response(
-    request: HttpRequest, report, error: DomainError | str | None = None, near: int | None = None
+    request: HttpRequest,
+    report,
+    error: DomainError | str | None = None,
+    near: int | None = None,
+    note: str = "",
 ) -> HttpResponse:
-    """The re-rendered document; an error is shown next to the block it concerns (`near`)."""
+    """The re-rendered document; an error is shown next to the block it concerns (`near`), a
+    `note` (what 全部采纳 did) above the blocks."""
     context = editor_selectors.editor_context(report=report, user=request.user) | {
         "error": str(error or ""),
         "error_block": near,
+        "note": note,
     }
     status = 200 if not error else error.status_code if isinstance(error, DomainError) else 422
     response = render(request, "reports/report_edit.html#document", context, status=status)
     return trigger_client_event(response, "report-changed")
+
+
+@require_POST
+@login_required
+def suggestion_accept(request: HttpRequest, pk: int) -> HttpResponse:
+    """采纳 a leader's suggestion: the block takes it through the normal save; the document is
+    re-rendered (a stale one is refused, its message next to its block)."""
+    suggestion = suggestion_selectors.suggestion_get_for_user(user=request.user, pk=pk)
+    try:
+        suggestion_services.suggestion_accept(
+            suggestion=suggestion, user=request.user, version=parse_int(request.POST.get("version"))
+        )
+    except DomainError as error:
+        return _document_response(request, suggestion.report, error, near=suggestion.block_id)
+    return _document_response(request, suggestion.report)
+
+
+@require_POST
+@login_required
+def suggestion_reject(request: HttpRequest, pk: int) -> HttpResponse:
+    suggestion = suggestion_selectors.suggestion_get_for_user(user=request.user, pk=pk)
+    try:
+        suggestion_services.suggestion_reject(suggestion=suggestion, user=request.user)
+    except DomainError as error:
+        return _document_response(request, suggestion.report, error, near=suggestion.block_id)
+    return _document_response(request, suggestion.report)
+
+
+@require_POST
+@login_required
+def suggestions_accept_all(request: HttpRequest, pk: int) -> HttpResponse:
+    """全部采纳, or all of one leader's (`author`): stale ones are skipped and counted."""
+    report = report_selectors.report_get_for_user(user=request.user, pk=pk)
+    author = None
+    if request.POST.get("author"):
+        author = suggestion_selectors.suggestion_author(report=report, pk=parse_int(request.POST["author"]))
+    try:
+        applied, skipped = suggestion_services.suggestions_accept_all(
+            report=report, user=request.user, author=author
+        )
+    except DomainError as error:
+        return _document_response(request, report, error)
+    note = (
+        f"已采纳{applied}条修改建议" + (f"，{skipped}条因该段已修改而过期，未采纳" if skipped else "") + "。"
+    )
+    return _document_response(request, report, note=note)
 
 
 @require_POST

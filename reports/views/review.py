@@ -21,7 +21,9 @@ from ..selectors import audit as audit_selectors
 from ..selectors import members as member_selectors
 from ..selectors import reports as report_selectors
 from ..selectors import review as review_selectors
+from ..selectors import suggestions as suggestion_selectors
 from ..services import audit as audit_services
+from ..services import suggestions as suggestion_services
 from ..services import workflow as workflow_services
 from .common import domain_error_response, login_required, parse_int
 
@@ -73,6 +75,40 @@ def report_approve(request: HttpRequest, pk: int) -> HttpResponse:
     return _transition(
         request, pk, workflow_services.report_approve, done, "report_review", revision_id=revision_id
     )
+
+
+@require_POST
+@login_required
+def report_approve_with_suggestions(request: HttpRequest, pk: int) -> HttpResponse:
+    done = "已采纳您的修改建议并审定。审定版本为采纳修改后的文字；起草科室已收到通知。"
+    revision_id = parse_int(request.POST.get("revision", ""))
+    return _transition(
+        request,
+        pk,
+        suggestion_services.report_approve_with_suggestions,
+        done,
+        "report_review",
+        revision_id=revision_id,
+    )
+
+
+@require_POST
+@login_required
+def suggestion_save(request: HttpRequest, pk: int) -> HttpResponse:
+    """A leader's 修改建议 on one block (its title and text as edited): stored, not applied; the
+    block's suggestion panel is answered, with every leader's suggestions marked up."""
+    block = report_selectors.block_get_for_user(user=request.user, pk=pk)
+    data = {name: request.POST[name] for name in ("title", "text") if name in request.POST}
+    try:
+        suggestion_services.suggestions_save(block=block, data=data, user=request.user)
+    except DomainError as error:
+        return domain_error_response(request, error, report=block.report)
+    revision = block.report.revisions.order_by("-number").first()
+    panels = suggestion_selectors.review_block_suggestions(
+        report=block.report, user=request.user, snapshot=revision.snapshot
+    )
+    context = {"bs": panels[block.pk], "can_suggest": True, "report": block.report, "saved": True}
+    return render(request, "reports/_suggest_review.html", context)
 
 
 @require_POST

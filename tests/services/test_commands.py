@@ -31,7 +31,7 @@ def test_seed_demo_is_idempotent_and_prints_passwords():
     counts = (Report.objects.count(), Block.objects.count(), Bureau.objects.count())
     second = seed()
     assert (Report.objects.count(), Block.objects.count(), Bureau.objects.count()) == counts
-    assert "新建报告 4 份" in first and "新建报告 0 份" in second
+    assert "新建报告 5 份" in first and "新建报告 0 份" in second
     assert Metric.objects.filter(bureau__name="示范市财政局").count() >= 15
     for username, password in [
         ("drafter", "drafter-demo-2025"),

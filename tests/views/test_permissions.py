@@ -56,12 +56,14 @@ from reports.models import (
     Report,
     ReportKind,
     Revision,
+    Suggestion,
 )
 from reports.services import exports as export_services
 from reports.services import members as member_services
 from reports.services import packets as packet_services
 from reports.services import previews as preview_services
 from reports.services import reports as report_services
+from reports.services import suggestions as suggestion_services
 from reports.services import workflow as workflow_services
 from reports.urls import urlpatterns
 
@@ -131,6 +133,7 @@ class StateObjects:
     comment: Comment
     export: Export
     preview: Preview  # the PDF preview of its Word file, made (pages and PDF stored)
+    suggestion: Suggestion  # the supervisor's open suggestion on p0, made while it was submitted
 
 
 @dataclass
@@ -181,8 +184,15 @@ def _build_report(world: World, state: str) -> StateObjects:
     report_services.block_save(block=p1, version=1, data={"text": s["assigned_text"]}, user=u[ASSIGNED])
     comment = workflow_services.comment_add(report=report, user=u[OWNER], text=s["comment"], block=p0)
     fill_required_sections(report)
-    if state != "draft":
-        revision = workflow_services.report_submit(report=report, user=u[OWNER])
+    # Every report was submitted once and the supervisor suggested on p0 (the draft was withdrawn
+    # after that), so each state has an open suggestion to accept, reject or apply.
+    revision = workflow_services.report_submit(report=report, user=u[OWNER])
+    suggestion = suggestion_services.suggestion_save(
+        block=Block.objects.get(pk=p0.pk), field="text", text=s["text"] + "（领导建议）", user=u[SUPERVISOR]
+    )
+    if state == "draft":
+        workflow_services.report_withdraw(report=report, user=u[OWNER])
+    else:
         if state == "returned":
             workflow_services.comment_add(
                 report=report, user=u[SUPERVISOR], text=s["comment"] + "（领导）", block=p0
@@ -213,6 +223,7 @@ def _build_report(world: World, state: str) -> StateObjects:
         comment,
         export,
         preview,
+        suggestion,
     )
 
 
@@ -315,7 +326,9 @@ SELECT
   (SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t.id), '')) FROM reports_notification t
      JOIN reports_membership m ON m.user_id = t.user_id WHERE m.bureau_id = %(b)s),
   (SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t.id), '')) FROM reports_membership t WHERE t.bureau_id = %(b)s),
-  (SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t.id), '')) FROM reports_department t WHERE t.bureau_id = %(b)s)
+  (SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t.id), '')) FROM reports_department t WHERE t.bureau_id = %(b)s),
+  (SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t.id), '')) FROM reports_suggestion t
+     JOIN reports_report r ON r.id = t.report_id WHERE r.bureau_id = %(b)s)
 """
 FINGERPRINT_PARTS = (
     "reports",
@@ -329,6 +342,7 @@ FINGERPRINT_PARTS = (
     "notifications",
     "memberships",
     "departments",
+    "suggestions",
 )
 
 
@@ -356,6 +370,7 @@ def fingerprint(bureau_id: int) -> dict[str, Any]:
                 ),
                 list(Membership.objects.filter(bureau_id=bureau_id).order_by("pk").values()),
                 list(Department.objects.filter(bureau_id=bureau_id).order_by("pk").values()),
+                list(Suggestion.objects.filter(**in_bureau).order_by("pk").values()),
             ),
             strict=True,
         )
@@ -788,6 +803,32 @@ CASES = [
         writes=True,
         data=lambda w, s: {"reason": "矩阵退回理由", "revision": _latest_revision(w, s)},
     ),
+    Case(
+        "report_approve_with_suggestions",
+        "POST",
+        "report",
+        _reach(transition(SUPERVISOR, {"submitted"})),
+        writes=True,
+        data=lambda w, s: {"revision": _latest_revision(w, s)},
+    ),
+    Case(
+        "suggestion_save",
+        "POST",
+        "p0",
+        _reach(transition(SUPERVISOR, {"submitted"})),
+        writes=True,
+        data=lambda w, s: {"text": "矩阵领导的修改建议。"},
+    ),
+    Case(
+        "suggestion_accept",
+        "POST",
+        "suggestion",
+        _reach(edit_whole),
+        writes=True,
+        data=lambda w, s: {"version": str(Block.objects.get(pk=w.states[s].p0.pk).version)},
+    ),
+    Case("suggestion_reject", "POST", "suggestion", _reach(edit_whole), writes=True),
+    Case("suggestions_accept_all", "POST", "report", _reach(edit_whole), writes=True),
     Case("report_review", "GET", "report", _reach(read), htmx=False, shows=True),
     Case(
         "report_review",

@@ -23,6 +23,8 @@ from reports.models import Bureau, Deadline, Department, Membership, Metric, Rep
 from reports.services import members as member_services
 from reports.services import proofread as proofread_services
 from reports.services import reports as report_services
+from reports.services import suggestions as suggestion_services
+from reports.services import workflow as workflow_services
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
 BUREAU = "示范市财政局"
@@ -113,6 +115,43 @@ def _user(bureau: Bureau, spec: tuple) -> tuple[object, bool]:
     return user, demo_password or user.check_password(password)
 
 
+# The report that shows leaders' suggestions (留痕) at first login: submitted, with the demo
+# leader's insertion, deletion and replacement, and a comment. Kept out of DEMO_DIR's top level so
+# the four reports above keep their order (tests approve the first three).
+SUGGESTED = DEMO_DIR / "suggestions" / "duty_deputy.json"
+
+
+def seed_suggestions(bureau: Bureau, users: dict) -> int:
+    """Create the submitted 副局长 述职报告 with three suggestions and a comment (once). Returns 1
+    when it was created."""
+    content = json.loads(SUGGESTED.read_text(encoding="utf-8"))
+    kind = ReportKind.objects.get(code=content["kind"])
+    if Report.objects.filter(bureau=bureau, kind=kind, subject=content["subject"]).exists():
+        return 0
+    report = report_services.report_create_from_content(
+        user=users["drafter"], bureau=bureau, kind=kind, content=content
+    )
+    workflow_services.report_submit(report=report, user=users["drafter"])
+    report = Report.objects.get(pk=report.pk)
+    first, second, third = report.blocks.filter(type="point").order_by("position", "id")[:3]
+    leader = users["leader"]
+
+    def suggest(block, field: str, text: str) -> None:
+        suggestion_services.suggestion_save(block=block, field=field, text=text, user=leader)
+
+    # an insertion, a deletion (the last clause) and a replacement (the lead's first words)
+    suggest(first, "text", first.text.rstrip("。") + "，切实把学习成果转化为推动财政高质量发展的实际成效。")
+    cut = second.text.rstrip("。").rfind("，")
+    suggest(second, "text", second.text[:cut] + "。" if cut > 0 else second.text[: len(second.text) // 2])
+    suggest(
+        second, "title", "坚持" + second.title[4:] if len(second.title) > 4 else second.title + "（修改）"
+    )
+    workflow_services.comment_add(
+        report=report, user=leader, block=third, text="请补充重点任务的完成情况和具体成效。"
+    )
+    return 1
+
+
 class Command(BaseCommand):
     help = "创建（或更新）演示数据：示范市财政局、各角色用户、每类报告各一份。可重复运行。"
 
@@ -157,6 +196,7 @@ class Command(BaseCommand):
                 user=users["drafter"], bureau=bureau, kind=kind, content=content
             )
             created += 1
+        created += seed_suggestions(bureau, users)
 
         self.stdout.write(
             f"演示数据就绪：{BUREAU}，新建报告 {created} 份（已有的不重复创建），指标 {metric_count} 项。"
