@@ -46,7 +46,13 @@ def test_seed_demo_is_idempotent_and_prints_passwords():
 def test_each_demo_report_is_a_full_report_of_its_kind():
     seed()
     reports = Report.objects.filter(bureau__name="示范市财政局").select_related("kind")
-    assert sorted(r.kind.code for r in reports) == ["annual_summary", "duty", "party_duty", "work_plan"]
+    assert sorted(r.kind.code for r in reports) == [
+        "annual_summary",
+        "duty",
+        "duty",
+        "party_duty",
+        "work_plan",
+    ]
     for report in reports:
         paragraphs = layout_paragraphs(report_selectors.report_snapshot(report))
         assert count_han("".join(p.text for p in paragraphs)) > 2500, report.title
@@ -62,7 +68,7 @@ def test_render_report_writes_each_demo_report(tmp_path):
     out = io.StringIO()
     call_command("render_report", *map(str, ids), "--out", str(tmp_path), stdout=out)
     files = sorted(tmp_path.glob("*.docx"))
-    assert len(files) == len(ids) == 4
+    assert len(files) == len(ids) == 5
     assert any(f.name == "2025年度述职报告（示范市财政局党组书记、局长 王建国）.docx" for f in files)
     for path in files:
         with zipfile.ZipFile(path) as package:
@@ -145,7 +151,7 @@ def test_every_demo_reports_masked_copy_shows_no_digit_but_its_own_years():
 
     seed()
     reports = list(Report.objects.filter(bureau__name="示范市财政局"))
-    assert len(reports) == 4
+    assert len(reports) == 5
     for report in reports:
         name, masked = export_services.report_render(report=report, masked=True)
         texts = package_texts(masked, name)

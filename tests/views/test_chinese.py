@@ -26,7 +26,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, include, path, re
 from django.utils import translation
 from django.utils.translation import gettext
 
-from reports.models import Block, Comment, Export, Metric, Packet, Preview, Report
+from reports.models import Block, Comment, Export, Metric, Packet, Preview, Report, Suggestion
 from reports.services import exports as export_services
 from reports.services import packets as packet_services
 from reports.services import previews as preview_services
@@ -91,6 +91,8 @@ def _pk_for(prefix: str) -> int:
         return Metric.objects.first().pk
     if prefix == "packets":
         return Packet.objects.first().pk
+    if prefix == "suggestions":
+        return Suggestion.objects.first().pk
     raise AssertionError(f"the crawl does not know which object a /{prefix}/<pk>/ URL names")
 
 

@@ -13,7 +13,7 @@ from urllib.parse import unquote
 import pytest
 from django.urls import reverse
 
-from reports.models import Block, Export, Metric, Packet, Preview, Report
+from reports.models import Block, Export, Metric, Packet, Preview, Report, Revision, Suggestion
 from reports.services import exports as export_services
 from reports.services import reports as report_services
 from reports.services import workflow as workflow_services
@@ -40,6 +40,16 @@ def objects(report, drafter):
         "comment": comment,
         "packet": Packet.objects.create(
             bureau=report.bureau, meeting="会议", date=datetime.date(2026, 1, 15)
+        ),
+        "suggestion": Suggestion.objects.create(
+            report=report,
+            block=point,
+            revision=Revision.objects.create(report=report, number=1, snapshot={}),
+            author=drafter,
+            author_name="某某",
+            field="text",
+            base_text="",
+            text="建议",
         ),
         "preview": Preview.objects.create(
             bureau=report.bureau, digest="0" * 64, report=report, title=report.title, docx=b""
@@ -112,6 +122,11 @@ RULES = {
     "preview_retry": ("POST", "preview"),
     "preview_page_image": ("GET", "preview", 1),
     "preview_pdf": ("GET", "preview"),
+    "report_approve_with_suggestions": ("POST", "report"),
+    "suggestion_save": ("POST", "block"),
+    "suggestion_accept": ("POST", "suggestion"),
+    "suggestion_reject": ("POST", "suggestion"),
+    "suggestions_accept_all": ("POST", "report"),
 }
 
 
@@ -199,7 +214,9 @@ def test_create_with_a_bad_year_reenders_the_form_in_chinese(client, drafter, ki
 def test_the_editor_page_and_its_fragments(client, objects, drafter, django_assert_max_num_queries):
     client.force_login(drafter)
     report = objects["report"]
-    with django_assert_max_num_queries(14):  # 12, and proofreading's 提法 list and ignored findings
+    with django_assert_max_num_queries(
+        16
+    ):  # 12, proofreading's 提法 list and ignored findings, leaders' open suggestions (2)
         page = client.get(reverse("report_edit", args=[report.pk])).content.decode()
     assert "<html" in page and "写作要点" in page and "一、" in page and "一是" in page
     fragment = client.get(reverse("report_edit", args=[report.pk]), **HX).content.decode()
@@ -214,7 +231,9 @@ def test_editor_queries_do_not_grow_with_blocks(client, objects, drafter, django
         for _ in range(10):
             report_services.block_add(report=report, type="point", parent=section, user=drafter)
     client.force_login(drafter)
-    with django_assert_max_num_queries(14):  # 12, and proofreading's 提法 list and ignored findings
+    with django_assert_max_num_queries(
+        16
+    ):  # 12, proofreading's 提法 list and ignored findings, leaders' open suggestions (2)
         client.get(reverse("report_edit", args=[report.pk]))
 
 
