@@ -214,9 +214,8 @@ def test_create_with_a_bad_year_reenders_the_form_in_chinese(client, drafter, ki
 def test_the_editor_page_and_its_fragments(client, objects, drafter, django_assert_max_num_queries):
     client.force_login(drafter)
     report = objects["report"]
-    with django_assert_max_num_queries(
-        16
-    ):  # 12, proofreading's 提法 list and ignored findings, leaders' open suggestions (2)
+    # 12, proofreading's 提法 list and ignored findings, leaders' open suggestions (2)
+    with django_assert_max_num_queries(16):
         page = client.get(reverse("report_edit", args=[report.pk])).content.decode()
     assert "<html" in page and "写作要点" in page and "一、" in page and "一是" in page
     fragment = client.get(reverse("report_edit", args=[report.pk]), **HX).content.decode()
@@ -231,9 +230,8 @@ def test_editor_queries_do_not_grow_with_blocks(client, objects, drafter, django
         for _ in range(10):
             report_services.block_add(report=report, type="point", parent=section, user=drafter)
     client.force_login(drafter)
-    with django_assert_max_num_queries(
-        16
-    ):  # 12, proofreading's 提法 list and ignored findings, leaders' open suggestions (2)
+    # 12, proofreading's 提法 list and ignored findings, leaders' open suggestions (2)
+    with django_assert_max_num_queries(16):
         client.get(reverse("report_edit", args=[report.pk]))
 
 
