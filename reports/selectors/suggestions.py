@@ -3,6 +3,8 @@ character diff (submitted text → suggested text), its author's colour and whet
 
 from __future__ import annotations
 
+import copy
+import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -10,7 +12,9 @@ from django.http import Http404
 
 from ..core.diff import Segment, diff_text
 from ..core.suggestion_fields import has_field, snapshot_block_fields
-from ..models import Block, Report, Suggestion
+from ..core.tree import walk
+from ..errors import WrongState
+from ..models import Block, Comment, Report, Suggestion
 from . import reports as report_selectors
 
 __all__ = [
@@ -18,6 +22,7 @@ __all__ = [
     "BlockSuggestions",
     "SuggestionView",
     "author_colours",
+    "report_tracked_snapshot",
     "review_block_suggestions",
     "suggestion_author",
     "suggestion_authors",
@@ -138,3 +143,56 @@ def review_block_suggestions(
             items,
         )
     return out
+
+
+def _utc(moment) -> str:
+    return moment.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S")
+
+
+def _name(user) -> str:
+    return (user.get_full_name() or user.username) if user else "未署名"
+
+
+def report_tracked_snapshot(report: Report) -> dict[str, Any]:
+    """What the 花脸稿 shows (reports.core.tracked): the latest submission (its revision's snapshot
+    with its metric values) with, on each block, every open suggestion made on that text (one per
+    leader: title and text) and every open comment on the block with its replies.
+
+    A suggestion whose base is no longer the submitted text (made on an earlier submission) is left
+    out: it would not apply. Raises WrongState for a report never submitted."""
+    revision = report.revisions.order_by("-number").first()
+    if revision is None:
+        raise WrongState("报告尚未提交，没有可导出花脸稿的提交版本。")
+    snapshot = copy.deepcopy(revision.snapshot)
+    fields = snapshot_block_fields(snapshot)
+    suggested: dict[int, dict[str, dict[str, Any]]] = {}
+    for s in Suggestion.objects.filter(report=report, status=Suggestion.Status.OPEN).order_by("created_at"):
+        submitted = fields.get(s.block_id)
+        if submitted is None or submitted[s.field] != s.base_text:
+            continue
+        entry = suggested.setdefault(s.block_id, {}).setdefault(
+            s.author_name, {"author": s.author_name, "date": _utc(s.created_at), "title": None, "text": None}
+        )
+        entry[s.field] = s.text
+    commented: dict[int, list[dict[str, Any]]] = {}
+    open_comments = (
+        Comment.objects.filter(report=report, resolved=False, parent=None, block__isnull=False)
+        .select_related("author")
+        .prefetch_related("replies__author")
+        .order_by("created_at")
+    )
+    for c in open_comments:
+        replies = [
+            {"author": _name(r.author), "date": _utc(r.created_at), "text": r.text}
+            for r in sorted(c.replies.all(), key=lambda r: r.created_at)
+        ]
+        commented.setdefault(c.block_id, []).append(
+            {"author": _name(c.author), "date": _utc(c.created_at), "text": c.text, "replies": replies}
+        )
+    for visit in walk(snapshot.get("blocks") or ()):
+        block_id = visit.node.get("id")
+        if block_id in suggested:
+            visit.node["suggestions"] = list(suggested[block_id].values())
+        if block_id in commented:
+            visit.node["comments"] = commented[block_id]
+    return snapshot

@@ -20,6 +20,7 @@ from ..errors import ExportNeedsConfirmation, LeakFound, WrongState
 from ..models import STALL_AFTER, Export, Report
 from ..selectors import exports as export_selectors
 from ..selectors import reports as report_selectors
+from ..selectors import suggestions as suggestion_selectors
 from .audit import audit
 
 __all__ = [
@@ -62,22 +63,29 @@ def export_options(
     return options
 
 
-def _export_fields(*, report: Report, masked: bool, mask_years: bool, metrics_only: bool) -> dict[str, Any]:
+def _export_fields(
+    *, report: Report, masked: bool, mask_years: bool, metrics_only: bool, tracked: bool = False
+) -> dict[str, Any]:
     """What an export freezes at request time: content, metric values, masking options, file name.
 
     A masked copy masks every number except the report's own year and the next (kept_years) unless
     mask_years; metrics_only masks only the metrics (the explicit opt-out of the export form).
+    tracked: the 花脸稿 — the latest submission with the leaders' open suggestions as Word tracked
+    changes and the open comments as Word comments (selectors.suggestions.report_tracked_snapshot).
     """
-    snapshot = report_selectors.report_export_snapshot(report)
+    if tracked:
+        snapshot = suggestion_selectors.report_tracked_snapshot(report)
+    else:
+        snapshot = report_selectors.report_export_snapshot(report)
     options = export_options(report=report, masked=masked, mask_years=mask_years, metrics_only=metrics_only)
+    if tracked:
+        options["tracked"] = True
     name = report_selectors.report_file_name(report)
-    return {
-        "report": report,
-        "masked": masked,
-        "options": options,
-        "snapshot": snapshot,
-        "file_name": masked_file_name(name, options) if masked else name,
-    }
+    if masked:
+        name = masked_file_name(name, options)
+    if tracked:
+        name = name.removesuffix(".docx") + "（花脸稿）.docx"
+    return {"report": report, "masked": masked, "options": options, "snapshot": snapshot, "file_name": name}
 
 
 def _content_and_metrics(snapshot: dict[str, Any]) -> tuple[dict[str, Any], dict[str, MetricValue]]:
@@ -114,11 +122,19 @@ def report_preview_snapshot(
 
 
 def report_render(
-    *, report: Report, masked: bool = False, mask_years: bool = False, metrics_only: bool = False
+    *,
+    report: Report,
+    masked: bool = False,
+    mask_years: bool = False,
+    metrics_only: bool = False,
+    tracked: bool = False,
 ) -> tuple[str, bytes]:
-    """Render a report now, without recording an export (command line): (file name, .docx bytes)."""
+    """Render a report now, without recording an export (command line): (file name, .docx bytes);
+    tracked: its 花脸稿."""
     export = Export(
-        **_export_fields(report=report, masked=masked, mask_years=mask_years, metrics_only=metrics_only)
+        **_export_fields(
+            report=report, masked=masked, mask_years=mask_years, metrics_only=metrics_only, tracked=tracked
+        )
     )
     return export.file_name, export_render_content(export)
 
@@ -130,6 +146,7 @@ def export_request(
     masked: bool = False,
     mask_years: bool = False,
     metrics_only: bool = False,
+    tracked: bool = False,
     confirmed: bool = False,
 ) -> Export:
     """Record an export of the report as it is now (content and metric values) and queue it on commit.
@@ -137,7 +154,9 @@ def export_request(
     Raises ExportNeedsConfirmation (nothing recorded) when the file would show "**" for a missing
     value or an empty numbered point (reports.core.export_check), unless confirmed=True.
     """
-    fields = _export_fields(report=report, masked=masked, mask_years=mask_years, metrics_only=metrics_only)
+    fields = _export_fields(
+        report=report, masked=masked, mask_years=mask_years, metrics_only=metrics_only, tracked=tracked
+    )
     if not confirmed:
         problems = export_problems(
             *_content_and_metrics(fields["snapshot"]), masked=masked, metrics_only=metrics_only
@@ -150,7 +169,7 @@ def export_request(
         actor=user,
         action="export",
         report=report,
-        summary=f"导出{'脱敏稿' if masked else 'Word'}：{export.file_name}",
+        summary=f"导出{'花脸稿' if tracked else ''}{'脱敏稿' if masked else 'Word'}：{export.file_name}",
         detail={"export": export.pk},
     )
 
@@ -190,6 +209,7 @@ def export_retry(*, export: Export, user) -> Export:
         masked=export.masked,
         mask_years=export.options.get("mask_years", False),
         metrics_only=export.options.get("metrics_only", False),
+        tracked=export.options.get("tracked", False),
         confirmed=True,
     )
 
@@ -209,9 +229,13 @@ def export_render_content(export: Export) -> bytes:
     from django.conf import settings
 
     from ..core.docx_render import render_docx
+    from ..core.tracked import render_tracked_docx
 
     resolved, check = export_resolve(export.snapshot, masked=export.masked, options=export.options or {})
-    content = render_docx(resolved, settings.DOCX_LAYOUT)
+    if (export.options or {}).get("tracked"):
+        content = render_tracked_docx(resolved, settings.DOCX_LAYOUT).docx
+    else:
+        content = render_docx(resolved, settings.DOCX_LAYOUT)
     _validate_docx(content)
     if export.masked:
         leaks = scan_docx(content, check.secrets, export.file_name)

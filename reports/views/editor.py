@@ -289,15 +289,20 @@ def block_move(request: HttpRequest, pk: int) -> HttpResponse:
 def export_create(request: HttpRequest, pk: int) -> HttpResponse:
     report = report_selectors.report_get_for_user(user=request.user, pk=pk)
     options = _export_options(request.POST)
+    tracked = request.POST.get("tracked") == "1"
     try:
         export = export_services.export_request(
-            report=report, user=request.user, confirmed=request.POST.get("confirmed") == "1", **options
+            report=report,
+            user=request.user,
+            tracked=tracked,
+            confirmed=request.POST.get("confirmed") == "1",
+            **options,
         )
     except ExportNeedsConfirmation as warning:
         context = {
             "report": report,
             "problems": warning.problems,
-            "options": options,
+            "options": options | {"tracked": tracked},
             "export": export_selectors.export_latest(report=report),
         }
         return render(request, "reports/_export_status.html#export-confirm", context)

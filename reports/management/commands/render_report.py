@@ -1,4 +1,4 @@
-"""python manage.py render_report ID… --out DIR [--masked [--mask-years] [--metrics-only]] [--format docx|pdf]"""
+"""python manage.py render_report ID… --out DIR [--masked [--mask-years] [--metrics-only]] [--tracked] [--format docx|pdf]"""
 
 from __future__ import annotations
 
@@ -30,6 +30,11 @@ class Command(BaseCommand):
             action="store_true",
             help="脱敏稿只隐去指标数字（不推荐：手工录入的数字原样保留）",
         )
+        parser.add_argument(
+            "--tracked",
+            action="store_true",
+            help="输出花脸稿：最近一次提交的文本，领导未处理的修改建议为 Word 修订、未解决的批注为 Word 批注（可与 --masked 同用）",
+        )
         # Before the default masked every number this flag asked for it; still accepted, a no-op.
         parser.add_argument("--mask-all-numbers", action="store_true", help=argparse.SUPPRESS)
 
@@ -47,6 +52,7 @@ class Command(BaseCommand):
                     masked=masked,
                     mask_years=options["mask_years"],
                     metrics_only=options["metrics_only"],
+                    tracked=options["tracked"],
                 )
             except DomainError as error:
                 raise CommandError(f"报告{pk}：{error}") from error

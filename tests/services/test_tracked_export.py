@@ -1,0 +1,106 @@
+"""The 花脸稿 export of the demo report with the demo leader's suggestions and comment: Word's
+"accept all" gives the suggested text and "reject all" the submitted text, character by character;
+authors, dates and comments are Word's own; the masked 花脸稿 leaks nothing; the 清稿 is the plain
+export; `render_report --tracked` writes it."""
+
+from __future__ import annotations
+
+import copy
+import io
+import re
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from lxml import etree
+from trackeddocx import accept_all_xml, document_xml, paragraph_texts, part, reject_all_xml, revisions
+
+from reports.core.docx_render import render_docx
+from reports.core.leakscan import scan_docx
+from reports.core.suggestion_fields import set_snapshot_field
+from reports.models import Export, Report, Suggestion
+from reports.services import exports as export_services
+from reports.services.exports import export_options, export_resolve
+
+pytestmark = pytest.mark.django_db
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+@pytest.fixture
+def suggested() -> Report:
+    call_command("seed_demo", stdout=io.StringIO())
+    report = Report.objects.get(title="2025年度个人述职报告")
+    assert report.suggestions.filter(status=Suggestion.Status.OPEN).count() == 3
+    return report
+
+
+def _texts(docx: bytes) -> list[str]:
+    return paragraph_texts(document_xml(docx))
+
+
+def _render(snapshot: dict, report: Report) -> bytes:
+    resolved, _check = export_resolve(
+        snapshot, masked=False, options=export_options(report=report, masked=False)
+    )
+    return render_docx(resolved)
+
+
+def test_accept_all_is_the_suggested_text_and_reject_all_the_submitted_text(suggested):
+    name, docx = export_services.report_render(report=suggested, tracked=True)
+    assert name.endswith("（花脸稿）.docx")
+    submitted = suggested.revisions.order_by("-number").first().snapshot
+    applied = copy.deepcopy(submitted)
+    for s in suggested.suggestions.filter(status=Suggestion.Status.OPEN):
+        assert set_snapshot_field(applied, s.block_id, s.field, s.text)
+    xml = document_xml(docx)
+    assert paragraph_texts(accept_all_xml(xml)) == _texts(_render(applied, suggested))
+    assert paragraph_texts(reject_all_xml(xml)) == _texts(_render(submitted, suggested))
+    # Word's own revisions, by the leader, dated; both kinds present (a replacement is both).
+    changes = revisions(xml)
+    assert {c.tag for c in changes} == {f"{W}ins", f"{W}del"}
+    leader = get_user_model().objects.get(username="leader")
+    assert {c.get(f"{W}author") for c in changes} == {leader.get_full_name()}
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", c.get(f"{W}date")) for c in changes)
+    # The open comment is a Word comment, anchored in the body.
+    comments = etree.fromstring(part(docx, "word/comments.xml"))
+    comment = suggested.comments.filter(resolved=False, block__isnull=False).first()
+    assert comment.text in "".join(comments.itertext())
+    assert b"commentRangeStart" in xml and b"commentReference" in xml
+
+
+def test_the_clean_copy_is_the_plain_export_and_nothing_is_tracked(suggested):
+    _name, clean = export_services.report_render(report=suggested)
+    assert revisions(document_xml(clean)) == [] and part(clean, "word/comments.xml") is None
+
+
+def test_a_masked_tracked_copy_masks_inside_changes_and_comments(suggested):
+    name, docx = export_services.report_render(report=suggested, tracked=True, masked=True)
+    assert name.endswith("（脱敏稿）（花脸稿）.docx")
+    submitted = suggested.revisions.order_by("-number").first().snapshot
+    _resolved, check = export_resolve(
+        submitted, masked=True, options=export_options(report=suggested, masked=True)
+    )
+    assert scan_docx(docx, check.secrets, name) == []
+    texts = "".join(etree.fromstring(document_xml(docx)).itertext())
+    assert set(re.findall(r"[0-9]+", texts)) <= {"2025", "2026"}
+
+
+def test_render_report_tracked_and_the_export_button(
+    suggested, client, django_capture_on_commit_callbacks, tmp_path
+):
+    out = io.StringIO()
+    call_command("render_report", str(suggested.pk), "--out", str(tmp_path), "--tracked", stdout=out)
+    (path,) = tmp_path.glob("*.docx")
+    assert path.name.endswith("（花脸稿）.docx") and revisions(document_xml(path.read_bytes()))
+
+    client.force_login(get_user_model().objects.get(username="leader"))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"/reports/{suggested.pk}/exports/",
+            {"masked": "0", "tracked": "1", "confirmed": "1"},
+            HTTP_HX_REQUEST="true",
+        )
+    assert response.status_code == 200
+    export = Export.objects.get(report=suggested)
+    assert export.status == Export.Status.DONE and export.file_name.endswith("（花脸稿）.docx")
+    assert revisions(document_xml(bytes(export.content)))
