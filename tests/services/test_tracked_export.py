@@ -13,13 +13,15 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from lxml import etree
+from personas import make_member
 from trackeddocx import accept_all_xml, document_xml, paragraph_texts, part, reject_all_xml, revisions
 
 from reports.core.docx_render import render_docx
 from reports.core.leakscan import scan_docx
 from reports.core.suggestion_fields import set_snapshot_field
-from reports.models import Export, Report, Suggestion
+from reports.models import Export, Membership, Report, Suggestion
 from reports.services import exports as export_services
+from reports.services import suggestions as suggestion_services
 from reports.services.exports import export_options, export_resolve
 
 pytestmark = pytest.mark.django_db
@@ -66,6 +68,35 @@ def test_accept_all_is_the_suggested_text_and_reject_all_the_submitted_text(sugg
     comment = suggested.comments.filter(resolved=False, block__isnull=False).first()
     assert comment.text in "".join(comments.itertext())
     assert b"commentRangeStart" in xml and b"commentReference" in xml
+
+
+def test_two_leaders_each_with_their_own_revisions_on_one_block_and_another(suggested):
+    """A second leader suggests on a block the first already changed (elsewhere in it) and on
+    another: accept all / reject all still give the two texts, each change under its author."""
+    second = make_member(suggested.bureau, "leader2", Membership.Role.LEADER, "综合科")
+    second.first_name = "李红"
+    second.save()
+    second.membership.supervises.set([suggested.department])
+    first_suggestion = suggested.suggestions.filter(field="text").order_by("pk").first()
+    block = first_suggestion.block
+    base = first_suggestion.base_text
+    # The first leader appended to the end; the second changes the first characters.
+    suggestion_services.suggestion_save(block=block, field="text", text="【" + base[1:], user=second)
+    other = (
+        suggested.blocks.filter(type="point").exclude(pk=block.pk).exclude(suggestions__isnull=False).first()
+    )
+    suggestion_services.suggestion_save(
+        block=other, field="text", text=other.text + "（李红补充）", user=second
+    )
+
+    _name, docx = export_services.report_render(report=suggested, tracked=True)
+    xml = document_xml(docx)
+    authors = {c.get(f"{W}author") for c in revisions(xml)}
+    assert authors == {"王建国", "李红"}
+    submitted = suggested.revisions.order_by("-number").first().snapshot
+    accepted = paragraph_texts(accept_all_xml(xml))
+    assert "（李红补充）" in "".join(accepted) and "【" in "".join(accepted)
+    assert paragraph_texts(reject_all_xml(xml)) == _texts(_render(submitted, suggested))
 
 
 def test_the_clean_copy_is_the_plain_export_and_nothing_is_tracked(suggested):
