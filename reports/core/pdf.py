@@ -200,7 +200,17 @@ def _convert(
     return pdf.read_bytes()
 
 
-def _kill_group(proc: subprocess.Popen) -> None:
+def _kill_group(proc: subprocess.Popen, wait: float = 10) -> None:
+    """SIGKILL the process group and wait (up to `wait` seconds) until every member has exited: a
+    large soffice.bin can take a moment to die on a loaded machine, and the next conversion on the
+    same profile must not find it still holding the profile."""
     with contextlib.suppress(ProcessLookupError):
         os.killpg(proc.pid, signal.SIGKILL)
     proc.communicate()
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(proc.pid, 0)  # anyone of the group left?
+        except ProcessLookupError:
+            return
+        time.sleep(0.02)
