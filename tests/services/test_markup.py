@@ -19,8 +19,10 @@ from trackeddocx import (
 
 from reports.errors import Forbidden, InvalidInput, WrongState
 from reports.models import AuditLog, Block, Comment, Membership, Report, Suggestion
+from reports.selectors import suggestions as suggestion_selectors
 from reports.services import previews as preview_services
 from reports.services import reports as report_services
+from reports.services import suggestions as suggestion_services
 from reports.services import workflow as workflow_services
 from reports.services.markup import markup_import
 
@@ -136,3 +138,30 @@ def test_only_a_reviewer_of_a_submitted_report_may_import(submitted, drafter, wa
     with pytest.raises(WrongState, match="已提交审核"):
         markup_import(report=Report.objects.get(pk=report.pk), data=data, file_name="修改稿.docx", user=wang)
     assert not Suggestion.objects.filter(report=report).exists()
+
+
+def test_authors_who_are_not_users_each_have_their_colour_and_their_accept_all(submitted, drafter, wang):
+    report, a, b, revision = submitted
+    for block, name, text in ((a, LI_SI, "收入增长。"), (b, "张三", "压减支出。")):
+        Suggestion.objects.create(
+            report=report,
+            block=block,
+            revision=revision,
+            author=None,
+            author_name=name,
+            field="text",
+            base_text=block.text,
+            text=text,
+        )
+    by_block = suggestion_selectors.suggestions_by_block(report)
+    assert by_block[a.pk][0].colour != by_block[b.pk][0].colour
+    authors = suggestion_selectors.suggestion_authors(by_block)
+    assert [(x["id"], x["name"], x["count"]) for x in authors] == [(None, LI_SI, 1), (None, "张三", 1)]
+
+    workflow_services.report_return(report=report, user=wang, reason="请修改", revision_id=revision.pk)
+    report = Report.objects.get(pk=report.pk)
+    applied, skipped = suggestion_services.suggestions_accept_all(
+        report=report, user=drafter, author_name=LI_SI
+    )
+    assert (applied, skipped) == (1, 0)
+    assert (Block.objects.get(pk=a.pk).text, Block.objects.get(pk=b.pk).text) == ("收入增长。", TEXT_B)
