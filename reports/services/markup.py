@@ -38,9 +38,10 @@ from . import reports as report_services
 from .audit import audit
 from .exports import export_options, export_resolve
 
-__all__ = ["MarkupResult", "markup_import"]
+__all__ = ["MAX_UPLOAD_BYTES", "MarkupResult", "markup_import", "too_big"]
 
 UNSIGNED = "未署名"
+MAX_UPLOAD_BYTES = MAX_DOCX_BYTES  # checked by the view before reading the upload
 MAX_COMMENT = 5000  # as comment_add
 
 
@@ -51,11 +52,15 @@ class MarkupResult:
     unplaced: list[dict[str, Any]] = field(default_factory=list)  # {"reason", "author", "text"}
 
 
+def too_big(size: int) -> str:
+    return f"Word 文件过大（{size / MB:.1f} MB），上限为 {MAX_DOCX_BYTES // MB} MB。"
+
+
 def _read(data: bytes, file_name: str):
     if not file_name.lower().endswith(".docx"):
         raise InvalidInput("请上传 Word 文件（.docx）：导出的报告在 Word 或 WPS 中修订、批注后保存的文件。")
     if len(data) > MAX_DOCX_BYTES:
-        raise InvalidInput(f"Word 文件过大（{len(data) / MB:.1f} MB），上限为 {MAX_DOCX_BYTES // MB} MB。")
+        raise InvalidInput(too_big(len(data)))
     try:
         return read_tracked(data)
     except ImportRefused as exc:
