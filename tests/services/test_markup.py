@@ -5,76 +5,17 @@ comes back as suggestions, comments and listed unplaced changes. PostgreSQL."""
 from __future__ import annotations
 
 import pytest
-from lxml import etree
-from personas import make_member
-from trackeddocx import (
-    comment_on,
-    document_xml,
-    insert_paragraph_after,
-    paragraph_with,
-    track_delete,
-    track_insert_after,
-    with_comments,
-)
+from markupfiles import LI_SI, TEXT_A, TEXT_B, exported, marked_up, submitted, wang  # noqa: F401
 
 from reports.errors import Forbidden, InvalidInput, WrongState
-from reports.models import AuditLog, Block, Comment, Membership, Report, Suggestion
+from reports.models import AuditLog, Block, Comment, Report, Suggestion
 from reports.selectors import suggestions as suggestion_selectors
-from reports.services import previews as preview_services
-from reports.services import reports as report_services
 from reports.services import suggestions as suggestion_services
 from reports.services import workflow as workflow_services
 from reports.services.markup import markup_import
 
-LI_SI, WHEN = "李四", "2026-02-01T10:00:00Z"
-TEXT_A = "全年一般公共预算收入完成预算，税收收入稳步增长。"
-TEXT_B = "严格控制一般性支出，压减会议费。"
 
-
-@pytest.fixture
-def wang(bureau):
-    user = make_member(bureau, "wang", Membership.Role.LEADER, department="预算科")
-    user.first_name = "王建国"
-    user.save()
-    user.membership.supervises.set([bureau.departments.get(name="办公室")])
-    return user
-
-
-@pytest.fixture
-def submitted(report, drafter):
-    """(report, point a, point b, revision): two points written and submitted."""
-    section = report.blocks.filter(parent=None).order_by("position").first()
-    a = report_services.block_add(report=report, type="point", parent=section, user=drafter)
-    b = report_services.block_add(report=report, type="point", parent=section, user=drafter)
-    report_services.block_save(block=a, version=1, data={"title": "抓收入", "text": TEXT_A}, user=drafter)
-    report_services.block_save(block=b, version=1, data={"text": TEXT_B}, user=drafter)
-    revision = workflow_services.report_submit(report=report, user=drafter)
-    return Report.objects.get(pk=report.pk), Block.objects.get(pk=a.pk), Block.objects.get(pk=b.pk), revision
-
-
-def exported(report, revision) -> bytes:
-    """The plain Word file of the submission: what a leader downloads and marks up."""
-    _name, docx = preview_services._revision_docx(report=report, revision=revision, masked=False)
-    return docx
-
-
-def marked_up(report, revision) -> bytes:
-    """李四 deletes "税收" and inserts "大幅" in point a's text; 王建国 (a member) deletes "会议费"
-    and inserts "差旅费" in point b; 李四 comments on point b and adds a whole paragraph."""
-    root = etree.fromstring(document_xml(exported(report, revision)))
-    p = paragraph_with(root, TEXT_A[:10])
-    track_delete(p, "税收", LI_SI, WHEN, 101)
-    gone = track_delete(p, "稳步", LI_SI, WHEN, 102)
-    track_insert_after(gone, "大幅", LI_SI, WHEN, 103)
-    q = paragraph_with(root, TEXT_B[:8])
-    gone = track_delete(q, "会议费", "王建国", WHEN, 104)
-    track_insert_after(gone, "差旅费", "王建国", WHEN, 105)
-    comment_on(q, 0)
-    insert_paragraph_after(q, "新增一段：加强绩效管理。", LI_SI, WHEN, 106)
-    return with_comments(exported(report, revision), etree.tostring(root), [(0, LI_SI, WHEN, "请补充数字。")])
-
-
-def test_it_turns_a_marked_up_file_into_suggestions_comments_and_listed_changes(submitted, wang):
+def test_it_turns_a_marked_up_file_into_suggestions_comments_and_listed_changes(submitted, wang):  # noqa: F811 (fixtures from markupfiles)
     report, a, b, revision = submitted
     result = markup_import(
         report=report, data=marked_up(report, revision), file_name="修改稿.docx", user=wang
@@ -101,7 +42,7 @@ def test_it_turns_a_marked_up_file_into_suggestions_comments_and_listed_changes(
     assert log.summary == "导入修改稿：2 条修改建议，1 条批注，1 条未能定位"
 
 
-def test_uploading_the_same_file_twice_duplicates_nothing(submitted, wang):
+def test_uploading_the_same_file_twice_duplicates_nothing(submitted, wang):  # noqa: F811 (fixtures from markupfiles)
     report, _a, _b, revision = submitted
     data = marked_up(report, revision)
     markup_import(report=report, data=data, file_name="修改稿.docx", user=wang)
@@ -111,7 +52,7 @@ def test_uploading_the_same_file_twice_duplicates_nothing(submitted, wang):
     assert again.comments_created == []
 
 
-def test_it_refuses_a_file_that_is_not_a_docx_and_stores_nothing(submitted, wang):
+def test_it_refuses_a_file_that_is_not_a_docx_and_stores_nothing(submitted, wang):  # noqa: F811 (fixtures from markupfiles)
     report, *_ = submitted
     with pytest.raises(InvalidInput, match=r"\.docx"):
         markup_import(report=report, data=b"hello", file_name="修改稿.txt", user=wang)
@@ -121,7 +62,7 @@ def test_it_refuses_a_file_that_is_not_a_docx_and_stores_nothing(submitted, wang
     assert not AuditLog.objects.filter(report=report, action="markup_import").exists()
 
 
-def test_a_file_without_tracked_changes_creates_nothing_and_says_so(submitted, wang):
+def test_a_file_without_tracked_changes_creates_nothing_and_says_so(submitted, wang):  # noqa: F811 (fixtures from markupfiles)
     report, _a, _b, revision = submitted
     with pytest.raises(InvalidInput, match="没有找到修订或批注"):
         markup_import(report=report, data=exported(report, revision), file_name="报告.docx", user=wang)
@@ -129,7 +70,7 @@ def test_a_file_without_tracked_changes_creates_nothing_and_says_so(submitted, w
     assert not Comment.objects.filter(report=report).exists()
 
 
-def test_only_a_reviewer_of_a_submitted_report_may_import(submitted, drafter, wang):
+def test_only_a_reviewer_of_a_submitted_report_may_import(submitted, drafter, wang):  # noqa: F811 (fixtures from markupfiles)
     report, _a, _b, revision = submitted
     data = marked_up(report, revision)
     with pytest.raises(Forbidden):
@@ -140,7 +81,7 @@ def test_only_a_reviewer_of_a_submitted_report_may_import(submitted, drafter, wa
     assert not Suggestion.objects.filter(report=report).exists()
 
 
-def test_authors_who_are_not_users_each_have_their_colour_and_their_accept_all(submitted, drafter, wang):
+def test_authors_who_are_not_users_each_have_their_colour_and_their_accept_all(submitted, drafter, wang):  # noqa: F811 (fixtures from markupfiles)
     report, a, b, revision = submitted
     for block, name, text in ((a, LI_SI, "收入增长。"), (b, "张三", "压减支出。")):
         Suggestion.objects.create(
