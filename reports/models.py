@@ -786,6 +786,7 @@ class AuditLog(models.Model):
         SUGGESTION_ACCEPT = "suggestion_accept", "采纳修改建议"
         SUGGESTION_REJECT = "suggestion_reject", "不采纳修改建议"
         APPROVE_WITH_SUGGESTIONS = "approve_with_suggestions", "采纳修改并审定"
+        MARKUP_IMPORT = "markup_import", "导入修改稿"
 
     bureau = models.ForeignKey(
         Bureau, on_delete=models.CASCADE, related_name="audit_logs", verbose_name="财政局"

@@ -66,6 +66,7 @@ urlpatterns = [
     ),
     # leaders' suggestions (修改建议): made on the review page, decided in the editor
     path("blocks/<int:pk>/suggest/", review.suggestion_save, name="suggestion_save"),
+    path("reports/<int:pk>/markup/", review.markup_import, name="markup_import"),
     path("suggestions/<int:pk>/accept/", editor.suggestion_accept, name="suggestion_accept"),
     path("suggestions/<int:pk>/reject/", editor.suggestion_reject, name="suggestion_reject"),
     path(

@@ -22,6 +22,7 @@ __all__ = [
     "BlockSuggestions",
     "SuggestionView",
     "author_colours",
+    "author_key",
     "report_tracked_snapshot",
     "review_block_suggestions",
     "suggestion_author",
@@ -78,12 +79,21 @@ def suggestion_author(*, report: Report, pk: int):
     return found.author
 
 
-def author_colours(report: Report) -> dict[int | None, int]:
+AuthorKey = int | str  # a user's id, or the name of an author who is not a user (导入修改稿)
+
+
+def author_key(author_id: int | None, author_name: str) -> AuthorKey:
+    """Who made a suggestion: the user, or (imported from a Word file) the name recorded there."""
+    return author_id if author_id is not None else author_name
+
+
+def author_colours(report: Report) -> dict[AuthorKey, int]:
     """A colour index per author, stable: the order of each author's first suggestion on the report
     (decided ones count too, so deciding one never repaints the others)."""
-    colours: dict[int | None, int] = {}
-    for author_id in report.suggestions.order_by("created_at", "id").values_list("author_id", flat=True):
-        colours.setdefault(author_id, len(colours) % COLOURS)
+    colours: dict[AuthorKey, int] = {}
+    rows = report.suggestions.order_by("created_at", "id").values_list("author_id", "author_name")
+    for author_id, author_name in rows:
+        colours.setdefault(author_key(author_id, author_name), len(colours) % COLOURS)
     return colours
 
 
@@ -96,7 +106,10 @@ def suggestions_by_block(report: Report) -> dict[int, list[SuggestionView]]:
     for s in open_ones.order_by("created_at", "id"):
         current = s.block.title if s.field == Suggestion.Field.TITLE else s.block.text
         view = SuggestionView(
-            s, diff_text(s.base_text, s.text), colours.get(s.author_id, 0), current != s.base_text
+            s,
+            diff_text(s.base_text, s.text),
+            colours.get(author_key(s.author_id, s.author_name), 0),
+            current != s.base_text,
         )
         out.setdefault(s.block_id, []).append(view)
     return out
@@ -104,11 +117,11 @@ def suggestions_by_block(report: Report) -> dict[int, list[SuggestionView]]:
 
 def suggestion_authors(by_block: dict[int, list[SuggestionView]]) -> list[dict[str, Any]]:
     """The authors of open suggestions for the editor's bar: id, name, colour, count."""
-    authors: dict[int | None, dict[str, Any]] = {}
+    authors: dict[AuthorKey, dict[str, Any]] = {}
     for views in by_block.values():
         for v in views:
             entry = authors.setdefault(
-                v.suggestion.author_id,
+                author_key(v.suggestion.author_id, v.suggestion.author_name),
                 {
                     "id": v.suggestion.author_id,
                     "name": v.suggestion.author_name,

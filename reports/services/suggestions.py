@@ -186,14 +186,17 @@ def suggestion_reject(*, suggestion: Suggestion, user) -> Suggestion:
 
 
 @transaction.atomic
-def suggestions_accept_all(*, report: Report, user, author=None) -> tuple[int, int]:
-    """全部采纳 (or all of one leader's, `author`): the report's owner, in one transaction. Stale
+def suggestions_accept_all(*, report: Report, user, author=None, author_name: str = "") -> tuple[int, int]:
+    """全部采纳 (or all of one leader's: the user `author`, or `author_name` for an author who is not
+    a user, as imported from a Word file): the report's owner, in one transaction. Stale
     suggestions (and a second one on a field the first just changed) are skipped, never applied.
     Returns (applied, skipped)."""
     report_services.guard_edit(report=report, user=user, whole=True)
     open_ones = report.suggestions.filter(status=Suggestion.Status.OPEN).order_by("created_at", "id")
     if author is not None:
         open_ones = open_ones.filter(author=author)
+    elif author_name:
+        open_ones = open_ones.filter(author=None, author_name=author_name)
     applied = skipped = 0
     for suggestion in open_ones:
         current = Block.objects.filter(pk=suggestion.block_id).values_list("version", flat=True).first()

@@ -187,14 +187,15 @@ def suggestion_reject(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def suggestions_accept_all(request: HttpRequest, pk: int) -> HttpResponse:
-    """全部采纳, or all of one leader's (`author`): stale ones are skipped and counted."""
+    """全部采纳, or all of one leader's (`author`, a user id; `author_name` for an author who is not a
+    user, imported from a Word file): stale ones are skipped and counted."""
     report = report_selectors.report_get_for_user(user=request.user, pk=pk)
     author = None
     if request.POST.get("author"):
         author = suggestion_selectors.suggestion_author(report=report, pk=parse_int(request.POST["author"]))
     try:
         applied, skipped = suggestion_services.suggestions_accept_all(
-            report=report, user=request.user, author=author
+            report=report, user=request.user, author=author, author_name=request.POST.get("author_name", "")
         )
     except DomainError as error:
         return _document_response(request, report, error)

@@ -23,6 +23,7 @@ from ..selectors import reports as report_selectors
 from ..selectors import review as review_selectors
 from ..selectors import suggestions as suggestion_selectors
 from ..services import audit as audit_services
+from ..services import markup as markup_services
 from ..services import suggestions as suggestion_services
 from ..services import workflow as workflow_services
 from .common import domain_error_response, login_required, parse_int
@@ -109,6 +110,30 @@ def suggestion_save(request: HttpRequest, pk: int) -> HttpResponse:
     )
     context = {"bs": panels[block.pk], "can_suggest": True, "report": block.report, "saved": True}
     return render(request, "reports/_suggest_review.html", context)
+
+
+@require_POST
+@login_required
+def markup_import(request: HttpRequest, pk: int) -> HttpResponse:
+    """导入修改稿: a Word file of the submission with tracked changes and comments becomes
+    suggestions and comments; the answer lists what was created and what could not be placed."""
+    report = report_selectors.report_get_for_user(user=request.user, pk=pk)
+    upload = request.FILES.get("file")
+    try:
+        if upload is None:
+            raise InvalidInput("请选择要导入的 Word 文件（.docx）。")
+        if upload.size > markup_services.MAX_UPLOAD_BYTES:
+            raise InvalidInput(markup_services.too_big(upload.size))
+        result = markup_services.markup_import(
+            report=report, data=upload.read(), file_name=upload.name or "", user=request.user
+        )
+    except DomainError as error:
+        return domain_error_response(request, error, report=report)
+    context = {"report": report, "result": result}
+    if request.htmx:
+        return render(request, "reports/report_review.html#markup-result", context)
+    messages.success(request, "已导入修改稿。")
+    return redirect(reverse("report_review", args=[report.pk]))
 
 
 @require_POST

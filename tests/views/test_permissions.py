@@ -37,6 +37,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from drafts import fill_required_sections
+from trackeddocx import document_xml, with_comments
 
 from bureau.celery import app as celery_app
 from reports.models import (
@@ -527,6 +528,20 @@ def _import_file(world, state):
     return {"year": "2025", "file": upload}
 
 
+def _markup_file(world, state):
+    """The submission's Word file with one Word comment (not anchored: kept as a report comment)."""
+    revision = world.states[state].report.revisions.order_by("-number").first()
+    if revision is None:
+        docx = b"PK"
+    else:
+        report = world.states[state].report
+        _name, docx = preview_services._revision_docx(report=report, revision=revision, masked=False)
+        docx = with_comments(docx, document_xml(docx), [(0, "矩阵领导", "2026-01-01T00:00:00Z", "矩阵批注")])
+    upload = io.BytesIO(docx)
+    upload.name = "修改稿.docx"
+    return {"file": upload}
+
+
 def _pending_import(world, persona):
     return {
         "metric_import": {
@@ -818,6 +833,14 @@ CASES = [
         _reach(transition(SUPERVISOR, {"submitted"})),
         writes=True,
         data=lambda w, s: {"text": "矩阵领导的修改建议。"},
+    ),
+    Case(
+        "markup_import",
+        "POST",
+        "report",
+        _reach(transition(SUPERVISOR, {"submitted"})),
+        writes=True,
+        data=_markup_file,
     ),
     Case(
         "suggestion_accept",

@@ -124,6 +124,7 @@ RULES = {
     "preview_pdf": ("GET", "preview"),
     "report_approve_with_suggestions": ("POST", "report"),
     "suggestion_save": ("POST", "block"),
+    "markup_import": ("POST", "report"),
     "suggestion_accept": ("POST", "suggestion"),
     "suggestion_reject": ("POST", "suggestion"),
     "suggestions_accept_all": ("POST", "report"),
