@@ -8,6 +8,7 @@ from __future__ import annotations
 import copy
 import io
 import re
+import subprocess
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -18,7 +19,9 @@ from trackeddocx import accept_all_xml, document_xml, paragraph_texts, part, rej
 
 from reports.core.docx_render import render_docx
 from reports.core.leakscan import scan_docx
+from reports.core.pdf import soffice_binary
 from reports.core.suggestion_fields import set_snapshot_field
+from reports.core.tracked import place_suggestions, read_tracked
 from reports.models import Export, Membership, Report, Suggestion
 from reports.services import exports as export_services
 from reports.services import suggestions as suggestion_services
@@ -135,3 +138,48 @@ def test_render_report_tracked_and_the_export_button(
     export = Export.objects.get(report=suggested)
     assert export.status == Export.Status.DONE and export.file_name.endswith("（花脸稿）.docx")
     assert revisions(document_xml(bytes(export.content)))
+
+
+def test_a_tracked_copy_saved_by_another_tool_reads_back_into_the_same_suggestions(suggested, tmp_path):
+    """LibreOffice opens the 花脸稿 and saves it as .docx (its own WordprocessingML, as another
+    editor would): reading it back places the same suggestions on the same blocks, and the comment."""
+    _name, docx = export_services.report_render(report=suggested, tracked=True)
+    (tmp_path / "in.docx").write_bytes(docx)
+    subprocess.run(
+        [soffice_binary(), f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless"]
+        + [
+            "--convert-to",
+            "docx:MS Word 2007 XML",
+            "--outdir",
+            str(tmp_path / "out"),
+            str(tmp_path / "in.docx"),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    saved = (tmp_path / "out" / "in.docx").read_bytes()
+    assert saved != docx
+    submitted = suggested.revisions.order_by("-number").first().snapshot
+    resolved, _check = export_resolve(
+        submitted, masked=False, options=export_options(report=suggested, masked=False)
+    )
+    placed = place_suggestions(read_tracked(saved), resolved)
+    expected = {
+        (s.block_id, s.field, s.text, s.author_name)
+        for s in suggested.suggestions.filter(status=Suggestion.Status.OPEN)
+    }
+    assert {(p["block_id"], p["field"], p["text"], p["author"]) for p in placed.suggestions} == expected
+    assert len(placed.comments) == 1 and placed.unplaced == []
+
+
+def test_the_tracked_copy_keeps_the_page_and_styles_of_the_clean_copy(suggested):
+    """Same page set-up, styles, fonts and grid as the GB/T 9704 export (the layout tests measure
+    that one): the revisions and comments add to the body only."""
+    _name, tracked = export_services.report_render(report=suggested, tracked=True)
+    submitted = suggested.revisions.order_by("-number").first().snapshot
+    clean = _render(submitted, suggested)
+    for name in ("word/styles.xml", "word/fontTable.xml", "word/footer1.xml"):
+        assert part(tracked, name) == part(clean, name), name
+    sect = b"".join(re.findall(rb"<w:sectPr.*?</w:sectPr>", document_xml(tracked), re.S))
+    assert sect == b"".join(re.findall(rb"<w:sectPr.*?</w:sectPr>", document_xml(clean), re.S))
