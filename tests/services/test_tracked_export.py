@@ -138,6 +138,16 @@ def test_render_report_tracked_and_the_export_button(
     export = Export.objects.get(report=suggested)
     assert export.status == Export.Status.DONE and export.file_name.endswith("（花脸稿）.docx")
     assert revisions(document_xml(bytes(export.content)))
+    page = client.get(f"/reports/{suggested.pk}/").content.decode()
+    assert "导出花脸稿</button>" in page and "导出花脸稿（脱敏）" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            f"/reports/{suggested.pk}/exports/",
+            {"masked": "1", "tracked": "1", "confirmed": "1"},
+            HTTP_HX_REQUEST="true",
+        )
+    masked = Export.objects.filter(report=suggested, masked=True).get()
+    assert masked.status == Export.Status.DONE and masked.file_name.endswith("（脱敏稿）（花脸稿）.docx")
 
 
 def test_a_tracked_copy_saved_by_another_tool_reads_back_into_the_same_suggestions(suggested, tmp_path):
