@@ -8,7 +8,7 @@ import io
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from reports.models import Block, Report
+from reports.models import Block, Report, Revision
 from reports.services import workflow as workflow_services
 
 
@@ -31,3 +31,30 @@ def approve(report) -> None:
     workflow_services.report_approve(
         report=Report.objects.get(pk=report.pk), user=users.get(username="leader"), revision_id=revision.pk
     )
+
+
+def approved_duty_copies(count: int, tag: str = "") -> list[int]:
+    """`count` approved copies of the demo 述职报告 (seed_demo, approved once), each under its own
+    subject ("{tag}干部{k}"): content no earlier packet has rendered when the tag is new."""
+    demo = next(r for r in demo_reports() if r.kind.code == "duty")
+    if not demo.approved_revision_id:
+        approve(demo)
+        demo = Report.objects.get(pk=demo.pk)
+    ids = []
+    for k in range(count):
+        subject = f"{tag}干部{k + 1}"
+        copy = Report.objects.create(
+            bureau=demo.bureau,
+            department=demo.department,
+            kind=demo.kind,
+            year=demo.year,
+            title=demo.title,
+            subject=subject,
+            status=Report.Status.APPROVED,
+            created_by=demo.created_by,
+        )
+        snapshot = dict(demo.approved_revision.snapshot, subtitle=f"（{subject}）")
+        copy.approved_revision = Revision.objects.create(report=copy, number=1, snapshot=snapshot)
+        copy.save(update_fields=["approved_revision"])
+        ids.append(copy.pk)
+    return ids

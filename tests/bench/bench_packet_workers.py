@@ -21,44 +21,14 @@ import time
 
 import pytest
 from django.contrib.auth import get_user_model
-from drafts import approve, demo_reports
+from drafts import approved_duty_copies
 from workers import running_worker
 
 from bureau.celery import app as celery_app
-from reports.models import Packet, Report, Revision
+from reports.models import Packet
 from reports.services import packets as packet_services
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _demo_duty() -> Report:
-    """The demo 述职报告, approved."""
-    demo = next(r for r in demo_reports() if r.kind.code == "duty")
-    approve(demo)
-    return Report.objects.get(pk=demo.pk)
-
-
-def _copies(demo: Report, count: int, tag: str) -> list[int]:
-    """`count` approved copies of the report, each under its own subject (tag: content no earlier
-    packet has rendered, so that nothing is reused)."""
-    ids = []
-    for k in range(count):
-        subject = f"{tag}干部{k + 1}"
-        copy = Report.objects.create(
-            bureau=demo.bureau,
-            department=demo.department,
-            kind=demo.kind,
-            year=demo.year,
-            title=demo.title,
-            subject=subject,
-            status=Report.Status.APPROVED,
-            created_by=demo.created_by,
-        )
-        snapshot = dict(demo.approved_revision.snapshot, subtitle=f"（{subject}）")
-        copy.approved_revision = Revision.objects.create(report=copy, number=1, snapshot=snapshot)
-        copy.save(update_fields=["approved_revision"])
-        ids.append(copy.pk)
-    return ids
 
 
 def _build(ids: list[int]) -> tuple[float, float, Packet]:
@@ -84,12 +54,11 @@ def _build(ids: list[int]) -> tuple[float, float, Packet]:
 def test_bench_packet_workers():
     count = int(os.environ.get("BENCH_REPORTS", "50"))
     celery_app.conf.task_always_eager = False
-    demo = _demo_duty()
     results = {}
     for processes in (1, 2):
         with running_worker(processes):
-            _build(_copies(demo, processes * 2, f"预热{processes}"))  # each process starts its LibreOffice
-            ids = _copies(demo, count, f"第{processes}轮")
+            _build(approved_duty_copies(processes * 2, f"预热{processes}"))  # each starts its LibreOffice
+            ids = approved_duty_copies(count, f"第{processes}轮")
             results[processes] = _build(ids)
             if processes == 2:
                 rebuilt = _build(ids[::-1])  # the same reports again, in another order

@@ -20,10 +20,10 @@ import time
 
 import pytest
 from django.contrib.auth import get_user_model
-from drafts import approve, demo_reports
+from drafts import approved_duty_copies
 
 from bureau.celery import app as celery_app
-from reports.models import STALL_AFTER, Packet, PacketPart, Report, Revision
+from reports.models import STALL_AFTER, Packet, PacketPart
 from reports.services import packets as packet_services
 from reports.tasks import packet_part_render
 
@@ -31,29 +31,6 @@ from .probes import Workers, report_figures
 
 PARTS = 12
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _reports() -> list[int]:
-    demo = next(r for r in demo_reports() if r.kind.code == "duty")
-    approve(demo)
-    demo = Report.objects.get(pk=demo.pk)
-    ids = []
-    for k in range(PARTS):
-        copy = Report.objects.create(
-            bureau=demo.bureau,
-            department=demo.department,
-            kind=demo.kind,
-            year=demo.year,
-            title=demo.title,
-            subject=f"干部{k + 1}",
-            status=Report.Status.APPROVED,
-            created_by=demo.created_by,
-        )
-        snapshot = dict(demo.approved_revision.snapshot, subtitle=f"（干部{k + 1}）")
-        copy.approved_revision = Revision.objects.create(report=copy, number=1, snapshot=snapshot)
-        copy.save(update_fields=["approved_revision"])
-        ids.append(copy.pk)
-    return ids
 
 
 def _wait(condition, timeout: float, what: str, workers: Workers) -> None:
@@ -67,7 +44,7 @@ def _wait(condition, timeout: float, what: str, workers: Workers) -> None:
 
 def test_a_packet_survives_a_killed_worker():
     """On this run's Redis (REDIS_URL), where the service queues the parts."""
-    ids = _reports()
+    ids = approved_duty_copies(PARTS)
     celery_app.conf.task_always_eager = False  # (restored by tests/conftest.py)
     celery_app.control.purge()
     with tempfile.TemporaryDirectory() as log_dir:
