@@ -64,6 +64,16 @@ def admin_user(bureau):
 
 
 @pytest.fixture
+def wang(bureau):
+    """A second leader, 王建国 (of 预算科), who supervises 办公室: reviews the report fixture."""
+    user = make_member(bureau, "wang", Membership.Role.LEADER, department="预算科")
+    user.first_name = "王建国"
+    user.save()
+    user.membership.supervises.set([bureau.departments.get(name="办公室")])
+    return user
+
+
+@pytest.fixture
 def outsider(other_bureau):
     return make_member(other_bureau, "outsider", Membership.Role.DRAFTER)
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 from lxml import etree
-from personas import make_member
 from trackeddocx import (
     comment_on,
     document_xml,
@@ -15,7 +14,7 @@ from trackeddocx import (
     with_comments,
 )
 
-from reports.models import Block, Membership, Report
+from reports.models import Block, Report
 from reports.services import previews as preview_services
 from reports.services import reports as report_services
 from reports.services import workflow as workflow_services
@@ -23,15 +22,6 @@ from reports.services import workflow as workflow_services
 LI_SI, WHEN = "李四", "2026-02-01T10:00:00Z"
 TEXT_A = "全年一般公共预算收入完成预算，税收收入稳步增长。"
 TEXT_B = "严格控制一般性支出，压减会议费。"
-
-
-@pytest.fixture
-def wang(bureau):
-    user = make_member(bureau, "wang", Membership.Role.LEADER, department="预算科")
-    user.first_name = "王建国"
-    user.save()
-    user.membership.supervises.set([bureau.departments.get(name="办公室")])
-    return user
 
 
 @pytest.fixture

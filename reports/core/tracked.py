@@ -46,9 +46,9 @@ from .docx_render import (
     package_parts,
     zip_parts,
 )
-from .importer.docx import _INVALID, _rel_targets, parse_xml, zip_message
-from .importer.limits import MAX_DOCX_BYTES, MAX_PART_BYTES, ZIP_LIMITS, ImportRefused
-from .safezip import MB, UnsafeZip, check_zip, read_member
+from .importer.docx import _rel_targets, check_docx_size, parse_xml, read_main_part, zip_message
+from .importer.limits import MAX_PART_BYTES, ZIP_LIMITS, ImportRefused
+from .safezip import UnsafeZip, check_zip, read_member
 from .tree import walk
 
 _W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -596,16 +596,10 @@ class TrackedRead:
 
 def _read_package(data: bytes) -> tuple[Any, bytes | None]:
     """word/document.xml parsed safely (the importer's zip and XML guards) and word/comments.xml."""
-    if not data:
-        raise ImportRefused("文件是空的")
-    if len(data) > MAX_DOCX_BYTES:
-        raise ImportRefused(f"Word 文件过大（{len(data) / MB:.1f} MB），上限为 {MAX_DOCX_BYTES // MB} MB")
+    check_docx_size(data)
     try:
         with check_zip(data, ZIP_LIMITS) as archive:
-            main = _rel_targets(archive, "").get("officeDocument") or "word/document.xml"
-            document = read_member(archive, main, MAX_PART_BYTES)
-            if document is None:
-                raise ImportRefused(f"{_INVALID}：缺少正文部分（word/document.xml）")
+            main, document = read_main_part(archive)
             target = _rel_targets(archive, main).get("comments")
             comments = read_member(archive, target, MAX_PART_BYTES) if target else None
     except UnsafeZip as exc:

@@ -5,7 +5,7 @@ comes back as suggestions, comments and listed unplaced changes. PostgreSQL."""
 from __future__ import annotations
 
 import pytest
-from markupfiles import LI_SI, TEXT_A, TEXT_B, exported, marked_up, submitted, wang  # noqa: F401
+from markupfiles import LI_SI, TEXT_A, TEXT_B, exported, marked_up, submitted  # noqa: F401
 
 from reports.errors import Forbidden, InvalidInput, WrongState
 from reports.models import AuditLog, Block, Comment, Report, Suggestion

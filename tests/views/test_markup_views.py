@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 
 from django.urls import reverse
-from markupfiles import marked_up, submitted, wang  # noqa: F401 (fixtures)
+from markupfiles import marked_up, submitted  # noqa: F401 (fixtures)
 
 from reports.models import Suggestion
 

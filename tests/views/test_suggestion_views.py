@@ -6,24 +6,14 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 from django.urls import reverse
-from personas import make_member
 
-from reports.models import Block, Membership, Report, Suggestion
+from reports.models import Block, Report, Suggestion
 from reports.services import reports as report_services
 from reports.services import suggestions as suggestion_services
 from reports.services import workflow as workflow_services
 
 HX = {"HTTP_HX_REQUEST": "true"}
 ORIGINAL = "全年收入完成预算。"
-
-
-@pytest.fixture
-def wang(bureau):
-    user = make_member(bureau, "wang", Membership.Role.LEADER, department="预算科")
-    user.first_name = "王建国"
-    user.save()
-    user.membership.supervises.set([bureau.departments.get(name="办公室")])
-    return user
 
 
 @pytest.fixture

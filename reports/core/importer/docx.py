@@ -477,18 +477,30 @@ class _Reader:
         )
 
 
-def read_docx(data: bytes) -> list[Paragraph]:
-    """The paragraphs of a .docx in reading order (table cells flattened), or ImportRefused."""
+def check_docx_size(data: bytes) -> None:
+    """ImportRefused for an empty file or one over MAX_DOCX_BYTES (before it is opened)."""
     if not data:
         raise ImportRefused("文件是空的")
     if len(data) > MAX_DOCX_BYTES:
         raise ImportRefused(f"Word 文件过大（{len(data) / MB:.1f} MB），上限为 {MAX_DOCX_BYTES // MB} MB")
+
+
+def read_main_part(archive) -> tuple[str, bytes]:
+    """(name, bytes) of the package's main document part (word/document.xml unless the package
+    relationships name another), read within MAX_PART_BYTES, or ImportRefused."""
+    main = _rel_targets(archive, "").get("officeDocument") or "word/document.xml"
+    document = read_member(archive, main, MAX_PART_BYTES)
+    if document is None:
+        raise ImportRefused(f"{_INVALID}：缺少正文部分（word/document.xml）")
+    return main, document
+
+
+def read_docx(data: bytes) -> list[Paragraph]:
+    """The paragraphs of a .docx in reading order (table cells flattened), or ImportRefused."""
+    check_docx_size(data)
     try:
         with check_zip(data, ZIP_LIMITS) as archive:
-            main = _rel_targets(archive, "").get("officeDocument") or "word/document.xml"
-            document = read_member(archive, main, MAX_PART_BYTES)
-            if document is None:
-                raise ImportRefused(f"{_INVALID}：缺少正文部分（word/document.xml）")
+            main, document = read_main_part(archive)
             parts = _rel_targets(archive, main)
             styles_xml = read_member(archive, parts["styles"], MAX_PART_BYTES) if "styles" in parts else None
             numbering_xml = (
