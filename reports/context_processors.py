@@ -14,5 +14,6 @@ def navigation(request) -> dict:
         "year_max": YEAR_MAX,
         "nav_can_review": permissions.can_see_dashboard(membership),
         "nav_can_draft": membership is not None and membership.role == membership.Role.DRAFTER,
+        "nav_can_search": membership is not None,
         "nav_unread": member_selectors.unread_count(user=request.user),
     }

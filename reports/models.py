@@ -3,8 +3,8 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.db import models
 from django.contrib.postgres.search import SearchVectorField
+from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 

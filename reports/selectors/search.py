@@ -112,12 +112,16 @@ _PG_SCORE = (
 )
 
 
-def _ranked_pg(entries: QuerySet[SearchEntry], terms: list[str], limit: int) -> list[tuple[SearchEntry, float]]:
+def _ranked_pg(
+    entries: QuerySet[SearchEntry], terms: list[str], limit: int
+) -> list[tuple[SearchEntry, float]]:
     any_word, every_word = search_core.tsquery(terms, "|"), search_core.tsquery(terms, "&")
     phrase = search_core.tsquery(terms, "<->")  # one word: the same as every_word
     rows = (
         entries.filter(RawSQL("vector @@ %s::tsquery", [any_word], output_field=BooleanField()))
-        .annotate(score=RawSQL(_PG_SCORE, [any_word, every_word, phrase, every_word], output_field=FloatField()))
+        .annotate(
+            score=RawSQL(_PG_SCORE, [any_word, every_word, phrase, every_word], output_field=FloatField())
+        )
         .select_related("report", "report__kind", "report__department")
         .defer("terms", "vector")
         .order_by("-score", "-report__year", "report_id", "position")[:limit]
@@ -137,7 +141,9 @@ def _score_plain(entry: SearchEntry, terms: list[str]) -> float:
     return score
 
 
-def _ranked_plain(entries: QuerySet[SearchEntry], terms: list[str], limit: int) -> list[tuple[SearchEntry, float]]:
+def _ranked_plain(
+    entries: QuerySet[SearchEntry], terms: list[str], limit: int
+) -> list[tuple[SearchEntry, float]]:
     any_word = Q()
     for term in terms:
         any_word |= Q(terms__contains=f" {term} ")

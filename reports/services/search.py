@@ -110,9 +110,7 @@ def search_index_report(*, report_id: int, keys: Iterable[str] | None = None) ->
     """Rebuild the search entries of one report (all, or only the passages of `keys`: "b<block
     id>", "opening", "closing"); a purged report's are gone with it. Returns the rows written.
     Clears the report's stale mark when it rebuilt everything."""
-    report = (
-        Report.objects.select_related("kind", "approved_revision").filter(pk=report_id).first()
-    )
+    report = Report.objects.select_related("kind", "approved_revision").filter(pk=report_id).first()
     if report is None:
         return 0
     wanted = set(keys) if keys is not None else None
@@ -128,7 +126,9 @@ def search_mark_stale(*, report_id: int) -> None:
     """Remember that the report's entries may be behind its text (an update was lost)."""
     now = timezone.now()
     if not SearchStale.objects.filter(report_id=report_id).update(marked_at=now):
-        SearchStale.objects.bulk_create([SearchStale(report_id=report_id, marked_at=now)], ignore_conflicts=True)
+        SearchStale.objects.bulk_create(
+            [SearchStale(report_id=report_id, marked_at=now)], ignore_conflicts=True
+        )
 
 
 def search_index_run(*, report_id: int, keys: list[str] | None = None) -> int:

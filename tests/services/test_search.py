@@ -45,8 +45,16 @@ SUMMARY = {
                 },
             ],
         },
-        {"type": "heading", "title": "存在问题", "children": [{"type": "paragraph", "text": "管理基础仍较薄弱。"}]},
-        {"type": "heading", "title": "下步打算", "children": [{"type": "point", "lead": "严格落实三会一课制度"}]},
+        {
+            "type": "heading",
+            "title": "存在问题",
+            "children": [{"type": "paragraph", "text": "管理基础仍较薄弱。"}],
+        },
+        {
+            "type": "heading",
+            "title": "下步打算",
+            "children": [{"type": "point", "lead": "严格落实三会一课制度"}],
+        },
     ],
     "closing": "我们将继续努力。",
 }
@@ -72,7 +80,16 @@ def paths(user, q, **filters):
 
 def test_it_indexes_every_passage_with_its_place_and_section_kind(summary):
     rows = {e.path: e for e in SearchEntry.objects.filter(report=summary)}
-    assert set(rows) >= {"导语", "一、", "一、（一）", "一、（一）一是", "一、（一）二是", "二、第1段", "三、一是", "结尾"}
+    assert set(rows) >= {
+        "导语",
+        "一、",
+        "一、（一）",
+        "一、（一）一是",
+        "一、（一）二是",
+        "二、第1段",
+        "三、一是",
+        "结尾",
+    }
     assert rows["一、（一）一是"].section_kind == "results"
     assert rows["二、第1段"].section_kind == "problems"
     assert rows["三、一是"].section_kind == "plans"
@@ -108,7 +125,9 @@ def test_an_empty_query_asks_for_words(summary, drafter):
     assert result.hits == [] and "请输入" in result.message
 
 
-def test_a_passage_with_every_word_ranks_above_one_with_one_word(drafter, kinds, django_capture_on_commit_callbacks):
+def test_a_passage_with_every_word_ranks_above_one_with_one_word(
+    drafter, kinds, django_capture_on_commit_callbacks
+):
     one = {"type": "paragraph", "text": "加强预算编制工作，提高预算编制质量，预算编制更加规范。"}
     every = {"type": "paragraph", "text": "推进国库集中支付改革，规范预算编制。"}
     with django_capture_on_commit_callbacks(execute=True):
@@ -128,7 +147,9 @@ def test_a_block_save_updates_its_passage_after_commit(summary, drafter, django_
     block = Block.objects.get(report=summary, title="全面实施预算绩效管理")
     others = dict(SearchEntry.objects.exclude(block=block).values_list("pk", "text"))
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        report_services.block_save(block=block, version=block.version, data={"text": "推进直达资金监控。"}, user=drafter)
+        report_services.block_save(
+            block=block, version=block.version, data={"text": "推进直达资金监控。"}, user=drafter
+        )
     assert len(callbacks) == 2  # the report's updated_at, and the index
     assert paths(drafter, "直达资金") == [(summary.pk, "一、（一）一是")]
     assert paths(drafter, "事前绩效评估") == []
@@ -149,7 +170,9 @@ def test_structure_changes_renumber_the_paths(summary, drafter, django_capture_o
 
 def test_the_report_fields_save_updates_the_opening(summary, drafter, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        report_services.report_update_fields(report=summary, data={"opening": "全面从严治党取得新成效。"}, user=drafter)
+        report_services.report_update_fields(
+            report=summary, data={"opening": "全面从严治党取得新成效。"}, user=drafter
+        )
     assert paths(drafter, "全面从严治党") == [(summary.pk, "导语")]
     assert paths(drafter, "过紧日子") == []
 
@@ -212,9 +235,15 @@ def test_an_assigned_section_opens_its_report_to_that_department(reports_of_othe
 def test_filters_narrow_the_hits(summary, drafter, kinds, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         older = create(drafter, kinds, year=2024, title="2024年度工作总结")
-    assert {h.report.pk for h in search_selectors.search(user=drafter, q="绩效管理").hits} == {summary.pk, older.pk}
+    assert {h.report.pk for h in search_selectors.search(user=drafter, q="绩效管理").hits} == {
+        summary.pk,
+        older.pk,
+    }
     assert paths(drafter, "绩效管理", year=2024) == [(older.pk, "一、（一）一是")]
-    assert paths(drafter, "管理", section_kind="problems") == [(summary.pk, "二、第1段"), (older.pk, "二、第1段")]
+    assert paths(drafter, "管理", section_kind="problems") == [
+        (summary.pk, "二、第1段"),
+        (older.pk, "二、第1段"),
+    ]
     assert paths(drafter, "绩效管理", kind=kinds["duty"]) == []
     assert paths(drafter, "绩效管理", approved_only=True) == []
 
@@ -246,7 +275,9 @@ def test_an_approved_text_is_still_found_after_a_redraft_as_one_hit(
     with django_capture_on_commit_callbacks(execute=True):
         workflow_services.report_redraft(report=report, user=drafter)
         block = report.blocks.get()
-        report_services.block_save(block=block, version=block.version, data={"text": "落实八项规定，整治四风。"}, user=drafter)
+        report_services.block_save(
+            block=block, version=block.version, data={"text": "落实八项规定，整治四风。"}, user=drafter
+        )
     hits = search_selectors.search(user=drafter, q="八项规定").hits
     assert len(hits) == 1 and hits[0].other_version  # live and approved: one passage
     approved = search_selectors.search(user=drafter, q="八项规定", approved_only=True).hits
