@@ -225,7 +225,7 @@ class SectionKind:
 
 def section_kind(title: str) -> str:
     """The SectionKind a heading names, "" when it names none. "存在问题和下步打算" is PROBLEMS (its
-    sub-headings, when they say, decide for what is under them: see `passages`)."""
+    points are PLANS, and sub-headings, when they say, decide for what is under them: `passages`)."""
     if _PROBLEMS.search(title):
         return SectionKind.PROBLEMS
     if _PLAN.search(title):
@@ -256,8 +256,13 @@ class Passage:
 
 
 def _block_kind(visit: Any) -> str:
+    """The kind named by the innermost heading that names one. Under a heading naming both problems
+    and plans ("存在的问题和下步打算") the points are the plans, the paragraphs the problems."""
     for node in (visit.node, *reversed(visit.parents)):
-        kind = section_kind(node.get("title", "")) if node.get("type") == "heading" else ""
+        title = node.get("title", "") if node.get("type") == "heading" else ""
+        kind = section_kind(title)
+        if kind == SectionKind.PROBLEMS and _PLAN.search(title) and visit.node.get("type") == "point":
+            return SectionKind.PLANS
         if kind:
             return kind
     return SectionKind.OTHER

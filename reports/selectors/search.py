@@ -13,6 +13,8 @@ Steps of `search`:
    SQLite (the embedded demo): the share of the words found, and the same three boosts;
 4. one hit per passage: the live text and the approved revision's text of the same passage are
    one hit (the better scored; `other_version` says the other matched too);
+   With several words, the passages having every word are ranked first, the others only when those
+   do not fill the page (two queries at most);
 5. best first, at most `limit`, with a snippet around the first match (segments, the template
    marks the hits). A constant number of queries, whatever the number of hits.
 """
@@ -117,16 +119,24 @@ def _ranked_pg(
 ) -> list[tuple[SearchEntry, float]]:
     any_word, every_word = search_core.tsquery(terms, "|"), search_core.tsquery(terms, "&")
     phrase = search_core.tsquery(terms, "<->")  # one word: the same as every_word
-    rows = (
-        entries.filter(RawSQL("vector @@ %s::tsquery", [any_word], output_field=BooleanField()))
-        .annotate(
-            score=RawSQL(_PG_SCORE, [any_word, every_word, phrase, every_word], output_field=FloatField())
+
+    def ranked(match: str) -> list[tuple[SearchEntry, float]]:
+        rows = (
+            entries.filter(RawSQL("vector @@ %s::tsquery", [match], output_field=BooleanField()))
+            .annotate(
+                score=RawSQL(_PG_SCORE, [any_word, every_word, phrase, every_word], output_field=FloatField())
+            )
+            .select_related("report", "report__kind", "report__department")
+            .defer("terms", "vector")
+            .order_by("-score", "-report__year", "report_id", "position")[:limit]
         )
-        .select_related("report", "report__kind", "report__department")
-        .defer("terms", "vector")
-        .order_by("-score", "-report__year", "report_id", "position")[:limit]
-    )
-    return [(row, float(row.score)) for row in rows]
+        return [(row, float(row.score)) for row in rows]
+
+    # Passages with every word score above any with only some (the +1), so when they fill the page
+    # the others need not be ranked at all: a common word ("项目", "工作") of a longer query would
+    # otherwise make each search rank tens of thousands of rows.
+    found = ranked(every_word)
+    return found if len(terms) == 1 or len(found) == limit else ranked(any_word)
 
 
 def _score_plain(entry: SearchEntry, terms: list[str]) -> float:

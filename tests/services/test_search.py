@@ -326,3 +326,20 @@ def test_a_dead_broker_keeps_the_save_and_marks_the_report_stale(drafter, kinds)
     assert SearchStale.objects.filter(report=report).exists()
     search_services.search_catch_up()
     assert paths(drafter, "直达资金") == [(report.pk, "一、（一）一是")]
+
+
+def test_a_problems_and_plans_heading_files_its_points_as_plans(
+    drafter, kinds, django_capture_on_commit_callbacks
+):
+    section = {
+        "type": "heading",
+        "title": "存在的问题和下步打算",
+        "children": [
+            {"type": "paragraph", "text": "收支矛盾依然突出。"},
+            {"type": "point", "lead": "纵深推进财政改革"},
+        ],
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        report = create(drafter, kinds, blocks=[section])
+    kinds_by_path = dict(SearchEntry.objects.filter(report=report).values_list("path", "section_kind"))
+    assert kinds_by_path["一、第1段"] == "problems" and kinds_by_path["一、一是"] == "plans"
