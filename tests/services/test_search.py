@@ -3,15 +3,12 @@ open (results and snippets), ranked, one hit per passage, in a constant number o
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from personas import make_member
-from workers import ROOT, subprocess_env
+from workers import shell_without_broker
 
 from reports.core.search import SHORT_QUERY_HINT
 from reports.models import Block, Membership, SearchEntry, SearchStale
@@ -312,15 +309,7 @@ def test_a_dead_broker_keeps_the_save_and_marks_the_report_stale(drafter, kinds)
         f"u = get_user_model().objects.get(pk={drafter.pk})\n"
         "report_services.block_save(block=b, version=b.version, data={'text': '断网时写的直达资金'}, user=u)\n"
     )
-    result = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", code],
-        cwd=ROOT,
-        env=subprocess_env(REDIS_URL="redis://127.0.0.1:1/0"),
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert result.returncode == 0, result.stderr[-2000:]
+    shell_without_broker(code)
     block.refresh_from_db()
     assert block.text == "断网时写的直达资金"
     assert SearchStale.objects.filter(report=report).exists()
