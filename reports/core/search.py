@@ -7,7 +7,9 @@ our own dictionary of finance and party-building terms (search_words.txt) added,
 Indexing (`index_terms`, `passage_vector`):
 1. placeholders become their metric names ({{一般公共预算收入.增减}} -> 〔一般公共预算收入·增减〕,
    `plain_text`), so a passage is found by the metric it cites;
-2. jieba cuts the text (precise mode); every word of three or more characters also yields the
+2. jieba cuts the text (precise mode), runs of two to four single characters it leaves are joined
+   (民生支出 / 占 / 比 -> 民生支出 / 占比), our dictionary's words are found even when jieba cut
+   across them (中央 / 八项规定精神 still holds 中央八项规定); every word of three or more characters also yields the
    dictionary words inside it (all lengths, not only jieba's 2- and 3-grams), so "绩效管理" and
    "绩效" both find "预算绩效管理"; the parts share their word's position;
 3. dropped: punctuation, masked figures ("**.*", anything with "*"), single characters (汉字 and
@@ -122,13 +124,63 @@ def _parts(word: str, freq: Mapping[str, int]) -> list[str]:
     return found
 
 
+def _domain_starts(text: str) -> dict[int, list[str]]:
+    """Our dictionary's words found in `text`, by start offset: jieba may cut one across a word
+    boundary ("中央八项规定精神" -> 中央 / 八项规定精神), the index must still hold it."""
+    found: dict[int, list[str]] = {}
+    for word in _domain_set():
+        start = text.find(word)
+        while start != -1:
+            found.setdefault(start, []).append(word)
+            start = text.find(word, start + 1)
+    return found
+
+
+_domain_cache: list[frozenset[str]] = []
+
+
+def _domain_set() -> frozenset[str]:
+    if not _domain_cache:
+        _domain_cache.append(frozenset(word for word, _freq in domain_words()))
+    return _domain_cache[0]
+
+
+def _tokens(plain: str) -> Iterator[str]:
+    """jieba's cut of `plain`, with each run of two to four single 汉字 it left joined into one
+    token: "民生支出占比" is cut 民生支出 / 占 / 比, and "占比" must stay searchable."""
+    run: list[str] = []
+    for token in _segmenter().cut(plain, HMM=True):
+        if len(token) == 1 and _HAN.match(token):
+            run.append(token)
+            continue
+        yield from _flush(run)
+        yield token
+    yield from _flush(run)
+
+
+def _flush(run: list[str]) -> list[str]:
+    out = ["".join(run)] if 2 <= len(run) <= 4 else list(run)
+    run.clear()
+    return out
+
+
 def words(text: str) -> Iterator[tuple[str, list[str]]]:
-    """(word, its dictionary parts) of every indexed word of `text` in reading order."""
+    """(word, its dictionary parts) of every indexed word of `text` in reading order; a word of our
+    dictionary that jieba cut across is added to the parts of the word where it starts."""
     tokenizer = _segmenter()
-    for token in tokenizer.cut(plain_text(text), HMM=True):
+    plain = plain_text(text)
+    domain = _domain_starts(plain)
+    offset = 0
+    for token in _tokens(plain):
+        start, offset = offset, offset + len(token)
         term = _term(token)
         if term:
-            yield term, _parts(term, tokenizer.FREQ)
+            parts = _parts(term, tokenizer.FREQ)
+            for at in range(start, offset):
+                parts += [
+                    w for w in domain.get(at, ()) if w != term and w not in parts and len(w) > offset - at
+                ]
+            yield term, parts
 
 
 def index_terms(text: str) -> list[str]:
@@ -142,7 +194,7 @@ def query_terms(q: str) -> list[str]:
     if len("".join(q.split())) < MIN_QUERY_CHARS:
         return []
     out: list[str] = []
-    for token in _segmenter().cut(plain_text(q), HMM=True):
+    for token in _tokens(plain_text(q)):
         term = _term(token)
         if term and term not in out:
             out.append(term)

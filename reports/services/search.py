@@ -114,11 +114,12 @@ def search_index_report(*, report_id: int, keys: Iterable[str] | None = None) ->
     if report is None:
         return 0
     wanted = set(keys) if keys is not None else None
-    marked = SearchStale.objects.filter(report_id=report_id).values_list("marked_at", flat=True).first()
+    stale = SearchStale.objects.filter(report_id=report_id)
+    marked = stale.values_list("marked_at", flat=True).first() if wanted is None else None
     rows = _entries(report, wanted)
     _store(report_id, rows, wanted)
-    if marked is not None and wanted is None:
-        SearchStale.objects.filter(report_id=report_id, marked_at__lte=marked).delete()
+    if marked is not None:  # a mark made while this ran stays, for the next rebuild
+        stale.filter(marked_at__lte=marked).delete()
     return len(rows)
 
 

@@ -88,13 +88,16 @@ def _relevance(bureau, admin) -> None:
         relevant = {(r["title"], r["path"]) for r in item["relevant"]}
         missing = relevant - known
         assert not missing, f"{item['q']}: judged passages that do not exist: {missing}"
-        ours = _scores(_ours(admin, item["q"]), relevant)
+        found = _ours(admin, item["q"])
+        ours = _scores(found, relevant)
         base = _scores(_baseline(item["q"], bureau.pk), relevant)
         ideal = min(5, len(relevant)) / 5
         table.append((item["q"], *ours, *base, ideal))
         print(
             f"  {item['q']:<16} ours P@5 {ours[0]:.2f} R@10 {ours[1]:.2f} | icontains P@5 {base[0]:.2f} R@10 {base[1]:.2f}"
         )
+        if os.environ.get("BENCH_VERBOSE"):  # what tuning needs to see: our top 10, relevant or not
+            print("\n".join(f"      {'+' if f in relevant else '-'} {f[0]} {f[1]}" for f in found))
     mean = [statistics.mean(row[i] for row in table) for i in range(1, 6)]
     print(
         f"relevance over {len(table)} judged queries (P@5 at most {mean[4]:.2f}: some queries have < 5 relevant)"
