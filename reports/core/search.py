@@ -4,7 +4,7 @@ Chinese has no spaces, so text is cut into words by jieba (loaded lazily, once p
 our own dictionary of finance and party-building terms (search_words.txt) added, so that
 "预算绩效管理" or "三会一课" stay one word.
 
-Indexing (`index_terms`, `passage_vector`):
+Indexing (`index_terms`, `index_passage`):
 1. placeholders become their metric names ({{一般公共预算收入.增减}} -> 〔一般公共预算收入·增减〕,
    `plain_text`), so a passage is found by the metric it cites;
 2. jieba cuts the text (precise mode), runs of two to four single characters it leaves are joined
@@ -22,7 +22,7 @@ dictionary part of one), the same filter. A query with fewer than MIN_QUERY_CHAR
 text, or whose words are all single characters, gives no terms: the page says SHORT_QUERY_HINT
 instead of listing every passage.
 
-Positions and weights (`passage_vector`): words are numbered in reading order (title first), the
+Positions and weights (`index_passage`): words are numbered in reading order (title first), the
 title's words weighted A, the text's D, written as a PostgreSQL tsvector literal so that no text
 search parser or locale of the server re-cuts our words.
 """
@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from .document import labelled_blocks
-from .importer.carry import _PLAN, _RESULTS
+from .importer.carry import PLAN_HEADING, RESULTS_HEADING
 from .placeholders import find_placeholders
 
 WORDS_FILE = Path(__file__).with_name("search_words.txt")
@@ -205,9 +205,18 @@ def _lexeme(term: str) -> str:
     return "'" + term.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
-def passage_vector(title: str, text: str) -> str:
-    """The passage's terms as a PostgreSQL tsvector literal: "'预算':1A '绩效':2A …" — title words
-    weighted A, text words D, a word's parts at its own position (positions stop at 16383)."""
+@dataclass(frozen=True)
+class Indexed:
+    """A passage as the index stores it: `terms` space-joined and space-padded (" 预算 绩效 ", what
+    SQLite searches with LIKE), `vector` a PostgreSQL tsvector literal ("'预算':1A '绩效':2A …")."""
+
+    terms: str
+    vector: str
+
+
+def index_passage(title: str, text: str) -> Indexed:
+    """Segment a passage once for both columns: title words weighted A, text words D, a word's
+    parts at its own position (positions stop at 16383, PostgreSQL's limit)."""
     positions: dict[str, list[str]] = {}
     pos = 0
     for weight, part in (("A", title), ("", text)):
@@ -215,7 +224,8 @@ def passage_vector(title: str, text: str) -> str:
             pos = min(pos + 1, 16383)
             for term in (word, *parts):
                 positions.setdefault(term, []).append(f"{pos}{weight}")
-    return " ".join(f"{_lexeme(t)}:{','.join(p[:256])}" for t, p in positions.items())
+    vector = " ".join(f"{_lexeme(t)}:{','.join(p[:256])}" for t, p in positions.items())
+    return Indexed(" " + " ".join(positions) + " ", vector)
 
 
 def tsquery(terms: Iterable[str], operator: str) -> str:
@@ -280,9 +290,9 @@ def section_kind(title: str) -> str:
     points are PLANS, and sub-headings, when they say, decide for what is under them: `passages`)."""
     if _PROBLEMS.search(title):
         return SectionKind.PROBLEMS
-    if _PLAN.search(title):
+    if PLAN_HEADING.search(title):
         return SectionKind.PLANS
-    if _RESULTS.search(title):
+    if RESULTS_HEADING.search(title):
         return SectionKind.RESULTS
     return ""
 
@@ -313,7 +323,7 @@ def _block_kind(visit: Any) -> str:
     for node in (visit.node, *reversed(visit.parents)):
         title = node.get("title", "") if node.get("type") == "heading" else ""
         kind = section_kind(title)
-        if kind == SectionKind.PROBLEMS and _PLAN.search(title) and visit.node.get("type") == "point":
+        if kind == SectionKind.PROBLEMS and PLAN_HEADING.search(title) and visit.node.get("type") == "point":
             return SectionKind.PLANS
         if kind:
             return kind

@@ -41,9 +41,13 @@ __all__ = [
 ]
 
 
-def _entry(report: Report, passage: search_core.Passage, *, source: str, approved: bool, position: int):
-    title, text = search_core.plain_text(passage.title), search_core.plain_text(passage.text)
-    terms = dict.fromkeys(search_core.index_terms(f"{title} {text}"))
+def _entry(
+    report: Report, passage: search_core.Passage, *, source: str, approved: bool, position: int
+) -> tuple[SearchEntry, str]:
+    """The row of one passage, and its tsvector literal (set by _store_vectors on PostgreSQL)."""
+    indexed = search_core.index_passage(
+        search_core.plain_text(passage.title), search_core.plain_text(passage.text)
+    )
     entry = SearchEntry(
         bureau_id=report.bureau_id,
         report_id=report.pk,
@@ -55,13 +59,12 @@ def _entry(report: Report, passage: search_core.Passage, *, source: str, approve
         section_kind=passage.section_kind,
         approved=approved,
         text=passage.plain,
-        terms=" " + " ".join(terms) + " ",
+        terms=indexed.terms,
     )
-    entry.vector_literal = search_core.passage_vector(title, text)  # type: ignore[attr-defined]
-    return entry
+    return entry, indexed.vector
 
 
-def _entries(report: Report, keys: set[str] | None) -> list[SearchEntry]:
+def _entries(report: Report, keys: set[str] | None) -> list[tuple[SearchEntry, str]]:
     """The rows of the report's passages (only those of `keys` when given): live ones, and approved
     ones that differ from the live passage of the same key."""
     live = search_core.passages(report_selectors.report_snapshot(report))
@@ -81,23 +84,23 @@ def _entries(report: Report, keys: set[str] | None) -> list[SearchEntry]:
     return rows
 
 
-def _store(report_id: int, rows: list[SearchEntry], keys: set[str] | None) -> None:
+def _store(report_id: int, rows: list[tuple[SearchEntry, str]], keys: set[str] | None) -> None:
     with transaction.atomic():
         old = SearchEntry.objects.filter(report_id=report_id)
         if keys is not None:
             old = old.filter(key__in=keys)
         old.delete()
-        SearchEntry.objects.bulk_create(rows)
+        SearchEntry.objects.bulk_create([entry for entry, _vector in rows])
         if connection.vendor == "postgresql" and rows:
             _store_vectors(rows)
 
 
-def _store_vectors(rows: list[SearchEntry]) -> None:
+def _store_vectors(rows: list[tuple[SearchEntry, str]]) -> None:
     """Set the tsvector of the new rows in one UPDATE (literal vectors: see core.search)."""
     values = ", ".join(["(%s, %s::tsvector)"] * len(rows))
     params: list[Any] = []
-    for row in rows:
-        params += [row.pk, row.vector_literal]  # type: ignore[attr-defined]
+    for entry, vector in rows:
+        params += [entry.pk, vector]
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE reports_searchentry AS e SET vector = v.vector FROM (VALUES {values}) AS v(id, vector) "

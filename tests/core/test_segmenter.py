@@ -42,8 +42,10 @@ def test_a_one_character_query_gives_no_terms():
 
 
 def test_the_vector_weights_title_words_and_keeps_parts_at_their_words_position():
-    vector = search.passage_vector("预算绩效管理", "开展绩效评价")
-    assert "'预算绩效管理':1A" in vector and "'绩效':1A,3" in vector and "'绩效评价':3" in vector
+    indexed = search.index_passage("预算绩效管理", "开展绩效评价")
+    assert "'预算绩效管理':1A" in indexed.vector and "'绩效':1A,3" in indexed.vector
+    assert "'绩效评价':3" in indexed.vector
+    assert indexed.terms.startswith(" 预算绩效管理 ") and " 绩效评价 " in indexed.terms
 
 
 def test_the_snippet_marks_every_occurrence_and_cuts_around_the_first():
