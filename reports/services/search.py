@@ -2,8 +2,8 @@
 
 Every write service that changes a report's text or structure calls `search_index_later` inside
 its transaction. Once the transaction commits, the update is queued as a Celery task (a worker
-does it, outside the request); without REDIS_URL (embedded mode) Celery runs it in-process right
-after the commit. A block's text save updates that block's passage only (about 1 ms of work);
+does it, outside the request); without REDIS_URL (embedded mode) the task runs in-process after the
+response has been sent (middleware.AfterResponseMiddleware), or at once outside a request. A block's text save updates that block's passage only (about 1 ms of work);
 structure changes (add, delete, move, a heading's title, import, approval) rebuild the report's
 passages, since numbers and section kinds of other blocks may change.
 
@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from ..core import search as search_core
 from ..models import Block, Report, SearchEntry, SearchStale
+from ..request_context import run_after_response
 from ..selectors import reports as report_selectors
 
 logger = logging.getLogger(__name__)
@@ -169,7 +170,13 @@ def search_index_later(*, report_id: int, block: Block | None = None, fields: bo
             logger.exception("could not queue the search index of report %s", report_id)
             search_mark_stale(report_id=report_id)
 
-    transaction.on_commit(enqueue)
+    def after_commit() -> None:
+        # Without a worker the task would run right here, in the request: leave it for after the
+        # response (the save is answered first); outside a request, run it now.
+        if not (current_app.conf.task_always_eager and run_after_response(enqueue)):
+            enqueue()
+
+    transaction.on_commit(after_commit)
 
 
 def search_catch_up(*, report_ids: Iterable[int] | None = None, limit: int = CATCH_UP_LIMIT) -> int:

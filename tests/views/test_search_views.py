@@ -8,9 +8,13 @@ import json
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.http import HttpResponse
 from django.urls import reverse
 
+from reports.middleware import AfterResponseMiddleware
 from reports.models import Block
+from reports.request_context import run_after_response
+from reports.selectors import search as search_selectors
 from reports.services import reports as report_services
 
 HX = {"HTTP_HX_REQUEST": "true"}
@@ -158,3 +162,38 @@ def test_search_reindex_rebuilds_the_index(summary):
     assert "报告 1 份，段落 2 条" in out.getvalue()
     with pytest.raises(CommandError, match="没有名为"):
         call_command("search_reindex", "--bureau", "不存在的局")
+
+
+# --- the index update of an autosave, after the response -----------------------------------------
+
+
+def test_work_left_for_after_the_response_runs_when_the_response_is_closed(rf):
+    ran = []
+
+    def view(request):
+        assert run_after_response(lambda: ran.append("after"))
+        ran.append("view")
+        return HttpResponse("ok")
+
+    response = AfterResponseMiddleware(view)(rf.get("/"))
+    assert ran == ["view"]  # the response is ready, the work is not done yet
+    response.close()  # what the server does once the last byte is sent
+    assert ran == ["view", "after"]
+    assert run_after_response(lambda: None) is False  # outside a request: the caller runs it
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_autosave_is_searchable_once_its_response_is_sent(client, drafter, kinds):
+    report = report_services.report_create_from_content(
+        user=drafter, bureau=drafter.membership.bureau, kind=kinds["annual_summary"], content=CONTENT
+    )
+    block = Block.objects.get(report=report, type="point")
+    client.force_login(drafter)
+    response = client.post(
+        reverse("block_save", args=[block.pk]),
+        {"version": str(block.version), "text": "推进直达资金监控。"},
+        **HX,
+    )
+    assert response.status_code == 200
+    hits = search_selectors.search(user=drafter, q="直达资金").hits
+    assert [(h.report.pk, h.path) for h in hits] == [(report.pk, "一、一是")]
