@@ -3,6 +3,7 @@ the check panel, and the editor page's whole context."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -153,7 +154,7 @@ def report_body_chars(report: Report, tree: list[Node]) -> int:
     return body_chars(report.opening, tree, report.closing)
 
 
-def block_preview(block: Block, metrics: dict[str, MetricValue]) -> list[Segment] | None:
+def block_preview(block: Block, metrics: Mapping[str, MetricValue]) -> list[Segment] | None:
     text = f"{block.title}。{block.text}" if block.title and block.text else block.title or block.text
     return preview_segments(text, metrics) if has_placeholders(text) else None
 
@@ -162,7 +163,7 @@ def _node_children(node: Node) -> list[Node]:
     return node.children
 
 
-def annotate_previews(tree: list[Node], metrics: dict[str, MetricValue]) -> None:
+def annotate_previews(tree: list[Node], metrics: Mapping[str, MetricValue]) -> None:
     """Attach an evaluated preview to every node whose text has placeholders."""
     for visit in tree_walk(tree, children=_node_children):
         visit.node.preview = block_preview(visit.node.block, metrics)
@@ -184,7 +185,7 @@ def annotate_access(tree: list[Node], membership, report: Report, comments: dict
         node.comments = comments.get(node.block.pk, [])
 
 
-def report_check(report: Report, tree: list[Node], metrics: dict[str, MetricValue]) -> ResolveReport:
+def report_check(report: Report, tree: list[Node], metrics: Mapping[str, MetricValue]) -> ResolveReport:
     """Placeholder errors, missing values, empty points or paragraphs (warnings naming each place),
     dates of earlier years left in the text (as carrying forward leaves them) and hand-typed figures
     of a report, for the check panel."""
@@ -196,7 +197,7 @@ def report_check(report: Report, tree: list[Node], metrics: dict[str, MetricValu
 
 
 def report_content_with_metrics(
-    report: Report, tree: list[Node] | None = None, metrics: dict[str, MetricValue] | None = None
+    report: Report, tree: list[Node] | None = None, metrics: Mapping[str, MetricValue] | None = None
 ) -> dict[str, Any]:
     """The live content plus the metric values it uses: what a revision or an export freezes.
 
