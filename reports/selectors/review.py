@@ -146,7 +146,7 @@ class DashboardRow:
 def dashboard_rows(*, user, status: str = "", department_id: int | None = None) -> list[DashboardRow]:
     """Every report the leader or admin may see, with deadline, overdue mark, open comments, 数据已变更."""
     reports = (
-        report_selectors.reports_for_user(user=user)
+        report_selectors.with_last_changed(report_selectors.reports_for_user(user=user))
         .select_related("approved_revision", "created_by")
         .annotate(open_comments=Count("comments", filter=Q(comments__resolved=False, comments__parent=None)))
     )
@@ -154,7 +154,7 @@ def dashboard_rows(*, user, status: str = "", department_id: int | None = None) 
         reports = reports.filter(status=status)
     if department_id:
         reports = reports.filter(department_id=department_id)
-    reports = list(reports.order_by("status", "-updated_at"))
+    reports = list(reports.order_by("status", "-last_changed"))
     membership = member_selectors.membership_for(user)
     deadlines = {
         (d.kind_id, d.year): d.due_date
