@@ -19,7 +19,7 @@ __all__ = [
 # How long the export panel waits before each poll (ms), attempt by attempt. A seed-size export is
 # ready on the server in about 0.1 s: the first polls come soon, then back off to the cap for the
 # long ones (a fixed 700 ms used to put the download link in view only ~0.75 s after the click).
-EXPORT_POLL_MS = (100, 150, 250, 400, 600, 1000)
+EXPORT_POLL_MS = (50, 100, 150, 250, 400, 600, 1000)
 
 
 def export_poll(attempt: int) -> dict[str, int]:

@@ -310,7 +310,8 @@ def export_create(request: HttpRequest, pk: int) -> HttpResponse:
     if not request.htmx:
         return HttpResponseRedirect(reverse("report_edit", args=[report.pk]))
     export.refresh_from_db(fields=["status", "progress", "error"])
-    return render(request, "reports/_export_status.html", {"export": export, "report": report})
+    context = {"export": export, "report": report} | export_selectors.export_poll(0)
+    return render(request, "reports/_export_status.html", context)
 
 
 @require_GET

@@ -112,3 +112,16 @@ def test_the_editor_evaluates_each_placeholder_text_once_per_request(report, dra
     info = placeholders.checked.cache_info()
     assert info.hits + info.misses == len(texts)
     assert [p.output for p in context["check"].placeholders[:2]] == ["186.4", "186.4"]
+
+
+@pytest.mark.parametrize(
+    ("poll", "delay", "following"), [("", 50, 1), ("abc", 50, 1), ("3", 250, 4), ("99", 1000, 100)]
+)
+def test_the_export_panel_polls_soon_then_backs_off(client, report, drafter, poll, delay, following):
+    from reports.models import Export
+
+    export = Export.objects.create(report=report, requested_by=drafter, snapshot={})
+    client.force_login(drafter)
+    body = client.get(reverse("export_status", args=[export.pk]), {"poll": poll}, **HX).content.decode()
+    assert f'hx-trigger="load delay:{delay}ms"' in body
+    assert f'?poll={following}"' in body
