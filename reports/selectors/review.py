@@ -3,6 +3,7 @@ what changed since approval, the dashboard, presence."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -114,7 +115,7 @@ def review_context(*, report: Report, user, view: str) -> dict[str, Any]:
 
 
 def metrics_changed_since_approval(
-    report: Report, current: dict[str, MetricValue] | None = None
+    report: Report, current: Mapping[str, MetricValue] | None = None
 ) -> list[str]:
     """Names of metrics the approved revision used whose values have changed since (数据已变更)."""
     revision = report.approved_revision
@@ -145,7 +146,7 @@ class DashboardRow:
 def dashboard_rows(*, user, status: str = "", department_id: int | None = None) -> list[DashboardRow]:
     """Every report the leader or admin may see, with deadline, overdue mark, open comments, 数据已变更."""
     reports = (
-        report_selectors.reports_for_user(user=user)
+        report_selectors.with_last_changed(report_selectors.reports_for_user(user=user))
         .select_related("approved_revision", "created_by")
         .annotate(open_comments=Count("comments", filter=Q(comments__resolved=False, comments__parent=None)))
     )
@@ -153,13 +154,13 @@ def dashboard_rows(*, user, status: str = "", department_id: int | None = None) 
         reports = reports.filter(status=status)
     if department_id:
         reports = reports.filter(department_id=department_id)
-    reports = list(reports.order_by("status", "-updated_at"))
+    reports = list(reports.order_by("status", "-last_changed"))
     membership = member_selectors.membership_for(user)
     deadlines = {
         (d.kind_id, d.year): d.due_date
         for d in Deadline.objects.filter(bureau_id=getattr(membership, "bureau_id", None))
     }
-    metrics_cache: dict[tuple[int, str], dict[str, MetricValue]] = {}
+    metrics_cache: dict[tuple[int, str], Mapping[str, MetricValue]] = {}
     today = timezone.localdate()
     rows = []
     for report in reports:

@@ -144,11 +144,6 @@ def _lock_status(report_id: int, *, for_update: bool = False) -> str:
     return row[0]
 
 
-def _touch_after_commit(report_id: int) -> None:
-    """Refresh the report's 更新时间 once the block write has committed (outside its locks)."""
-    transaction.on_commit(lambda: Report.objects.filter(pk=report_id).update(updated_at=timezone.now()))
-
-
 def section_department_id(block: Block | None) -> int | None:
     """The department assigned to the top-level section that holds `block`."""
     while block is not None and block.parent_id is not None:
@@ -380,7 +375,6 @@ def block_save(*, block: Block, version: int, data: dict[str, Any], user) -> Blo
         if current is None:
             raise InvalidInput("此段已被删除，您的内容仍保留在页面中，可复制到其他位置。")
         raise BlockConflict(current)
-    _touch_after_commit(block.report_id)
     block.title, block.text, block.run_in, block.inline = title, text, run_in, inline
     block.version = version + 1
     audit(
