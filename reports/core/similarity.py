@@ -96,6 +96,12 @@ def paragraph_similarity(a: str, b: str) -> float:
 # --- headings ---------------------------------------------------------------------------------------
 
 
+def subject_key(subject: str) -> str:
+    """A 主体 without spaces and punctuation: "示范市财政局党组书记、局长 王建国" and
+    "示范市财政局党组书记局长王建国" are the same subject."""
+    return _NOT_TEXT.sub("", subject).casefold()
+
+
 def heading_key(title: str) -> str:
     """A heading without numbering, years and punctuation: "二、2024年预算绩效管理工作" -> "预算绩效管理工作"."""
     return _NOT_TEXT.sub("", _YEAR.sub("", _NUMBERING.sub("", title)))
@@ -119,7 +125,7 @@ def best_pairs(scores: Iterable[tuple[float, int, int]]) -> dict[int, int]:
     """A one-to-one assignment from (score, left, right) triples, best first: {left: right}."""
     pairs: dict[int, int] = {}
     used: set[int] = set()
-    for _score, i, j in sorted(scores, key=lambda s: (-s[0], s[1], s[2])):
+    for _score, i, j in sorted(scores, reverse=True):
         if i not in pairs and j not in used:
             pairs[i] = j
             used.add(j)
@@ -191,7 +197,9 @@ def sections_of(snapshot: Mapping[str, Any]) -> list[Section]:
                 paragraphs += 1
                 place = f"{path}第{paragraphs}段"
             passages.append(
-                Passage(child.get("id"), child["type"], place, path, child.get("lead", ""), child.get("text", ""))
+                Passage(
+                    child.get("id"), child["type"], place, path, child.get("lead", ""), child.get("text", "")
+                )
             )
         out.append(Section(block.get("id"), visit.depth, path, block.get("title", ""), tuple(passages)))
     return out
