@@ -169,7 +169,7 @@ class Passage:
 @dataclass(frozen=True)
 class Section:
     """A heading of a snapshot: its id, level, path ("二、（一）") and title, and its passages
-    (the points and paragraphs directly under it)."""
+    (its own text, whose path is the heading's, then the points and paragraphs directly under it)."""
 
     block_id: int | None
     level: int
@@ -188,6 +188,8 @@ def sections_of(snapshot: Mapping[str, Any]) -> list[Section]:
             continue
         path = "".join(p["number"] for p in visit.parents) + block["number"]
         passages, paragraphs = [], 0
+        if block.get("text", "").strip():  # the heading's own text (run in or below it)
+            passages.append(Passage(block.get("id"), "paragraph", path, path, "", block["text"]))
         for child in block.get("children", ()):
             if child["type"] == "heading":
                 continue
