@@ -86,7 +86,13 @@ def test_heading_similarity_ignores_numbering_and_years():
 
 
 def test_sections_are_matched_by_heading_not_position():
-    this_year = ["2025年工作成效", "抓改革、提升管理效能", "存在问题", "抓发展、优化营商环境", "2026年工作计划"]
+    this_year = [
+        "2025年工作成效",
+        "抓改革、提升管理效能",
+        "存在问题",
+        "抓发展、优化营商环境",
+        "2026年工作计划",
+    ]
     last_year = ["存在问题", "2024年工作成效", "2025年工作计划", "抓改革、深化管理效能"]
     pairs = match_sections(this_year, last_year)
     assert pairs == {0: 1, 1: 3, 2: 0, 4: 2}  # moved and renamed found; 抓发展 (new) gets none
@@ -127,18 +133,29 @@ SNAPSHOT = {
 
 def test_sections_of_gives_each_passage_its_printed_path():
     sections = sections_of(SNAPSHOT)
-    assert [(s.path, s.title, s.level) for s in sections] == [("一、", "工作成效", 1), ("一、（一）", "抓收支", 2)]
-    assert [(p.block_id, p.path) for p in sections[0].passages] == [(3, "一、一是"), (4, "一、第1段"), (5, "一、二是")]
+    assert [(s.path, s.title, s.level) for s in sections] == [
+        ("一、", "工作成效", 1),
+        ("一、（一）", "抓收支", 2),
+    ]
+    assert [(p.block_id, p.path) for p in sections[0].passages] == [
+        (3, "一、一是"),
+        (4, "一、第1段"),
+        (5, "一、二是"),
+    ]
     assert [(p.block_id, p.path, p.text) for p in sections[1].passages] == [(2, "一、（一）", "收入平稳。")]
 
 
 def test_the_index_scores_only_candidates_and_finds_the_copy():
-    passages = [Passage(n, "paragraph", f"p{n}", "", "", text) for n, text in enumerate([OTHER, BASE, REWORDED])]
+    passages = [
+        Passage(n, "paragraph", f"p{n}", "", "", text) for n, text in enumerate([OTHER, BASE, REWORDED])
+    ]
     index = ShingleIndex(passages)
     found = index.best(FIGURES_CHANGED)
     assert found is not None and found[0].block_id == 1 and found[1] == 1.0
     assert index.best("作风持续好转。") is None  # too short to call copied
-    copied = copied_passages([("a", CLAUSE_ADDED), ("b", REWORDED + "并进一步加强。"), ("c", OTHER)], passages)
+    copied = copied_passages(
+        [("a", CLAUSE_ADDED), ("b", REWORDED + "并进一步加强。"), ("c", OTHER)], passages
+    )
     assert [(c.key, c.source.block_id) for c in copied] == [("a", 1), ("b", 2), ("c", 0)]
     assert copied[0].percent == int(copied[0].score * 100) and copied[2].percent == 100
 
@@ -155,4 +172,8 @@ def test_carry_text_turns_this_years_metric_names_into_placeholders_and_keeps_th
 
 def test_carry_text_without_known_metrics_keeps_every_figure():
     carried = carry_text("2024年以来，拨付资金3.5亿元。", year=2024, known=frozenset())
-    assert carried.text == "2025年以来，拨付资金3.5亿元。" and carried.placeholders == 0 and carried.hand_typed == 1
+    assert (
+        carried.text == "2025年以来，拨付资金3.5亿元。"
+        and carried.placeholders == 0
+        and carried.hand_typed == 1
+    )
