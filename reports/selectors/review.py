@@ -15,7 +15,7 @@ from .. import permissions
 from ..core.diff import diff_snapshots, summary
 from ..core.document import layout_paragraphs
 from ..core.metrics import MetricValue, resolve_snapshot
-from ..models import PRESENCE_WINDOW, Comment, Deadline, Presence, Report
+from ..models import PRESENCE_WINDOW, Block, Comment, Deadline, Presence, Report
 from . import members as member_selectors
 from . import metrics as metric_selectors
 from . import proofread as proofread_selectors
@@ -95,7 +95,9 @@ def review_context(*, report: Report, user, view: str) -> dict[str, Any]:
     suggestions = suggestion_selectors.review_block_suggestions(
         report=report, user=user, snapshot=current.snapshot
     )
+    sources = reused_sources(report)
     for para in paragraphs:
+        para.sources = list(dict.fromkeys(sources[i] for i in para.block_ids if i in sources))
         para.comments = [c for block_id in para.block_ids for c in by_block.get(block_id, [])]
         para.suggestions = [suggestions[block_id] for block_id in para.block_ids if block_id in suggestions]
     context["my_open_suggestions"] = sum(
@@ -112,6 +114,13 @@ def review_context(*, report: Report, user, view: str) -> dict[str, Any]:
         rows = diff_snapshots(_resolved(base.snapshot), _resolved(current.snapshot))
         context.update(base=base, rows=[r for r in rows if r.status != "same"], counts=summary(rows))
     return context
+
+
+def reused_sources(report: Report) -> dict[int, str]:
+    """block id -> "引自2024年度工作总结 二、（一）一是" for the report's blocks reused from another
+    report (services.reuse), for the reviewer. One query."""
+    blocks = Block.objects.filter(report=report).exclude(source={}).only("id", "source")
+    return {b.pk: b.source_label for b in blocks}
 
 
 def metrics_changed_since_approval(
