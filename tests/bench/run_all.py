@@ -50,6 +50,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "tests" / "core"), str(ROOT / "tests" / "bench")]
 
+from bench_import import median_ms  # noqa: E402
+
 DOC = ROOT / "docs" / "benchmarks.md"
 SIZES = (10, 100, 500, 1000)
 CLIENTS = 20
@@ -85,9 +87,10 @@ def table(figures: Iterable[Figure]) -> str:
     lines = ["| 项目 | 测量 | 数值 | 基线 | 基线数值 | 比值 | 说明 |", "|---|---|---:|---|---:|---:|---|"]
     for f in figures:
         ratio = f"{f.ratio:.2f}×" if f.ratio is not None else "—"
-        cells = [f.section, f.name, f"{_number(f.value)} {f.unit}".strip(), f.baseline_name or "—"]
+        value = f"{_number(f.value)} {f.unit}".strip() if f.value is not None else "—"
+        cells = [f.section, f.name, value, f.baseline_name or "—"]
         cells += [_number(f.baseline) if f.baseline_name else "—", ratio, f.note]
-        lines.append("| " + " | ".join(c.replace("|", "/") for c in cells) + " |")
+        lines.append("| " + " | ".join(" ".join(c.replace("|", "/").split()) for c in cells) + " |")
     return "\n".join(lines)
 
 
@@ -136,15 +139,6 @@ def machine_info(postgres: str) -> list[tuple[str, str]]:
         ("LibreOffice", _version(["soffice", "--version"])),
         ("pandoc", _version(["pandoc", "--version"])),
     ]
-
-
-def median_ms(fn: Callable[[], object], n: int) -> float:
-    times = []
-    for _ in range(n):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times) * 1000
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -392,7 +386,8 @@ def _timed(fn: Callable[[], tuple[int, str]]) -> tuple[float, str]:
     status, body = fn()
     took = (time.perf_counter() - start) * 1000
     if status != 200:
-        raise RuntimeError(f"HTTP {status}: {body[:300]}")
+        title = re.search(r"<title>(.*?)</title>", body)
+        raise RuntimeError(f"HTTP {status}: {title[1] if title else body[:200]}")
     return took, body
 
 
@@ -579,13 +574,19 @@ def server_figures(quick: bool, compare: Path | None, machine: dict) -> list[Fig
     finally:
         server.stop()
         stop_worker(worker)
-    if compare:
+    if compare:  # the same database: `compare` must be a checkout with the same migrations
         other = Server(compare)
         try:
             out += autosave_figures(other.base, reports, quick, label=f"[{compare.name}] ")
+        except Exception as error:
+            out.append(Figure("自动保存", f"[{compare.name}] 未完成", None, "", note=_short(error)))
         finally:
             other.stop()
     return out
+
+
+def _short(error: Exception) -> str:
+    return " ".join(f"{type(error).__name__}: {error}".split())[:200]
 
 
 # --- the pure benchmarks of tests/bench -----------------------------------------------------------
@@ -629,7 +630,7 @@ def main() -> None:
             figures += SECTIONS[section](args, machine)
         except Exception as error:  # one section's failure must not lose the others' figures
             traceback.print_exc()
-            figures.append(Figure(section, "未完成", None, "", note=f"{type(error).__name__}: {error}"[:200]))
+            figures.append(Figure(section, "未完成", None, "", note=_short(error)))
     text = table(figures)
     print(text)
     if not args.no_write:
