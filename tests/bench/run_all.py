@@ -571,18 +571,47 @@ def server_figures(quick: bool, compare: Path | None, machine: dict) -> list[Fig
         out = autosave_figures(server.base, reports, quick)
         out += editor_figures(server.base, reports, quick)
         out += export_figures(server.base, demo, quick)
+        if compare:
+            out += compare_figures(server.base, compare, reports, quick)
     finally:
         server.stop()
         stop_worker(worker)
-    if compare:  # the same database: `compare` must be a checkout with the same migrations
-        other = Server(compare)
-        try:
-            out += autosave_figures(other.base, reports, quick, label=f"[{compare.name}] ")
-        except Exception as error:
-            out.append(Figure("自动保存", f"[{compare.name}] 未完成", None, "", note=_short(error)))
-        finally:
-            other.stop()
     return out
+
+
+def compare_figures(base: str, compare: Path, reports: dict[int, object], quick: bool) -> list[Figure]:
+    """The same autosave figures from gunicorn started in `compare` (a checkout with the same
+    migrations, e.g. the commit before a change), then the save POST alone against both servers
+    in turn, request by request: before/after under the same load."""
+    other = Server(compare)
+    label = f"[{compare.name}] "
+    try:
+        out = autosave_figures(other.base, reports, quick, label=label)
+        size = max(reports)
+        mine, theirs = _points(reports[size], 2)
+        here = Autosaver(_client(base), reports[size].pk, mine)
+        there = Autosaver(_client(other.base), reports[size].pk, theirs)
+        ours, before = [], []
+        for _ in range(10 if quick else 40):
+            ours.append(here.save())
+            before.append(there.save())
+        note = "两个 gunicorn 交替请求，同一数据库"
+        out.append(
+            Figure(
+                "自动保存",
+                f"保存 POST p50，{size} 段（本分支）",
+                statistics.median(ours),
+                "ms",
+                label.strip(),
+                statistics.median(before),
+                note,
+            )
+        )
+        return out
+    except Exception as error:
+        return [Figure("自动保存", f"{label}未完成", None, "", note=_short(error))]
+    finally:
+        other.stop()
 
 
 def _short(error: Exception) -> str:
