@@ -1,3 +1,5 @@
+from django.utils.functional import SimpleLazyObject
+
 from . import permissions
 from .core.years import YEAR_MAX, YEAR_MIN
 from .selectors import members as member_selectors
@@ -15,5 +17,6 @@ def navigation(request) -> dict:
         "nav_can_review": permissions.can_see_dashboard(membership),
         "nav_can_draft": membership is not None and membership.role == membership.Role.DRAFTER,
         "nav_can_search": membership is not None,
-        "nav_unread": member_selectors.unread_count(user=request.user),
+        # Counted only when a template shows it (full pages), not for every htmx fragment.
+        "nav_unread": SimpleLazyObject(lambda: member_selectors.unread_count(user=request.user)),
     }

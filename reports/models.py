@@ -220,6 +220,9 @@ class Block(models.Model):
         verbose_name="承办科室",
     )
     done = models.BooleanField("本节已完成", default=False)
+    # where a reused paragraph came from (services.reuse): {"report": id, "title": "2024年度工作总结",
+    # "path": "二、（一）"}; empty for text written here
+    source = models.JSONField("引用来源", default=dict, blank=True)
     version = models.PositiveIntegerField("版本号", default=1)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
@@ -233,6 +236,13 @@ class Block(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_type_display()} {self.title or self.text[:20]}"
+
+    @property
+    def source_label(self) -> str:
+        """引自2024年度工作总结 二、（一）, or "" for text written here."""
+        if not self.source:
+            return ""
+        return f"引自{self.source.get('title', '')} {self.source.get('path', '')}".strip()
 
 
 STUCK_AFTER = dt.timedelta(minutes=5)
@@ -788,6 +798,7 @@ class AuditLog(models.Model):
         SUGGESTION_REJECT = "suggestion_reject", "不采纳修改建议"
         APPROVE_WITH_SUGGESTIONS = "approve_with_suggestions", "采纳修改并审定"
         MARKUP_IMPORT = "markup_import", "导入修改稿"
+        BLOCK_REUSE = "block_reuse", "引用去年内容"
 
     bureau = models.ForeignKey(
         Bureau, on_delete=models.CASCADE, related_name="audit_logs", verbose_name="财政局"

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import editor, imports, metrics, packets, previews, proofread, reports, review, search
+from .views import editor, imports, metrics, packets, previews, proofread, reports, reuse, review, search
 
 urlpatterns = [
     # the report list and the 回收站
@@ -23,6 +23,9 @@ urlpatterns = [
     path("blocks/<int:pk>/save/", editor.block_save, name="block_save"),
     path("blocks/<int:pk>/delete/", editor.block_delete, name="block_delete"),
     path("blocks/<int:pk>/move/", editor.block_move, name="block_move"),
+    # 去年同节 and reuse of last year's text
+    path("blocks/<int:pk>/last-year/", reuse.last_year_section, name="last_year_section"),
+    path("blocks/<int:pk>/reuse/", reuse.block_reuse, name="block_reuse"),
     # proofreading (校对)
     path("reports/<int:pk>/proofread/", proofread.report_proofread, name="report_proofread"),
     path("reports/<int:pk>/proofread/fix/", proofread.report_proofread_fix, name="report_proofread_fix"),

@@ -29,12 +29,10 @@ Pure: no Django, no Celery.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
-
-from jinja2.exceptions import TemplateSyntaxError
 
 from .masking import (
     HandNumber,
@@ -46,13 +44,11 @@ from .masking import (
     mask_years,
 )
 from .placeholders import (
-    _ENV,
-    _FORMS_HELP,
     MAX_EXPRESSION,
     Placeholder,
-    _check_template,
     _compiled,
     _inner,
+    checked,
     find_placeholders,
 )
 from .quantities import (
@@ -82,6 +78,7 @@ __all__ = [
     "UNITS",
     "UNIT_SCALES",
     "HandNumber",
+    "MetricSet",
     "MetricValue",
     "Placeholder",
     "ResolveReport",
@@ -121,7 +118,9 @@ def _names_pattern(names: tuple[str, ...]) -> re.Pattern[str] | None:
 
 
 class _Evaluator:
-    """Evaluates placeholders against one set of metrics (build once, use for a whole report).
+    """Evaluates placeholders against one set of metrics (build once, use for a whole report); each
+    placeholder text is evaluated once per evaluator (`evaluated` counts them), later occurrences
+    get a copy at their own place.
 
     Metric names need not be Python identifiers ("R&D经费", "收入（含基金）"): wherever a name may
     stand (not after "." or "|"), the longest known metric name is replaced by a generated
@@ -131,6 +130,8 @@ class _Evaluator:
     def __init__(self, metrics: Mapping[str, MetricValue]) -> None:
         self.metrics = dict(metrics)
         self.pattern = _names_pattern(tuple(self.metrics))
+        self._done: dict[str, Placeholder] = {}
+        self.evaluated = 0
 
     def _substitute(self, inner: str) -> tuple[str, dict[str, str]]:
         prefix = "_m"
@@ -162,6 +163,14 @@ class _Evaluator:
         return "".join(out), ids
 
     def evaluate(self, source: str, start: int = 0, end: int | None = None) -> Placeholder:
+        end = len(source) + start if end is None else end
+        done = self._done.get(source)
+        if done is None:
+            done = self._done[source] = self._evaluate(source)
+            self.evaluated += 1
+        return replace(done, start=start, end=end)
+
+    def _evaluate(self, source: str) -> Placeholder:
         trace = _Trace()
         used: list[str] = []
         output, error = MASK, ""
@@ -169,11 +178,9 @@ class _Evaluator:
             inner = _inner(source)
             code, ids = self._substitute(inner)
             template_source = "{{ " + code + " }}"
-            try:
-                tree = _ENV.parse(template_source)
-            except TemplateSyntaxError:
-                raise _EvalError(f"占位符写法有误，请写成 {_FORMS_HELP}") from None
-            used_ids = _check_template(tree, ids)
+            used_ids, problem = checked(template_source, frozenset(ids))
+            if problem:
+                raise _EvalError(problem)
             used = [ids[i] for i in used_ids]
             context = {i: _MetricProxy(ids[i], self.metrics[ids[i]], trace) for i in used_ids}
             output = _compiled(template_source).render(context)
@@ -185,8 +192,8 @@ class _Evaluator:
             output, error = MASK, "占位符无法计算，请检查写法"
         return Placeholder(
             source=source,
-            start=start,
-            end=len(source) + start if end is None else end,
+            start=0,
+            end=len(source),
             output=output,
             masked=mask_digits(output),
             metrics=tuple(used),
@@ -195,13 +202,36 @@ class _Evaluator:
         )
 
 
+class MetricSet(Mapping[str, MetricValue]):
+    """A set of metric values (read-only) that carries one evaluator: the previews, the check and
+    the proofreading of one request, given the same MetricSet, evaluate each placeholder text once.
+    Any other Mapping works too, with a fresh evaluator per call."""
+
+    def __init__(self, values: Mapping[str, MetricValue]) -> None:
+        self._values = dict(values)
+        self.evaluator = _Evaluator(self._values)
+
+    def __getitem__(self, name: str) -> MetricValue:
+        return self._values[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+
+def _evaluator_for(metrics: Mapping[str, MetricValue]) -> _Evaluator:
+    return metrics.evaluator if isinstance(metrics, MetricSet) else _Evaluator(metrics)
+
+
 def evaluate(expr: str, metrics: Mapping[str, MetricValue]) -> Placeholder:
     """Evaluate one placeholder ("{{…}}" as written, or the bare expression inside it).
 
     Never raises: problems are in `.error` (refused or unknown) or `.warning` (value missing,
     division by zero), and then the output is MASK. start/end are 0 and len(expr).
     """
-    return _Evaluator(metrics).evaluate(expr)
+    return _evaluator_for(metrics).evaluate(expr)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -359,7 +389,7 @@ def resolve_text(
     mask_years); hand-typed numbers are then warned about, as they go out as typed.
     """
     opts = _Options.of(masked, mask_years, sensitive_terms, metrics_only, keep_years)
-    result = _resolve(text or "", _Evaluator(metrics), opts)
+    result = _resolve(text or "", _evaluator_for(metrics), opts)
     if metrics_only:
         for message in _collisions(result.hand_numbers, result.placeholders):
             _add(result.warnings, message)
@@ -399,7 +429,7 @@ def resolve_snapshot(
     secrets are the same whether masked or not (they depend on the options only). Never raises.
     """
     opts = _Options.of(masked, mask_years, sensitive_terms, metrics_only, keep_years)
-    evaluator = _Evaluator(metrics)
+    evaluator = _evaluator_for(metrics)
     resolved: dict[str, Any] = _plain_copy(snapshot)
     report = ResolveReport()
     date_numbers: list[HandNumber] = []

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Collection
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 from jinja2 import StrictUndefined, Template, nodes
+from jinja2.exceptions import TemplateSyntaxError
 from jinja2.runtime import Context as JinjaContext
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
@@ -79,7 +80,7 @@ _REFUSED: tuple[tuple[tuple[type[nodes.Node], ...], str], ...] = (
 )
 
 
-def _check_name(node: nodes.Node, ids: Mapping[str, str], used: list[str]) -> None:
+def _check_name(node: nodes.Node, ids: Collection[str], used: list[str]) -> None:
     assert isinstance(node, nodes.Name)
     if node.name not in ids:
         raise _EvalError(f"未找到指标“{node.name}”")
@@ -87,7 +88,7 @@ def _check_name(node: nodes.Node, ids: Mapping[str, str], used: list[str]) -> No
         used.append(node.name)
 
 
-def _check_expression(node: nodes.Node, ids: Mapping[str, str], used: list[str]) -> None:
+def _check_expression(node: nodes.Node, ids: Collection[str], used: list[str]) -> None:
     """Accept only: Name | Name.DERIVED | (Name | Name.DERIVED)|unit | (…)|占比(Name).
 
     Raises _EvalError with a Chinese message for anything else; appends the names used to `used`.
@@ -123,7 +124,7 @@ def _check_expression(node: nodes.Node, ids: Mapping[str, str], used: list[str])
         raise _EvalError(f"不支持的占位符写法，请写成 {_FORMS_HELP}")
 
 
-def _check_template(tree: nodes.Template, ids: Mapping[str, str]) -> list[str]:
+def _check_template(tree: nodes.Template, ids: Collection[str]) -> list[str]:
     """The ids of the metrics a parsed "{{ expr }}" uses, or _EvalError."""
     body = tree.body
     if len(body) != 1 or not isinstance(body[0], nodes.Output) or len(body[0].nodes) != 1:
@@ -133,10 +134,42 @@ def _check_template(tree: nodes.Template, ids: Mapping[str, str]) -> list[str]:
     return used
 
 
-@lru_cache(maxsize=1024)
+# Distinct placeholder texts kept parsed, checked and compiled per process. A report uses a few
+# dozen; the editor and every export used to parse each one again on every evaluation (issue 14).
+PLACEHOLDER_CACHE = 4096
+
+
+@lru_cache(maxsize=PLACEHOLDER_CACHE)
+def _parsed(code: str) -> nodes.Template | None:
+    """The Jinja2 tree of "{{ code }}" (None for a syntax error), parsed once per process: the one
+    parse of a placeholder text, shared by the check and the compilation."""
+    try:
+        return _ENV.parse(code)
+    except TemplateSyntaxError:
+        return None
+
+
+@lru_cache(maxsize=PLACEHOLDER_CACHE)
+def checked(code: str, ids: frozenset[str]) -> tuple[tuple[str, ...], str]:
+    """(the ids of the metrics "{{ code }}" uses, "") if the whitelist accepts it, else ((), the
+    Chinese reason). `ids` are the generated identifiers that stand for metric names: what the
+    check depends on besides the text. Cached per process; never raises."""
+    tree = _parsed(code)
+    if tree is None:
+        return (), f"占位符写法有误，请写成 {_FORMS_HELP}"
+    try:
+        return tuple(_check_template(tree, ids)), ""
+    except _EvalError as refused:
+        return (), str(refused)
+
+
+@lru_cache(maxsize=PLACEHOLDER_CACHE)
 def _compiled(code: str) -> Template:
-    """Compile a whitelisted "{{ expr }}" once per process (Template objects are thread-safe)."""
-    return _ENV.from_string(code)
+    """Compile a whitelisted "{{ expr }}" once per process, from its cached tree (Template objects
+    are thread-safe). Only for a code `checked` accepted."""
+    tree = _parsed(code)
+    assert tree is not None, "compile only what checked() accepted"
+    return _ENV.from_string(tree)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from . import members as member_selectors
 from . import metrics as metric_selectors
 from . import proofread as proofread_selectors
 from . import reports as report_selectors
+from . import reuse as reuse_selectors
 from . import review as review_selectors
 from . import suggestions as suggestion_selectors
 
@@ -36,7 +37,9 @@ def editor_context(*, report: Report, user) -> dict[str, Any]:
     for visit in walk(tree, children=lambda n: n.children):
         visit.node.findings = findings.get(visit.node.block.pk, [])
         visit.node.suggestions = suggestions.get(visit.node.block.pk, [])
+    last_year = reuse_selectors.last_year_for_editor(user=user, report=report, tree=tree)
     return {
+        "last_year": last_year,
         "proofread": proofread,
         "fields_findings": proofread_selectors.fields_findings_of(proofread),
         "report": report,

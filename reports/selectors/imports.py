@@ -63,14 +63,15 @@ def metrics_by_name(*, bureau_id: int, year: int, names, period: str = "") -> di
 
 def carry_forward_sources(*, user) -> QuerySet[Report]:
     """Reports the user may open, newest year first: candidates for 以上年报告为基础新建."""
-    return report_selectors.reports_for_user(user=user).order_by("-year", "-updated_at")[:50]
+    reports = report_selectors.with_last_changed(report_selectors.reports_for_user(user=user))
+    return reports.order_by("-year", "-last_changed")[:50]
 
 
 def carry_forward_duplicate(*, user, report: Report) -> Report | None:
     """A report the user may open that carrying `report` forward would duplicate: same bureau,
     kind, subject and period, the next year (the most recently changed one)."""
     return (
-        report_selectors.reports_for_user(user=user)
+        report_selectors.with_last_changed(report_selectors.reports_for_user(user=user))
         .filter(
             bureau_id=report.bureau_id,
             kind_id=report.kind_id,
@@ -78,7 +79,7 @@ def carry_forward_duplicate(*, user, report: Report) -> Report | None:
             period=report.period,
             year=report.year + 1,
         )
-        .order_by("-updated_at")
+        .order_by("-last_changed")
         .first()
     )
 

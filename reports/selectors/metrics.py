@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import Http404
 
-from ..core.metrics import MetricValue, resolve_text
+from ..core.metrics import MetricSet, MetricValue, resolve_text
 from ..models import Metric, Report
 from . import members as member_selectors
 
@@ -62,12 +62,15 @@ def metric_value(metric: Metric) -> MetricValue:
     return MetricValue(**{key: data[key] for key in _VALUE_KEYS})
 
 
-def metric_values_for_report(report: Report) -> dict[str, MetricValue]:
-    """The metrics a report's placeholders resolve against: its bureau, year and period (one query)."""
-    return {
-        m.name: metric_value(m)
-        for m in metrics_for(bureau_id=report.bureau_id, year=report.year, period=report.period)
-    }
+def metric_values_for_report(report: Report) -> MetricSet:
+    """The metrics a report's placeholders resolve against: its bureau, year and period (one query).
+    Pass the same MetricSet to everything one request resolves: each placeholder is evaluated once."""
+    return MetricSet(
+        {
+            m.name: metric_value(m)
+            for m in metrics_for(bureau_id=report.bureau_id, year=report.year, period=report.period)
+        }
+    )
 
 
 def _report_texts(report: Report, blocks) -> list[str]:

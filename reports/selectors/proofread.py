@@ -236,6 +236,10 @@ def _findings(
 
 
 def _match_ignored(items: list[Item], rows: Iterable[IgnoredFinding]) -> Proofread:
+    """Split `items` into open and ignored by the ignored rows (a queryset is read only when there
+    is something to match: a block without findings costs no query)."""
+    if not items:
+        return Proofread()
     keyed = {(r.block_id, r.field, r.rule, r.text, r.sentence): r for r in rows}
     result = Proofread()
     for item in items:

@@ -3,9 +3,11 @@ the check panel, and the editor page's whole context."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce, Greatest
 from django.http import Http404
 
 from .. import permissions
@@ -42,6 +44,7 @@ __all__ = [
     "reports_for_user",
     "trash_for_user",
     "trashed_report_get_for_user",
+    "with_last_changed",
 ]
 
 
@@ -51,6 +54,18 @@ def reports_for_user(*, user) -> QuerySet[Report]:
     if membership is None:
         return Report.objects.none()
     return Report.objects.filter(visible_reports_q(membership)).select_related("kind", "department")
+
+
+def with_last_changed(reports: QuerySet[Report]) -> QuerySet[Report]:
+    """`reports` annotated with `last_changed` (更新时间): the later of the report row's own
+    updated_at and its latest block's. A block save writes only its block row (no second write to
+    the report row per keystroke); lists show and order by this instead."""
+    latest_block = (
+        Block.objects.filter(report=OuterRef("pk")).order_by("-updated_at").values("updated_at")[:1]
+    )
+    return reports.annotate(
+        last_changed=Greatest("updated_at", Coalesce(Subquery(latest_block), "updated_at"))
+    )
 
 
 def report_search(
@@ -66,7 +81,7 @@ def report_search(
 
     `q` is split on whitespace; every word must occur in the title or the subject (主体).
     """
-    reports = reports_for_user(user=user)
+    reports = with_last_changed(reports_for_user(user=user)).order_by("-year", "-last_changed")
     for word in q.split():
         reports = reports.filter(Q(title__icontains=word) | Q(subject__icontains=word))
     if year:
@@ -108,10 +123,21 @@ def report_get_for_user(*, user, pk: int) -> Report:
     return report
 
 
+# A block's ancestors up to its top-level section (headings nest at most 3 deep), fetched with it
+# so that the section's department (services.reports.section_department_id) costs no query.
+_BLOCK_ANCESTORS = "parent__parent__parent"
+
+
 def block_get_for_user(*, user, pk: int) -> Block:
-    """A block of a report the user may open, else Http404."""
-    block = Block.objects.select_related("report", "report__kind").filter(pk=pk).first()
-    if block is None or not reports_for_user(user=user).filter(pk=block.report_id).exists():
+    """A block of a report the user may open (with its report, kind and ancestors), else Http404.
+    One query besides the membership."""
+    visible = reports_for_user(user=user).values("pk")
+    block = (
+        Block.objects.select_related("report", "report__kind", _BLOCK_ANCESTORS)
+        .filter(pk=pk, report__in=visible)
+        .first()
+    )
+    if block is None:
         raise Http404("内容不存在")
     return block
 
@@ -153,7 +179,7 @@ def report_body_chars(report: Report, tree: list[Node]) -> int:
     return body_chars(report.opening, tree, report.closing)
 
 
-def block_preview(block: Block, metrics: dict[str, MetricValue]) -> list[Segment] | None:
+def block_preview(block: Block, metrics: Mapping[str, MetricValue]) -> list[Segment] | None:
     text = f"{block.title}。{block.text}" if block.title and block.text else block.title or block.text
     return preview_segments(text, metrics) if has_placeholders(text) else None
 
@@ -162,7 +188,7 @@ def _node_children(node: Node) -> list[Node]:
     return node.children
 
 
-def annotate_previews(tree: list[Node], metrics: dict[str, MetricValue]) -> None:
+def annotate_previews(tree: list[Node], metrics: Mapping[str, MetricValue]) -> None:
     """Attach an evaluated preview to every node whose text has placeholders."""
     for visit in tree_walk(tree, children=_node_children):
         visit.node.preview = block_preview(visit.node.block, metrics)
@@ -184,7 +210,7 @@ def annotate_access(tree: list[Node], membership, report: Report, comments: dict
         node.comments = comments.get(node.block.pk, [])
 
 
-def report_check(report: Report, tree: list[Node], metrics: dict[str, MetricValue]) -> ResolveReport:
+def report_check(report: Report, tree: list[Node], metrics: Mapping[str, MetricValue]) -> ResolveReport:
     """Placeholder errors, missing values, empty points or paragraphs (warnings naming each place),
     dates of earlier years left in the text (as carrying forward leaves them) and hand-typed figures
     of a report, for the check panel."""
@@ -196,7 +222,7 @@ def report_check(report: Report, tree: list[Node], metrics: dict[str, MetricValu
 
 
 def report_content_with_metrics(
-    report: Report, tree: list[Node] | None = None, metrics: dict[str, MetricValue] | None = None
+    report: Report, tree: list[Node] | None = None, metrics: Mapping[str, MetricValue] | None = None
 ) -> dict[str, Any]:
     """The live content plus the metric values it uses: what a revision or an export freezes.
 

@@ -310,16 +310,19 @@ def export_create(request: HttpRequest, pk: int) -> HttpResponse:
     if not request.htmx:
         return HttpResponseRedirect(reverse("report_edit", args=[report.pk]))
     export.refresh_from_db(fields=["status", "progress", "error"])
-    return render(request, "reports/_export_status.html", {"export": export, "report": report})
+    context = {"export": export, "report": report} | export_selectors.export_poll(0)
+    return render(request, "reports/_export_status.html", context)
 
 
 @require_GET
 @login_required
 def export_status(request: HttpRequest, pk: int) -> HttpResponse:
-    """The self-polling export panel; an export whose worker is gone is queued again first."""
+    """The self-polling export panel; an export whose worker is gone is queued again first. `poll`
+    (the attempt number the panel carries) sets how long it waits before asking again."""
     export = export_selectors.export_get_for_user(user=request.user, pk=pk)
     export = export_services.export_requeue_if_stalled(export=export)
-    return render(request, "reports/_export_status.html", {"export": export, "report": export.report})
+    poll = export_selectors.export_poll(parse_int(request.GET.get("poll")))
+    return render(request, "reports/_export_status.html", {"export": export, "report": export.report} | poll)
 
 
 @require_POST

@@ -32,6 +32,6 @@ def test_render_report_pdf_keeps_every_character_of_each_demo_report(tmp_path, m
     ids = list(Report.objects.values_list("pk", flat=True))
     docx = _render(ids, tmp_path, "docx", *masked)
     pdfs = _render(ids, tmp_path, "pdf", *masked)
-    assert sorted(pdfs) == sorted(docx) and len(pdfs) == len(ids) == 5
+    assert sorted(pdfs) == sorted(docx) and len(pdfs) == len(ids) == 6
     for stem, content in pdfs.items():
         assert_pdf_complete(docx[stem], content)

@@ -639,6 +639,13 @@ def _ignore_p0b(world, state):
     }
 
 
+def _reuse_source(world):
+    """插入's source: a point of the approved report's approved revision (every persona who may open
+    the target report may open that one too)."""
+    approved = world.states["approved"]
+    return {"source_report": str(approved.report.pk), "source_block": str(approved.p0.pk)}
+
+
 CASES = [
     Case("report_list", "GET", None, bureau_wide, htmx=False, shows=True),
     Case(
@@ -726,6 +733,27 @@ CASES = [
         writes=True,
         label="assigned-section",
         data=lambda w, s: {"type": "point", "parent": str(w.states[s].s1.pk)},
+    ),
+    # 去年同节: the lazy panel of a heading reads like the editor; 插入 writes like adding a point there
+    Case("last_year_section", "GET", "s0", _reach(read)),
+    Case("last_year_section", "GET", "s1", _reach(read), label="assigned-section"),
+    Case(
+        "block_reuse",
+        "POST",
+        "s0",
+        _reach(edit_whole),
+        writes=True,
+        label="own-section",
+        data=lambda w, s: _reuse_source(w),
+    ),
+    Case(
+        "block_reuse",
+        "POST",
+        "s1",
+        _reach(edit_assigned),
+        writes=True,
+        label="assigned-section",
+        data=lambda w, s: _reuse_source(w),
     ),
     # confirmed: past the warning about empty points (tests/views/test_export_views.py covers the warning).
     Case("export_create", "POST", "report", _reach(read), writes=True, data=lambda w, s: {"confirmed": "1"}),

@@ -75,6 +75,8 @@ RULES = {
     "block_save": ("POST", "block"),
     "block_delete": ("POST", "block"),
     "block_move": ("POST", "block"),
+    "last_year_section": ("GET", "section"),
+    "block_reuse": ("POST", "section"),
     "export_status": ("GET", "export"),
     "export_retry": ("POST", "export"),
     "export_download": ("GET", "export"),
@@ -216,8 +218,9 @@ def test_create_with_a_bad_year_reenders_the_form_in_chinese(client, drafter, ki
 def test_the_editor_page_and_its_fragments(client, objects, drafter, django_assert_max_num_queries):
     client.force_login(drafter)
     report = objects["report"]
-    # 12, proofreading's 提法 list and ignored findings, leaders' open suggestions (2)
-    with django_assert_max_num_queries(16):
+    # 12, proofreading's 提法 list and ignored findings, leaders' open suggestions (2), last year's
+    # report and its blocks for 去年同节 and the copied-text flag (2)
+    with django_assert_max_num_queries(18):
         page = client.get(reverse("report_edit", args=[report.pk])).content.decode()
     assert "<html" in page and "写作要点" in page and "一、" in page and "一是" in page
     fragment = client.get(reverse("report_edit", args=[report.pk]), **HX).content.decode()
@@ -232,8 +235,9 @@ def test_editor_queries_do_not_grow_with_blocks(client, objects, drafter, django
         for _ in range(10):
             report_services.block_add(report=report, type="point", parent=section, user=drafter)
     client.force_login(drafter)
-    # 12, proofreading's 提法 list and ignored findings, leaders' open suggestions (2)
-    with django_assert_max_num_queries(16):
+    # 12, proofreading's 提法 list and ignored findings, leaders' open suggestions (2), last year's
+    # report and its blocks for 去年同节 and the copied-text flag (2)
+    with django_assert_max_num_queries(18):
         client.get(reverse("report_edit", args=[report.pk]))
 
 

@@ -28,7 +28,7 @@ from typing import Any
 from ..document import plain_text
 from ..metrics import mask_digits
 from ..tree import walk
-from .figures import find_figures
+from .figures import Figure, find_figures
 from .markers import STOP
 from .model import HEADING, PARAGRAPH, POINT, Item, ParsedReport
 
@@ -163,52 +163,13 @@ def carry_forward(content: dict[str, Any], *, year: int, known: frozenset[str] =
         items=[_item(block, level) for block, level in pairs],
     )
     result = CarryResult(new)
-    edits: dict[str, list[tuple[int, int, str]]] = {}
-    for figure in find_figures(parsed):
-        if figure.role == "base":
-            if figure.confident and figure.name in known:
-                edits.setdefault(figure.field, []).append(
-                    (figure.start, figure.end, "{{" + figure.name + "}}")
-                )
-                result.metrics.setdefault(figure.name, (figure.unit, figure.value, figure.decimals))
-            else:
-                edits.setdefault(figure.field, []).append(
-                    (figure.start, figure.end, mask_digits(figure.number))
-                )
-            for companion in figure.companions:
-                if not (figure.confident and figure.name in known):
-                    edits.setdefault(companion.field, []).append(
-                        (companion.start, companion.end, mask_digits(companion.number))
-                    )
-                elif companion.role == "yoy" and companion.repl_start != companion.start:
-                    edits.setdefault(companion.field, []).append(
-                        (companion.repl_start, companion.repl_end, "{{" + figure.name + ".增减}}")
-                    )
-                elif companion.role == "budget":
-                    edits.setdefault(companion.field, []).append(
-                        (companion.start, companion.end, "{{" + figure.name + ".完成预算}}")
-                    )
-                else:
-                    edits.setdefault(companion.field, []).append(
-                        (companion.start, companion.end, mask_digits(companion.number))
-                    )
-        elif figure.role == "other":
-            edits.setdefault(figure.field, []).append((figure.start, figure.end, mask_digits(figure.number)))
-
-    def apply(text: str, spans: list[tuple[int, int, str]]) -> str:
-        end = len(text) + 1
-        for start, stop, replacement in sorted(spans, reverse=True):
-            if stop <= end:
-                text = text[:start] + replacement + text[stop:]
-                end = start
-        return text
-
-    for field_name, spans in edits.items():
+    edits = figure_edits(find_figures(parsed), known, result.metrics)
+    for field_name, spans in edits.spans.items():
         if field_name in ("opening", "closing"):
-            new[field_name] = apply(new.get(field_name, ""), spans)
+            new[field_name] = _apply(new.get(field_name, ""), spans)
         else:
             index = int(field_name.split(".")[1])
-            pairs[index][0]["text"] = apply(pairs[index][0].get("text", ""), spans)
+            pairs[index][0]["text"] = _apply(pairs[index][0].get("text", ""), spans)
 
     _add_prompts(new.get("blocks", []), result)
     return result
@@ -230,3 +191,93 @@ def _add_prompts(blocks: list[dict[str, Any]], result: CarryResult) -> None:
     guidance = target.get("guidance", "")
     target["guidance"] = "\n".join([guidance, *lines] if guidance else lines)
     result.prompts = prompts
+
+
+@dataclass
+class FigureEdits:
+    """The replacements figure_edits decided, per prose field ("items.3.text"), and their counts."""
+
+    keep_unknown: bool = False
+    spans: dict[str, list[tuple[int, int, str]]] = field(default_factory=dict)
+    placeholders: int = 0  # figures (companions included) that became a placeholder
+    kept: int = 0  # figures left as typed (keep_unknown) or cleared to * (otherwise)
+
+    def add(self, figure: Figure, replacement: str | None) -> None:
+        """Replace `figure` by a placeholder (`replacement`), or keep or clear it (None)."""
+        if replacement is not None:
+            self.placeholders += 1
+            yoy = figure.role == "yoy"
+            span = (figure.repl_start, figure.repl_end) if yoy else (figure.start, figure.end)
+            self.spans.setdefault(figure.field, []).append((*span, replacement))
+            return
+        self.kept += 1
+        if not self.keep_unknown:
+            self.spans.setdefault(figure.field, []).append(
+                (figure.start, figure.end, mask_digits(figure.number))
+            )
+
+
+def _placeholder(figure: Figure, base: Figure) -> str | None:
+    """The placeholder a figure becomes when its base names a known metric, or None (see the module
+    docstring: a 同比 only where the evaluator prints the same text, a 完成预算 always)."""
+    if figure is base:
+        return "{{" + base.name + "}}"
+    if figure.role == "yoy" and figure.repl_start != figure.start:
+        return "{{" + base.name + ".增减}}"
+    if figure.role == "budget":
+        return "{{" + base.name + ".完成预算}}"
+    return None
+
+
+def figure_edits(
+    figures: list[Figure],
+    known: frozenset[str],
+    metrics: dict[str, tuple[str, Decimal | None, int]] | None = None,
+    *,
+    keep_unknown: bool = False,
+) -> FigureEdits:
+    """What becomes of each figure: a base confidently named as a `known` metric becomes its
+    placeholder, with its 同比 / 完成预算 companions; every other figure is cleared to * (carrying a
+    whole report forward) or, with `keep_unknown`, left as typed (reusing one paragraph: the check
+    panel lists it as hand-typed). `metrics` collects name -> (unit, value, decimals) of the
+    placeholders made."""
+    edits = FigureEdits(keep_unknown=keep_unknown)
+    for figure in figures:
+        if figure.role == "other":
+            edits.add(figure, None)
+        if figure.role != "base":
+            continue
+        named = figure.confident and figure.name in known
+        if named and metrics is not None:
+            metrics.setdefault(figure.name, (figure.unit, figure.value, figure.decimals))
+        for one in (figure, *figure.companions):
+            edits.add(one, _placeholder(one, figure) if named else None)
+    return edits
+
+
+def _apply(text: str, spans: list[tuple[int, int, str]]) -> str:
+    """`text` with each (start, end, replacement) applied, last first (an overlapping span is skipped)."""
+    end = len(text) + 1
+    for start, stop, replacement in sorted(spans, reverse=True):
+        if stop <= end:
+            text = text[:start] + replacement + text[stop:]
+            end = start
+    return text
+
+
+@dataclass
+class CarriedText:
+    text: str
+    placeholders: int  # figures that became this year's placeholders
+    hand_typed: int  # figures left as typed, for the user to check
+
+
+def carry_text(text: str, *, year: int, known: frozenset[str]) -> CarriedText:
+    """One paragraph of a `year` report reused in the next year's: the period's years move on
+    (move_period_years) and each figure confidently named as one of the `known` metrics (this
+    year's) becomes its placeholder, as carry_forward does; every other figure stays as typed and
+    is counted, for the user to check."""
+    moved = move_period_years(text, year)
+    parsed = ParsedReport(items=[Item(PARAGRAPH, text=moved)])
+    edits = figure_edits(find_figures(parsed), known, keep_unknown=True)
+    return CarriedText(_apply(moved, edits.spans.get("items.0.text", [])), edits.placeholders, edits.kept)

@@ -20,6 +20,7 @@ from typing import Any
 
 from ..kinds import fill, load_kinds
 from ..numbering import numbering_for, sibling_numbers
+from ..similarity import best_pairs
 from ..tree import Visit, any_children, block_path, walk
 from .figures import find_figures
 from .limits import ImportRefused
@@ -155,13 +156,7 @@ def match_sections(titles: list[str], sections: list[str], threshold: float = 0.
                 score = len(a & b) / len(a | b)
                 if score >= threshold:
                     scores.append((score, i, j))
-    pairs: dict[int, int] = {}
-    used: set[int] = set()
-    for _score, i, j in sorted(scores, reverse=True):
-        if i not in pairs and j not in used:
-            pairs[i] = j
-            used.add(j)
-    return pairs
+    return best_pairs(scores)
 
 
 def normalise_levels(items: list[Item]) -> list[str]:

@@ -153,6 +153,28 @@ def seed_suggestions(bureau: Bureau, users: dict) -> int:
     return 1
 
 
+# Last year's 工作总结 of the same bureau, approved: 去年同节 beside the 2025 one (some sections
+# renamed or moved, one point nearly copied, which the check panel flags). Kept out of DEMO_DIR's
+# top level like the report above.
+LAST_YEAR = DEMO_DIR / "last_year" / "annual_summary_2024.json"
+
+
+def seed_last_year(bureau: Bureau, users: dict) -> int:
+    """Create and approve the 2024 工作总结 (once). Returns 1 when it was created."""
+    content = json.loads(LAST_YEAR.read_text(encoding="utf-8"))
+    kind = ReportKind.objects.get(code=content["kind"])
+    if Report.objects.filter(bureau=bureau, kind=kind, title=content["title"]).exists():
+        return 0
+    report = report_services.report_create_from_content(
+        user=users["drafter"], bureau=bureau, kind=kind, content=content
+    )
+    revision = workflow_services.report_submit(report=report, user=users["drafter"])
+    workflow_services.report_approve(
+        report=Report.objects.get(pk=report.pk), user=users["leader"], revision_id=revision.pk
+    )
+    return 1
+
+
 class Command(BaseCommand):
     help = "创建（或更新）演示数据：示范市财政局、各角色用户、每类报告各一份。可重复运行。"
 
@@ -202,6 +224,7 @@ class Command(BaseCommand):
             )
             created += 1
         created += seed_suggestions(bureau, users)
+        created += seed_last_year(bureau, users)
 
         self.stdout.write(
             f"演示数据就绪：{BUREAU}，新建报告 {created} 份（已有的不重复创建），指标 {metric_count} 项。"
