@@ -10,7 +10,8 @@ Steps of `search`:
 3. score, PostgreSQL: ts_rank_cd over the words (title words weigh more: weight A), normalised
    below 1, plus 1 when every word is there, 0.5 when they stand side by side in the query's order
    (phrase), 0.3 when every word is in the passage's own title (a heading or a point's lead).
-   SQLite (the embedded demo): the share of the words found, and the same three boosts;
+   SQLite (the embedded demo): the share of the words found and their density, and the boosts
+   for every word and for the phrase;
 4. one hit per passage: the live text and the approved revision's text of the same passage are
    one hit (the better scored; `other_version` says the other matched too);
    With several words, the passages having every word are ranked first, the others only when those
@@ -21,6 +22,7 @@ Steps of `search`:
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -140,10 +142,13 @@ def _ranked_pg(
 
 
 def _score_plain(entry: SearchEntry, terms: list[str]) -> float:
-    """SQLite: the share of the words present, plus the PostgreSQL boosts (see module docstring)."""
+    """SQLite: below 1, the share of the words present and how densely they occur (occurrences over
+    1 + log of the length, as ts_rank_cd's normalisation 1); plus the PostgreSQL boosts for every
+    word (+1) and the words side by side (+0.5); see the module docstring."""
     padded = entry.terms
     found = sum(1 for t in terms if f" {t} " in padded)
-    score = found / len(terms)
+    density = sum(entry.text.count(t) for t in terms) / (1 + math.log(1 + len(entry.text)))
+    score = (found / len(terms) + density / (density + 1)) / 2
     if found == len(terms):
         score += 1
         if len(terms) > 1 and "".join(terms) in entry.text:

@@ -8,6 +8,8 @@ import json
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.core.signals import request_finished
+from django.db import close_old_connections
 from django.http import HttpResponse
 from django.urls import reverse
 
@@ -177,7 +179,13 @@ def test_work_left_for_after_the_response_runs_when_the_response_is_closed(rf):
 
     response = AfterResponseMiddleware(view)(rf.get("/"))
     assert ran == ["view"]  # the response is ready, the work is not done yet
-    response.close()  # what the server does once the last byte is sent
+    # What the server does once the last byte is sent; without closing the test's database
+    # connection, as Django's test client does it.
+    request_finished.disconnect(close_old_connections)
+    try:
+        response.close()
+    finally:
+        request_finished.connect(close_old_connections)
     assert ran == ["view", "after"]
     assert run_after_response(lambda: None) is False  # outside a request: the caller runs it
 
