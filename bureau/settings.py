@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "reports.middleware.AuditContextMiddleware",
+    "reports.middleware.AfterResponseMiddleware",  # work a service left for after the response
     "reports.middleware.SessionActivityMiddleware",
     "axes.middleware.AxesMiddleware",  # last: turns a lock-out into our Chinese login page
 ]

@@ -16,6 +16,7 @@ def navigation(request) -> dict:
         "year_max": YEAR_MAX,
         "nav_can_review": permissions.can_see_dashboard(membership),
         "nav_can_draft": membership is not None and membership.role == membership.Role.DRAFTER,
+        "nav_can_search": membership is not None,
         # Counted only when a template shows it (full pages), not for every htmx fragment.
         "nav_unread": SimpleLazyObject(lambda: member_selectors.unread_count(user=request.user)),
     }

@@ -6,6 +6,7 @@ from django import forms
 
 from .core.metrics import UNITS
 from .core.placeholders import metric_name_problem
+from .core.search import SectionKind
 from .core.text import clean_text
 from .core.years import YEAR_MAX, YEAR_MIN
 from .models import Department, Metric, Report, ReportKind
@@ -144,3 +145,28 @@ class ReportFilterForm(forms.Form):
     @property
     def active(self) -> bool:
         return any(self.filters().values())
+
+
+class SearchForm(ReportFilterForm):
+    """The search page's query and filters (GET, bookmarkable): the report list's year, kind and
+    department, plus the section kind and 只看已审定. Invalid filters are reported and ignored."""
+
+    status = None  # a report's state is shown on each hit, not searched by
+    section_kind = forms.ChoiceField(
+        label="章节",
+        choices=[("", "全部章节"), *SectionKind.CHOICES],
+        required=False,
+        error_messages={"invalid_choice": "没有这种章节类别。"},
+    )
+    approved_only = forms.BooleanField(label="只看已审定", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["q"].widget.attrs.update(placeholder="如：预算绩效管理、三会一课")
+
+    def filters(self) -> dict:
+        """The valid query and filters, as keyword arguments of selectors.search.search."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        names = ("q", "year", "kind", "department", "section_kind", "approved_only")
+        return {name: data[name] for name in names if name in data}

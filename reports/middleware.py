@@ -1,13 +1,16 @@
-"""Request-wide mechanisms: the facts the audit log records (from where), the Content-Security-Policy
-header, and session expiry after inactivity."""
+"""Request-wide mechanisms: the facts the audit log records (from where), work left for after the
+response, the Content-Security-Policy header, and session expiry after inactivity."""
 
 from __future__ import annotations
 
 import ipaddress
+import logging
 import time
 from functools import wraps
 
-from .request_context import request_ip
+from .request_context import after_response, request_ip
+
+logger = logging.getLogger(__name__)
 
 
 def client_ip(request) -> str | None:
@@ -45,6 +48,35 @@ class AuditContextMiddleware:
             return self.get_response(request)
         finally:
             request_ip.reset(token)
+
+
+class AfterResponseMiddleware:
+    """Runs the work services queued with request_context.run_after_response once the response has
+    been sent: the server closes the response after the last byte, and Django then calls its
+    resource closers (as it does to close a FileResponse's file). Failures are logged, never
+    raised: the response is already gone."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        queued: list = []
+        token = after_response.set(queued)
+        try:
+            response = self.get_response(request)
+        finally:
+            after_response.reset(token)
+        if queued:
+            response._resource_closers.append(lambda: _run_all(queued))
+        return response
+
+
+def _run_all(queued: list) -> None:
+    for work in queued:
+        try:
+            work()
+        except Exception:
+            logger.exception("work after the response failed")
 
 
 class ContentSecurityPolicyMiddleware:

@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -934,3 +935,61 @@ class ImportDraft(models.Model):
 
     def __str__(self) -> str:
         return f"导入预览 {self.pk}（{self.owner_id}）"
+
+
+class SearchEntry(models.Model):
+    """One searchable passage of a report (reports/core/search.py `passages`): a block's title and
+    text, or the 导语 / 结尾. Rebuilt from the report by services.search, never edited by hand.
+
+    `source` live: the current text; approved: the approved revision's passage, stored only where
+    it differs from the live one (a redrafted report is still found by what was approved).
+    `approved`: this text is the approved revision's (the 只看已审定 filter).
+    `terms`: the segmented words, space-joined and space-padded (" 预算 绩效 "), what SQLite
+    searches with LIKE; `vector`: the same words with positions and weights, PostgreSQL only
+    (a GIN index made by migration 0017 on PostgreSQL)."""
+
+    class Source(models.TextChoices):
+        LIVE = "live", "当前稿"
+        APPROVED = "approved", "审定稿"
+
+    bureau = models.ForeignKey(Bureau, on_delete=models.CASCADE, related_name="+", verbose_name="财政局")
+    report = models.ForeignKey(
+        Report, on_delete=models.CASCADE, related_name="search_entries", verbose_name="报告"
+    )
+    block = models.ForeignKey(
+        Block, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="段落"
+    )
+    source = models.CharField("来源", max_length=16, choices=Source.choices, default=Source.LIVE)
+    key = models.CharField("位置键", max_length=32)  # core.search.Passage.key: b<id>, opening, closing
+    position = models.PositiveIntegerField("顺序", default=0)
+    path = models.CharField("位置", max_length=200, blank=True)
+    section_kind = models.CharField("章节类别", max_length=16, blank=True)
+    approved = models.BooleanField("已审定", default=False)
+    text = models.TextField("内容")
+    terms = models.TextField("分词", blank=True)
+    vector = SearchVectorField("检索向量", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "检索条目"
+        ordering = ["report", "source", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "source", "key"], name="searchentry_unique_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report_id} {self.path}"
+
+
+class SearchStale(models.Model):
+    """A report whose search entries may be behind its text: its index update could not be queued
+    (the broker was down) or failed. The next search, the worker or `manage.py search_reindex`
+    rebuilds it and deletes the row."""
+
+    report = models.OneToOneField(Report, on_delete=models.CASCADE, related_name="+", verbose_name="报告")
+    marked_at = models.DateTimeField("标记时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "待更新检索"
+
+    def __str__(self) -> str:
+        return f"{self.report_id}"

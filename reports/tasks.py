@@ -14,6 +14,7 @@ from django.db import DatabaseError, connection
 from .services import exports as export_services
 from .services import packets as packet_services
 from .services import previews as preview_services
+from .services import search as search_services
 
 logger = logging.getLogger(__name__)
 
@@ -112,6 +113,13 @@ def preview_render(self, preview_id: int) -> bool:
         preview_id,
         "preview",
     )
+
+
+@shared_task(name=search_services.SEARCH_INDEX_TASK, acks_late=True, ignore_result=True)
+def search_index(report_id: int, keys: list[str] | None = None) -> int:
+    """Update the search entries of one report (all, or the passages of `keys`); a failure marks
+    the report stale for the next search to catch up (services.search), it is not retried."""
+    return search_services.search_index_run(report_id=report_id, keys=keys)
 
 
 @shared_task(acks_late=True)

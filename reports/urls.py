@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import editor, imports, metrics, packets, previews, proofread, reports, reuse, review
+from .views import editor, imports, metrics, packets, previews, proofread, reports, reuse, review, search
 
 urlpatterns = [
     # the report list and the 回收站
@@ -12,6 +12,8 @@ urlpatterns = [
     path("reports/<int:pk>/delete/", reports.report_delete, name="report_delete"),
     path("reports/<int:pk>/restore/", reports.report_restore, name="report_restore"),
     path("reports/<int:pk>/purge/", reports.report_purge, name="report_purge"),
+    # search (检索) over the passages of every report the user may open
+    path("search/", search.search, name="search"),
     # the editor
     path("reports/<int:pk>/", editor.report_edit, name="report_edit"),
     path("reports/<int:pk>/outline/", editor.report_outline, name="report_outline"),

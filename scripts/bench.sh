@@ -55,6 +55,8 @@ if command -v soffice >/dev/null; then
 else
     say "tests/bench/bench_pdf.py skipped: LibreOffice (soffice) is not installed (scripts/test.sh installs it)"
 fi
+say "tests/bench/bench_search.py (relevance on any database; speed over BENCH_REPORTS=${BENCH_REPORTS:-1000} generated reports on PostgreSQL only)"
+.venv/bin/pytest tests/bench/bench_search.py -p no:xdist -p no:cacheprovider -s -q
 if [[ -n ${DATABASE_URL:-} && -n ${REDIS_URL:-} ]] && command -v soffice >/dev/null; then
     say "tests/bench/bench_packet_workers.py (1 and 2 Celery worker processes)"
     .venv/bin/pytest tests/bench/bench_packet_workers.py -p no:xdist -p no:cacheprovider -s -q

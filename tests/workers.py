@@ -32,6 +32,23 @@ def subprocess_env(**overrides) -> dict[str, str]:
     return env
 
 
+DEAD_BROKER = "redis://127.0.0.1:1/0"  # nothing listens there: every enqueue fails
+
+
+def shell_without_broker(code: str) -> None:
+    """Run `code` in `manage.py shell` against this test run's database with the broker unreachable
+    (REDIS_URL set, so tasks are queued, not run in-process); fails the test if the code raised."""
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=ROOT,
+        env=subprocess_env(REDIS_URL=DEAD_BROKER),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+
+
 def start_worker(concurrency: int = 0, **env: str) -> subprocess.Popen:
     """A Celery worker on the app's queue: solo pool (concurrency 0), else prefork with that many
     processes. Its own process group, so that stop_worker takes its children too."""

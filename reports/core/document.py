@@ -29,14 +29,14 @@ paragraph, or points following a run-in heading).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from .numbering import number_blocks, numbering_for
 from .text import split_paragraphs
 from .title import split_title
-from .tree import walk
+from .tree import Visit, walk
 
 _END_PUNCT = "。！？；：…"
 
@@ -152,21 +152,32 @@ def plain_text(snapshot: Mapping[str, Any]) -> list[str]:
     return [p.text for p in layout_paragraphs(snapshot) if p.text]
 
 
-def empty_block_warnings(snapshot: Mapping[str, Any]) -> list[str]:
-    """One warning per empty point (no lead, no text) or empty paragraph, naming its place by the
-    numbers above it: "二、一是：内容为空", "二、（一）第2段：内容为空", "第1段：内容为空"."""
-    out: list[str] = []
+def labelled_blocks(snapshot: Mapping[str, Any]) -> Iterator[tuple[Visit, str]]:
+    """Every block of the snapshot in reading order (numbered: core.numbering.number_blocks) with
+    its place as the editor numbers it: "二、（三）二是" for a point, "二、（一）" for a heading,
+    "二、（一）第2段" for a paragraph (counted among its siblings), "第1段" at the top level."""
     paragraphs: Counter[tuple[int, ...]] = Counter()  # paragraphs so far, per list of siblings
     numbering = numbering_for(snapshot.get("numbering"))
     for visit in walk(number_blocks(snapshot.get("blocks", ()), numbering)):
         block = visit.node
         prefix = "".join(parent["number"] for parent in visit.parents)
+        if block["type"] in ("point", "heading"):
+            yield visit, prefix + block["number"]
+        else:
+            paragraphs[visit.path[:-1]] += 1
+            yield visit, f"{prefix}第{paragraphs[visit.path[:-1]]}段"
+
+
+def empty_block_warnings(snapshot: Mapping[str, Any]) -> list[str]:
+    """One warning per empty point (no lead, no text) or empty paragraph, naming its place by the
+    numbers above it: "二、一是：内容为空", "二、（一）第2段：内容为空", "第1段：内容为空"."""
+    out: list[str] = []
+    for visit, label in labelled_blocks(snapshot):
+        block = visit.node
         kind = block["type"]
         if kind == "point":
             if not (block.get("lead", "").strip() or block.get("text", "").strip()):
-                out.append(f"{prefix}{block['number']}：内容为空")
-        elif kind != "heading":
-            paragraphs[visit.path[:-1]] += 1
-            if not block.get("text", "").strip():
-                out.append(f"{prefix}第{paragraphs[visit.path[:-1]]}段：内容为空")
+                out.append(f"{label}：内容为空")
+        elif kind != "heading" and not block.get("text", "").strip():
+            out.append(f"{label}：内容为空")
     return out

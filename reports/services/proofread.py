@@ -17,6 +17,7 @@ from ..core.proofread.phrases import STARTER_LIST
 from ..errors import InvalidInput, WrongState
 from ..models import AuditLog, Block, Bureau, IgnoredFinding, Phrase, Report
 from ..selectors import proofread as proofread_selectors
+from . import search as search_services
 from .audit import audit
 from .reports import REPORT_FIELD_PARTS, guard_edit
 
@@ -166,6 +167,7 @@ def report_fix_safe(*, report: Report, user, versions: Mapping[str, int]) -> Fix
     if not applied and not skipped:
         raise WrongState("没有可以自动修改的安全项。")
     Report.objects.filter(pk=report.pk).update(updated_at=now)
+    search_services.search_index_later(report_id=report.pk)
     summary = f"校对：修改全部安全项，共修改{applied}处"
     audit(
         bureau_id=report.bureau_id,

@@ -18,6 +18,7 @@ from ..core.years import YEAR_RANGE_MESSAGE, year_in_range
 from ..errors import BlockConflict, Forbidden, InvalidInput, NotEditable, ReportFieldsConflict, WrongState
 from ..models import AuditLog, Block, Bureau, Report, ReportKind
 from ..selectors import members as member_selectors
+from . import search as search_services
 from .audit import audit, audit_entry, audit_insert_from
 
 __all__ = [
@@ -114,6 +115,7 @@ def report_create(*, user, kind: ReportKind, year: int, subject: str = "", perio
         )
         for i, section in enumerate(definition["sections"])
     )
+    search_services.search_index_later(report_id=report.pk)
     return report
 
 
@@ -233,6 +235,7 @@ def report_update_fields(
     for name, value in changes.items():
         setattr(report, name, value)
     report.refresh_from_db(fields=[f"{p}_version" for p in REPORT_FIELD_PARTS])
+    search_services.search_index_later(report_id=report.pk, fields=True)
     audit(
         bureau_id=report.bureau_id,
         actor=user,
@@ -303,6 +306,7 @@ def report_restore(*, report: Report, user) -> None:
         raise Forbidden("您不能恢复这份报告。")
     Report.objects.filter(pk=report.pk).update(deleted_at=None, deleted_by=None)
     report.deleted_at = report.deleted_by = None
+    search_services.search_index_later(report_id=report.pk)
     audit(
         bureau_id=report.bureau_id,
         actor=user,
@@ -388,6 +392,7 @@ def block_save(*, block: Block, version: int, data: dict[str, Any], user) -> Blo
     )
     if not _update_block(block.pk, version, [title, text, run_in, inline, timezone.now()], entry):
         _why_not_saved(block)
+    search_services.search_index_later(report_id=block.report_id, block=block)
     block.title, block.text, block.run_in, block.inline = title, text, run_in, inline
     block.version = version + 1
     return block
@@ -454,6 +459,7 @@ def block_add(
     else:
         last = siblings.order_by("-position").first()
         position = last.position + 1 if last else 0
+    search_services.search_index_later(report_id=report.pk)
     return Block.objects.create(report=report, parent=parent, position=position, type=type)
 
 
@@ -464,6 +470,7 @@ def block_delete(*, block: Block, user) -> None:
     report, parent_id = block.report, block.parent_id
     block.delete()
     _compact(report, parent_id)
+    search_services.search_index_later(report_id=report.pk)
 
 
 @transaction.atomic
@@ -477,6 +484,7 @@ def block_move(*, block: Block, direction: str, user) -> None:
         raise InvalidInput("未知的移动方向。")
     report = block.report
     _guard_edit(report=report, user=user, section=block, whole=block.parent_id is None)
+    search_services.search_index_later(report_id=report.pk)  # a move that changes nothing costs one rebuild
     siblings = list(Block.objects.filter(report=report, parent_id=block.parent_id).order_by("position", "id"))
     index = next(i for i, b in enumerate(siblings) if b.pk == block.pk)
     target = index - 1 if direction == "up" else index + 1
@@ -593,4 +601,5 @@ def report_create_from_content(*, user, bureau: Bureau, kind: ReportKind, conten
             block = dict(block, guidance=section["guidance"], target_chars=section["target_chars"])
         blocks.append(block)
     _create_blocks(report, blocks)
+    search_services.search_index_later(report_id=report.pk)
     return report

@@ -22,6 +22,7 @@ from ..errors import Forbidden, InvalidInput, SuggestionStale, WrongState
 from ..models import Block, Report, Revision, Suggestion
 from ..selectors import members as member_selectors
 from . import reports as report_services
+from . import search as search_services
 from . import workflow as workflow_services
 from .audit import audit, notify
 
@@ -243,6 +244,7 @@ def report_approve_with_suggestions(*, report: Report, user, revision_id: int) -
     )
     Report.objects.filter(pk=report.pk).update(approved_revision=revision)
     report.approved_revision = revision
+    search_services.search_index_later(report_id=report.pk)
     audit(
         bureau_id=report.bureau_id,
         actor=user,

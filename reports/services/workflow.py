@@ -18,6 +18,7 @@ from ..selectors import members as member_selectors
 from ..selectors import metrics as metric_selectors
 from ..selectors import proofread as proofread_selectors
 from ..selectors import reports as report_selectors
+from . import search as search_services
 from .audit import audit, notify
 
 __all__ = [
@@ -159,6 +160,7 @@ def report_approve(*, report: Report, user, revision_id: int) -> Revision:
     revision = _reviewed_revision(report, revision_id)
     Report.objects.filter(pk=report.pk).update(approved_revision=revision)
     report.approved_revision = revision
+    search_services.search_index_later(report_id=report.pk)  # the 已审定 passages
     audit(
         bureau_id=report.bureau_id,
         actor=user,

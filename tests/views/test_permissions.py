@@ -64,6 +64,7 @@ from reports.services import members as member_services
 from reports.services import packets as packet_services
 from reports.services import previews as preview_services
 from reports.services import reports as report_services
+from reports.services import search as search_services
 from reports.services import suggestions as suggestion_services
 from reports.services import workflow as workflow_services
 from reports.urls import urlpatterns
@@ -286,6 +287,7 @@ def _build_world() -> World:
         client = Client()
         client.force_login(user)
         world.sessions[persona] = client.cookies[settings.SESSION_COOKIE_NAME].value
+    search_services.search_reindex_all()  # whether or not the services' after-commit updates ran
     return world
 
 
@@ -654,6 +656,24 @@ CASES = [
         label="htmx-search",
         shows=True,
         data=lambda w, s: {"q": "专项 述职", "year": "2025", "status": s, "kind": "duty"},
+    ),
+    Case(
+        "search",
+        "GET",
+        None,
+        bureau_wide,
+        htmx=False,
+        shows=True,
+        data=lambda w, s: {"q": f"{STATE_CN[s]}态机密正文 土地出让收入 财政运行"},
+    ),
+    Case(
+        "search",
+        "GET",
+        None,
+        bureau_wide,
+        label="htmx-filters",
+        shows=True,
+        data=lambda w, s: {"q": "土地出让收入", "year": "2025", "kind": "duty", "approved_only": ""},
     ),
     Case("report_delete", "POST", "report", _reach(delete_rule), writes=True),
     Case("report_trash", "GET", None, bureau_wide, htmx=False),

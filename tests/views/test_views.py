@@ -60,6 +60,7 @@ def objects(report, drafter):
 # name → (method, which object's pk is in the URL)
 RULES = {
     "report_list": ("GET", None),
+    "search": ("GET", None),
     "report_create": ("GET", None),
     "report_trash": ("GET", None),
     "report_delete": ("POST", "report"),

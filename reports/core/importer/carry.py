@@ -33,8 +33,9 @@ from .markers import STOP
 from .model import HEADING, PARAGRAPH, POINT, Item, ParsedReport
 
 _YEAR = re.compile(r"(?<![0-9])(19[0-9]{2}|20[0-9]{2})(?![0-9])")
-_PLAN = re.compile(r"计划|打算|安排|思路|下步|下一步|展望")
-_RESULTS = re.compile(r"成效|成绩|完成情况|工作情况|主要工作|履职情况|主责主业|工作总结")
+# What a heading of plans, or of results, says (also read by core.search for section kinds).
+PLAN_HEADING = re.compile(r"计划|打算|安排|思路|下步|下一步|展望")
+RESULTS_HEADING = re.compile(r"成效|成绩|完成情况|工作情况|主要工作|履职情况|主责主业|工作总结")
 MAX_PROMPTS = 15
 PROMPT_CHARS = 60
 
@@ -176,13 +177,13 @@ def carry_forward(content: dict[str, Any], *, year: int, known: frozenset[str] =
 
 def _add_prompts(blocks: list[dict[str, Any]], result: CarryResult) -> None:
     headings = [b for b in blocks if b.get("type") == HEADING]
-    plan = next((b for b in reversed(headings) if _PLAN.search(b.get("title", ""))), None)
+    plan = next((b for b in reversed(headings) if PLAN_HEADING.search(b.get("title", ""))), None)
     if plan is None:
         return
     prompts = [p for p in (_prompt(child) for child in plan.get("children", [])) if p][:MAX_PROMPTS]
     if not prompts:
         return
-    target = next((b for b in headings if b is not plan and _RESULTS.search(b.get("title", ""))), None)
+    target = next((b for b in headings if b is not plan and RESULTS_HEADING.search(b.get("title", ""))), None)
     target = target or next((b for b in headings if b is not plan), None)
     if target is None:
         return

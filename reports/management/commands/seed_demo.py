@@ -23,6 +23,7 @@ from reports.models import Bureau, Deadline, Department, Membership, Metric, Rep
 from reports.services import members as member_services
 from reports.services import proofread as proofread_services
 from reports.services import reports as report_services
+from reports.services import search as search_services
 from reports.services import suggestions as suggestion_services
 from reports.services import workflow as workflow_services
 
@@ -189,6 +190,10 @@ class Command(BaseCommand):
         if not settings.DEBUG:
             self.stderr.write("警告：DEBUG 未开启，仍按 --force 创建演示账号，其密码是公开的。")
         self._seed()
+        # the index follows every write after commit; this also builds it for demo reports made
+        # before search existed (a re-run creates nothing new)
+        for name in (BUREAU, OUTSIDER_BUREAU):
+            search_services.search_reindex_all(bureau_id=Bureau.objects.get(name=name).pk)
 
     @transaction.atomic
     def _seed(self) -> None:
