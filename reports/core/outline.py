@@ -37,12 +37,19 @@ class Node:
     findings: list = field(default_factory=list)  # open proofreading findings of its own text
 
     @property
+    def own_chars(self) -> int:
+        return own_chars(self.block)
+
+    @property
     def chars(self) -> int:
         """Characters of 正文 in this node and below: a heading's title is not body text (its
         run-in text is); a point's lead is (it opens the sentence: "一是坚定政治立场。…")."""
-        b = self.block
-        own = count_chars(b.text) + (0 if b.type == HEADING else count_chars(b.title))
-        return own + sum(c.chars for c in self.children)
+        return own_chars(self.block) + sum(c.chars for c in self.children)
+
+
+def own_chars(block: Any) -> int:
+    """Characters of 正文 in one block's own text (Node.chars without the children)."""
+    return count_chars(block.text) + (0 if block.type == HEADING else count_chars(block.title))
 
 
 def build_tree(blocks: Iterable[Any], numbering: Mapping[str, str]) -> list[Node]:

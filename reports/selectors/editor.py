@@ -6,7 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from .. import permissions
-from ..core.outline import section_stats
+from ..core.block_check import BlockCheck, check_block, check_fields, node_labels, passage_text
+from ..core.outline import block_dict, section_stats
+from ..core.similarity import MIN_SHINGLES, shingles
+from ..core.text import count_chars
 from ..core.tree import walk
 from ..models import Report
 from . import exports as export_selectors
@@ -18,7 +21,77 @@ from . import reuse as reuse_selectors
 from . import review as review_selectors
 from . import suggestions as suggestion_selectors
 
-__all__ = ["editor_context"]
+__all__ = ["block_check", "check_panel", "editor_context", "fields_check", "outline_context"]
+
+# The report's own fields the check panel resolves (reports/core/document.py names them).
+_CHECKED_FIELDS = ("title", "subtitle", "opening", "closing", "signature", "date")
+
+
+def fields_check(*, report: Report, metrics) -> BlockCheck:
+    """The check panel's items of the report's own fields (标题, 导语, 结尾, 落款, 日期)."""
+    snapshot = report_selectors.report_snapshot(report, tree=[])
+    return check_fields({k: snapshot[k] for k in _CHECKED_FIELDS}, metrics=metrics, year=report.year)
+
+
+def check_panel(*, report: Report, tree: list, metrics, last_year) -> list[BlockCheck]:
+    """The check panel, built block by block (core.block_check) as an autosave rebuilds one block's
+    items: the report's fields first, then every block in reading order. `last_year` (as
+    reuse.last_year_for_editor returns it, or None) gives the copied flags."""
+    labels = node_labels(tree)
+    copied = {c.key.block_id: c for c in last_year.copied} if last_year else {}
+    checks = [fields_check(report=report, metrics=metrics)]
+    for visit in walk(tree, children=lambda n: n.children):
+        block = visit.node.block
+        check = check_block(block_dict(block), label=labels[block.pk], metrics=metrics, year=report.year)
+        check.copied = copied.get(block.pk)
+        checks.append(check)
+    return checks
+
+
+def _check_context(checks: list[BlockCheck]) -> dict[str, Any]:
+    return {
+        "checks": checks,
+        "check_any": any(checks),
+        "check_hand_numbers": sum(len(c.hand_numbers) for c in checks),
+    }
+
+
+def block_check(*, block, metrics, user) -> tuple[BlockCheck, str]:
+    """The check panel's items of one saved block, and the title of last year's report when one was
+    compared (the copied item names it): its place from its sibling lists (one query),
+    last year's passages from the per-process index (one query, only when its text is long
+    enough to be compared). Costs the same whatever the size of the report."""
+    report = block.report
+    data = block_dict(block)
+    last_year, source = None, ""
+    if len(shingles(passage_text(data, top_level=block.parent_id is None))) >= MIN_SHINGLES:
+        last = reuse_selectors.last_year_report(user=user, report=report)
+        if last is not None:
+            last_year, source = reuse_selectors.last_year_index(last), last.title
+    check = check_block(
+        data,
+        label=report_selectors.block_label(block),
+        metrics=metrics,
+        year=report.year,
+        top_level=block.parent_id is None,
+        last_year=last_year,
+    )
+    return check, source
+
+
+def outline_context(*, report: Report, user) -> dict[str, Any]:
+    """What the outline list renders (sections, their counts and owners, the total): the tree and
+    the access rules only, no previews, proofreading or check (one query for the blocks)."""
+    membership = member_selectors.membership_for(user)
+    tree = report_selectors.report_tree(report)
+    report_selectors.annotate_access(tree, membership, report)
+    can_edit_report = permissions.can_edit_report(membership, report)
+    return {
+        "report": report,
+        "stats": section_stats(tree),
+        "total_chars": report_selectors.report_body_chars(report, tree),
+        "departments": report.bureau.departments.all() if can_edit_report else [],
+    }
 
 
 def editor_context(*, report: Report, user) -> dict[str, Any]:
@@ -46,7 +119,7 @@ def editor_context(*, report: Report, user) -> dict[str, Any]:
         "tree": tree,
         "stats": section_stats(tree),
         "total_chars": report_selectors.report_body_chars(report, tree),
-        "check": report_selectors.report_check(report, tree, metrics),
+        **_check_context(check_panel(report=report, tree=tree, metrics=metrics, last_year=last_year)),
         "export": export_selectors.export_latest(report=report),
         "membership": membership,
         "can_edit_report": can_edit_report,

@@ -11,6 +11,7 @@ from django.db.models.functions import Coalesce, Greatest
 from django.http import Http404
 
 from .. import permissions
+from ..core.block_check import sibling_label
 from ..core.document import empty_block_warnings
 from ..core.filenames import report_file_name as docx_file_name
 from ..core.filenames import report_subtitle as kind_subtitle
@@ -30,6 +31,7 @@ __all__ = [
     "annotate_access",
     "annotate_previews",
     "block_get_for_user",
+    "block_label",
     "block_preview",
     "report_body_chars",
     "report_check",
@@ -146,6 +148,36 @@ def report_tree(report: Report) -> list[Node]:
     """The report's outline as numbered nodes (core.outline.build_tree), from one query."""
     numbering = numbering_for(report.kind.definition.get("numbering"))
     return build_tree(report.blocks.order_by("position", "id"), numbering)
+
+
+def _ancestors(block: Block) -> list[Block]:
+    """The block's parents, nearest first (fetched with it by block_get_for_user: no query)."""
+    out, parent = [], block.parent if block.parent_id else None
+    while parent is not None:
+        out.append(parent)
+        parent = parent.parent if parent.parent_id else None
+    return out
+
+
+def block_label(block: Block) -> str:
+    """The block's place as the check panel names it ("二、（一）一是", "三、第2段"), from one query
+    of its and its ancestors' sibling lists, whatever the size of the rest of the report."""
+    chain = [block, *_ancestors(block)][::-1]  # top-level first
+    parents = {b.parent_id for b in chain}
+    where = Q(parent_id__in=[p for p in parents if p is not None])
+    if None in parents:
+        where |= Q(parent__isnull=True)
+    rows = Block.objects.filter(where, report_id=block.report_id).order_by("position", "id")
+    siblings: dict[int | None, list[tuple[int, str]]] = {}
+    for pk, parent_id, kind in rows.values_list("pk", "parent_id", "type"):
+        siblings.setdefault(parent_id, []).append((pk, kind))
+    numbering = numbering_for(block.report.kind.definition.get("numbering"))
+    label = ""
+    for level, item in enumerate(chain, start=1):
+        ids = [pk for pk, _kind in siblings.get(item.parent_id, [])]
+        types = [kind for _pk, kind in siblings.get(item.parent_id, [])]
+        label = sibling_label(label, types, ids.index(item.pk), level, numbering)
+    return label
 
 
 def report_subtitle(report: Report) -> str:

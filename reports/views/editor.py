@@ -19,6 +19,8 @@ from django_htmx.http import trigger_client_event
 
 from ..core.document import layout_paragraphs
 from ..core.docx_render import DOCX_CONTENT_TYPE
+from ..core.outline import own_chars
+from ..core.text import count_chars
 from ..errors import (
     BlockConflict,
     DomainError,
@@ -50,11 +52,8 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def report_outline(request: HttpRequest, pk: int) -> HttpResponse:
     report = report_selectors.report_get_for_user(user=request.user, pk=pk)
-    return render(
-        request,
-        "reports/report_edit.html#outline",
-        editor_selectors.editor_context(report=report, user=request.user),
-    )
+    context = editor_selectors.outline_context(report=report, user=request.user)
+    return render(request, "reports/report_edit.html#outline-list", context)
 
 
 def _save_state(request: HttpRequest, *, version: int, status: int = 200, **context) -> HttpResponse:
@@ -97,9 +96,9 @@ def report_fields_save(request: HttpRequest, pk: int) -> HttpResponse:
         return _conflict(request, conflict, mine=version, theirs=theirs, fields=fields)
     except DomainError as error:
         return _save_state(request, version=version, error=str(error), status=error.status_code)
-    findings = proofread_selectors.fields_findings(
-        report=report, part=part, metrics=metric_selectors.metric_values_for_report(report)
-    )
+    metrics = metric_selectors.metric_values_for_report(report)
+    findings = proofread_selectors.fields_findings(report=report, part=part, metrics=metrics)
+    chars = count_chars(report.opening if part == "head" else report.closing)
     context = {
         "version": getattr(report, f"{part}_version"),
         "saved": True,
@@ -108,9 +107,13 @@ def report_fields_save(request: HttpRequest, pk: int) -> HttpResponse:
         "findings": findings,
         "editable": True,
         "oob": True,
+        **_check_update(
+            editor_selectors.fields_check(report=report, metrics=metrics),
+            chars_of="report-fields" if part == "head" else "report-tail",
+            chars=chars if part in ("head", "tail") else 0,
+        ),
     }
-    response = render(request, "reports/_fields_saved.html", context)
-    return trigger_client_event(response, "report-changed")
+    return render(request, "reports/_fields_saved.html", context)
 
 
 def _export_options(data) -> dict[str, bool]:
@@ -246,6 +249,7 @@ def block_save(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as error:
         return _save_state(request, version=block.version, error=str(error), status=error.status_code)
     metrics = metric_selectors.metric_values_for_report(block.report)
+    check, source = editor_selectors.block_check(block=block, metrics=metrics, user=request.user)
     context = {
         "block": block,
         "version": block.version,
@@ -255,9 +259,21 @@ def block_save(request: HttpRequest, pk: int) -> HttpResponse:
         "editable": True,
         "report": block.report,
         "oob": True,
+        **_check_update(check, chars_of=f"block-{block.pk}", chars=own_chars(block), source=source),
     }
-    response = render(request, "reports/_block_saved.html", context)
-    return trigger_client_event(response, "report-changed")
+    # No report-changed: the answer carries all that changed (the outline is not reloaded).
+    return render(request, "reports/_block_saved.html", context)
+
+
+def _check_update(check, *, chars_of: str, chars: int, source: str = "") -> dict:
+    """The context of reports/_check_update.html: one place's check items and 正文 characters."""
+    return {
+        "check": check,
+        "check_list": [check],
+        "chars_of": chars_of,
+        "chars": chars,
+        "source_label": {"label": source},
+    }
 
 
 @require_POST

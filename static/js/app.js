@@ -298,3 +298,115 @@ document.addEventListener("click", function (e) {
   row.parentNode.insertBefore(row, up ? other : other.nextElementSibling);
   button.focus();
 });
+
+// The outline and the check panel follow an autosave without reloading anything (issue 14): the
+// answer brings, out of band into <template id="check-update">, the saved place's check items
+// (li[data-block]) and its 正文 characters; they replace that place's items here and move its
+// section's count and the total by the difference. The 校对 line is recounted from the findings
+// in the page (plus what the page load found outside them: section-level findings).
+(function () {
+  "use strict";
+  var PROOFREAD_OFFSET = null;
+
+  function panel() { return document.getElementById("check-panel"); }
+  function anchor(key) { return key === "report" ? null : document.getElementById("block-" + key); }
+  // Report fields first, then blocks in reading order.
+  function before(a, b) {
+    if (a === b) return false;
+    if (!a) return true;
+    if (!b) return false;
+    return !!(a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING);
+  }
+  function insertInOrder(list, li) {
+    var mine = anchor(li.dataset.block);
+    var items = list.children;
+    for (var i = 0; i < items.length; i++) {
+      if (before(mine, anchor(items[i].dataset.block))) { list.insertBefore(li, items[i]); return; }
+    }
+    list.appendChild(li);
+  }
+  function setCount(span, chars) {
+    span.dataset.chars = chars;
+    span.querySelector(".n").textContent = chars;
+    var target = +span.dataset.target;
+    span.classList.toggle("over", !!target && chars > target * 1.2);
+    span.classList.toggle("under", !!target && !(chars > target * 1.2) && chars < target * 0.5);
+    if (!span.hasAttribute("data-done")) span.querySelector(".st").textContent = chars ? "编写中" : "待写";
+  }
+  function applyChars(tpl) {
+    var el = document.getElementById(tpl.dataset.charsOf);
+    if (!el) return;
+    var now = +tpl.dataset.chars, delta = now - (+el.dataset.chars || 0);
+    el.dataset.chars = now;
+    if (!delta) return;
+    var top = el.closest("#document > .block");
+    var span = top && document.querySelector("#outline-list [data-section='" + top.dataset.blockId + "']");
+    if (span) setCount(span, +span.dataset.chars + delta);
+    var total = document.getElementById("total-chars");
+    if (total) { total.dataset.chars = +total.dataset.chars + delta; total.textContent = total.dataset.chars; }
+  }
+  function applyItems(tpl) {
+    var root = panel();
+    if (!root) return;
+    root.querySelectorAll("li[data-block='" + tpl.dataset.key + "']").forEach(function (li) { li.remove(); });
+    tpl.content.querySelectorAll("li[data-block]").forEach(function (li) {
+      var list = root.querySelector("ul[data-list='" + li.parentNode.dataset.list + "']");
+      if (list) insertInOrder(list, document.importNode(li, true));
+    });
+  }
+  // Items of blocks no longer in the page (deleted) go; the panel's summaries follow the lists.
+  function tidy() {
+    var root = panel();
+    if (!root) return;
+    root.querySelectorAll("li[data-block]").forEach(function (li) {
+      if (li.dataset.block !== "report" && !anchor(li.dataset.block)) li.remove();
+    });
+    var hands = root.querySelectorAll("ul[data-list=hand_numbers] > li").length;
+    var details = root.querySelector(".hand-numbers");
+    if (details) { details.hidden = !hands; details.querySelector("summary .n").textContent = hands; }
+    var ok = root.querySelector(".ok");
+    if (ok) ok.hidden = !!root.querySelector("ul[data-list] > li");
+    proofread(root);
+  }
+  function findingCounts() {
+    return {
+      items: document.querySelectorAll("#document .findings .finding, .paper > .findings .finding").length,
+      errors: document.querySelectorAll("#document .findings .finding.sev-error, .paper > .findings .finding.sev-error").length
+    };
+  }
+  function proofread(root) {
+    var line = root.querySelector(".proofread-link");
+    if (!line) return;
+    var now = findingCounts();
+    if (PROOFREAD_OFFSET === null) {
+      PROOFREAD_OFFSET = { items: +line.dataset.items - now.items, errors: +line.dataset.errors - now.errors };
+      return;
+    }
+    var items = PROOFREAD_OFFSET.items + now.items, errors = PROOFREAD_OFFSET.errors + now.errors;
+    if (items === +line.dataset.items && errors === +line.dataset.errors) return;
+    line.dataset.items = items; line.dataset.errors = errors;
+    var out = line.querySelector(".proofread-count");
+    out.replaceChildren();
+    if (items) {
+      out.append(items + " 处待处理");
+      if (errors) {
+        var b = document.createElement("b"); b.className = "error"; b.textContent = errors;
+        out.append("（错误 ", b, " 处，须修改后才能提交）");
+      }
+    } else {
+      out.append("未发现问题");
+    }
+    if (+line.dataset.ignored) out.append("，已忽略 " + line.dataset.ignored + " 处");
+  }
+  function pending() {
+    var tpl = document.getElementById("check-update");
+    if (tpl && tpl.dataset.key) {
+      applyItems(tpl);
+      applyChars(tpl);
+      tpl.removeAttribute("data-key");
+    }
+    tidy();
+  }
+  document.addEventListener("DOMContentLoaded", function () { var root = panel(); if (root) proofread(root); });
+  document.addEventListener("htmx:afterSettle", pending);
+})();

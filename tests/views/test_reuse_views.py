@@ -111,8 +111,8 @@ def test_the_check_panel_flags_a_copied_paragraph_with_a_link(client, report, la
         block=point, version=1, data={"text": COPIED_TEXT.replace("36个", "40个")}, user=drafter
     )
     client.force_login(drafter)
-    outline = client.get(reverse("report_outline", args=[report.pk]), **HX).content.decode()
-    assert f'href="#block-{point.pk}"' in outline
+    outline = client.get(reverse("report_edit", args=[report.pk])).content.decode()
+    assert f'<li data-block="{point.pk}"><a href="#block-{point.pk}"' in outline
     assert "与2024年度述职报告 一、二是 相似度 9" in outline
 
 

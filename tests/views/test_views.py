@@ -225,7 +225,7 @@ def test_the_editor_page_and_its_fragments(client, objects, drafter, django_asse
     fragment = client.get(reverse("report_edit", args=[report.pk]), **HX).content.decode()
     assert fragment.lstrip().startswith('<div id="document"') and "<html" not in fragment
     outline = client.get(reverse("report_outline", args=[report.pk]), **HX).content.decode()
-    assert outline.lstrip().startswith('<nav id="outline"')
+    assert outline.lstrip().startswith('<div id="outline-list"')
 
 
 def test_editor_queries_do_not_grow_with_blocks(client, objects, drafter, django_assert_max_num_queries):
@@ -250,7 +250,9 @@ def test_block_save_autosaves_and_returns_the_new_version(client, objects, draft
     )
     assert response.status_code == 200
     assert 'name="version" value="2"' in response.content.decode()
-    assert "report-changed" in response["HX-Trigger"]
+    # issue 14: no outline reload follows; the answer brings the counts and check items itself
+    assert "HX-Trigger" not in response
+    assert 'id="check-update" hx-swap-oob="true"' in response.content.decode()
     block.refresh_from_db()
     assert (block.title, block.text, block.version) == ("坚定政治立场", "正文", 2)
 
