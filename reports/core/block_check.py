@@ -24,7 +24,15 @@ from .numbering import sibling_numbers
 from .similarity import Copied, ShingleIndex
 from .tree import walk
 
-__all__ = ["BlockCheck", "check_block", "check_fields", "is_empty", "node_labels", "passage_text", "sibling_label"]
+__all__ = [
+    "BlockCheck",
+    "check_block",
+    "check_fields",
+    "is_empty",
+    "node_labels",
+    "passage_text",
+    "sibling_label",
+]
 
 HEADING, POINT, PARAGRAPH = "heading", "point", "paragraph"
 
@@ -53,7 +61,9 @@ def _unique(messages: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(m for m in messages if m))
 
 
-def _resolved(snapshot: Mapping[str, Any], metrics: Mapping[str, MetricValue], year: int, out: BlockCheck) -> None:
+def _resolved(
+    snapshot: Mapping[str, Any], metrics: Mapping[str, MetricValue], year: int, out: BlockCheck
+) -> None:
     _resolved_snapshot, found = resolve_snapshot(snapshot, metrics)
     out.errors = _unique(found.errors)
     out.warnings = _unique([*found.warnings, *stale_date_warnings(dict(snapshot), year)])

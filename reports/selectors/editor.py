@@ -119,6 +119,8 @@ def editor_context(*, report: Report, user) -> dict[str, Any]:
         "tree": tree,
         "stats": section_stats(tree),
         "total_chars": report_selectors.report_body_chars(report, tree),
+        "opening_chars": count_chars(report.opening),
+        "closing_chars": count_chars(report.closing),
         **_check_context(check_panel(report=report, tree=tree, metrics=metrics, last_year=last_year)),
         "export": export_selectors.export_latest(report=report),
         "membership": membership,

@@ -57,10 +57,21 @@ def _build_report(user, kind, size: int, tag: str):
     rows = []
     for i in range(max(0, size - have)):
         section = sections[(i // 2) % len(sections)]
-        text = f"第{i}段正文，推进预算管理改革，收入{{{{一般公共预算收入}}}}亿元。" if i % 5 == 0 else f"第{i}段正文内容。"
+        text = (
+            f"第{i}段正文，推进预算管理改革，收入{{{{一般公共预算收入}}}}亿元。"
+            if i % 5 == 0
+            else f"第{i}段正文内容。"
+        )
         kind_ = Block.Type.POINT if i % 2 else Block.Type.PARAGRAPH
         rows.append(
-            Block(report=report, parent=section, position=1000 + i, type=kind_, title="要点" if i % 2 else "", text=text)
+            Block(
+                report=report,
+                parent=section,
+                position=1000 + i,
+                type=kind_,
+                title="要点" if i % 2 else "",
+                text=text,
+            )
         )
     Block.objects.bulk_create(rows)
     return report
@@ -83,7 +94,11 @@ def _measure(client, report, n: int) -> dict[str, float]:
         state["i"] += 1
         response = client.post(
             reverse("block_save", args=[point.pk]),
-            {"version": str(state["version"]), "title": "要点", "text": f"改写{state['i']}次{{{{一般公共预算收入}}}}"},
+            {
+                "version": str(state["version"]),
+                "title": "要点",
+                "text": f"改写{state['i']}次{{{{一般公共预算收入}}}}",
+            },
             **hx,
         )
         assert response.status_code == 200, response.status_code
@@ -111,7 +126,9 @@ def _measure(client, report, n: int) -> dict[str, float]:
     )
     out["move_ms"], out["move_bytes"] = ms, len(response.content)
     start = time.perf_counter()
-    response = client.post(reverse("block_add", args=[report.pk]), {"type": "point", "after": str(target.pk)}, **hx)
+    response = client.post(
+        reverse("block_add", args=[report.pk]), {"type": "point", "after": str(target.pk)}, **hx
+    )
     out["add_ms"], out["add_bytes"] = (time.perf_counter() - start) * 1000, len(response.content)
     new = report.blocks.order_by("-id").first()
     start = time.perf_counter()
