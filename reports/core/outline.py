@@ -123,3 +123,19 @@ def section_stats(tree: list[Node]) -> list[SectionStat]:
 def body_chars(opening: str, tree: list[Node], closing: str) -> int:
     """The whole report's 正文: 导语, every block's body text (no heading titles) and 结尾."""
     return count_chars(opening) + sum(n.chars for n in tree) + count_chars(closing)
+
+
+def tree_numbers(tree: list[Node]) -> dict[int, str]:
+    """Every node's own number ("二、", "一是", "" for a paragraph), by block id."""
+    out: dict[int, str] = {}
+    stack = list(tree)
+    while stack:
+        node = stack.pop()
+        out[node.block.pk] = node.number
+        stack.extend(node.children)
+    return out
+
+
+def renumbered(before: Mapping[int, str], after: Mapping[int, str]) -> list[tuple[int, str]]:
+    """The blocks still there whose number changed (a structure change's siblings), as (id, number)."""
+    return [(pk, number) for pk, number in after.items() if pk in before and before[pk] != number]

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.urls import reverse
+
 from .. import permissions
 from ..core.block_check import BlockCheck, check_block, check_fields, node_labels, passage_text
-from ..core.outline import block_dict, section_stats
+from ..core.outline import block_dict, renumbered, section_stats, tree_numbers
 from ..core.similarity import MIN_SHINGLES, shingles
 from ..core.text import count_chars
 from ..core.tree import walk
@@ -21,7 +23,15 @@ from . import reuse as reuse_selectors
 from . import review as review_selectors
 from . import suggestions as suggestion_selectors
 
-__all__ = ["block_check", "check_panel", "editor_context", "fields_check", "outline_context"]
+__all__ = [
+    "block_check",
+    "check_panel",
+    "editor_context",
+    "editor_urls",
+    "fields_check",
+    "outline_context",
+    "structure_context",
+]
 
 # The report's own fields the check panel resolves (reports/core/document.py names them).
 _CHECKED_FIELDS = ("title", "subtitle", "opening", "closing", "signature", "date")
@@ -79,18 +89,79 @@ def block_check(*, block, metrics, user) -> tuple[BlockCheck, str]:
     return check, source
 
 
-def outline_context(*, report: Report, user) -> dict[str, Any]:
-    """What the outline list renders (sections, their counts and owners, the total): the tree and
-    the access rules only, no previews, proofreading or check (one query for the blocks)."""
-    membership = member_selectors.membership_for(user)
-    tree = report_selectors.report_tree(report)
+def editor_urls(report: Report) -> dict[str, str]:
+    """The editor's per-block URLs reversed once per page, with pk 0 (filter reports_tags.with_pk)."""
+    return {
+        "save": reverse("block_save", args=[0]),
+        "move": reverse("block_move", args=[0]),
+        "delete": reverse("block_delete", args=[0]),
+        "last_year": reverse("last_year_section", args=[0]),
+        "add": reverse("block_add", args=[report.pk]),
+        "picker": reverse("metric_picker", args=[report.pk]),
+    }
+
+
+def _outline(report: Report, tree: list, membership) -> dict[str, Any]:
     report_selectors.annotate_access(tree, membership, report)
     can_edit_report = permissions.can_edit_report(membership, report)
     return {
         "report": report,
         "stats": section_stats(tree),
         "total_chars": report_selectors.report_body_chars(report, tree),
+        "can_edit_report": can_edit_report,
         "departments": report.bureau.departments.all() if can_edit_report else [],
+    }
+
+
+def outline_context(*, report: Report, user) -> dict[str, Any]:
+    """What the outline list renders (sections, their counts and owners, the total): the tree and
+    the access rules only, no previews, proofreading or check (one query for the blocks)."""
+    membership = member_selectors.membership_for(user)
+    return _outline(report, report_selectors.report_tree(report), membership)
+
+
+def _place(tree: list, pk: int):
+    """The node of block `pk` in `tree`, its parent node (None at the top) and its next sibling."""
+    for visit in walk(tree, children=lambda n: n.children):
+        if visit.node.block.pk == pk:
+            parent = visit.parents[-1] if visit.parents else None
+            siblings = parent.children if parent else tree
+            index = visit.path[-1]
+            following = siblings[index + 1] if index + 1 < len(siblings) else None
+            return visit.node, parent, following
+    return None, None, None
+
+
+def structure_context(
+    *, report: Report, user, before: dict[int, str], block_id: int | None = None, metrics=None
+) -> dict[str, Any]:
+    """After an add, move or delete (before: report_numbers from before it): the outline list, the
+    blocks whose number changed, and for `block_id` (added or moved) its node — with its access,
+    its check items (metrics: for a block that came with text) — its parent and next sibling.
+    Two queries for the blocks and the membership, one more for a new heading's 去年同节."""
+    membership = member_selectors.membership_for(user)
+    tree = report_selectors.report_tree(report)
+    context = _outline(report, tree, membership) | {
+        "renumbered": renumbered(before, tree_numbers(tree)),
+        "urls": editor_urls(report),
+        "oob": True,
+    }
+    node, parent, following = _place(tree, block_id) if block_id else (None, None, None)
+    if node is None:
+        return context
+    label = node_labels(tree)[node.block.pk]
+    check = check_block(block_dict(node.block), label=label, metrics=metrics or {}, year=report.year)
+    if node.block.type == "heading":
+        context["last_year"] = reuse_selectors.last_year_report(user=user, report=report)
+    return context | {
+        "node": node,
+        "parent": parent,
+        "following": following,
+        "check": check,
+        "check_list": [check],
+        "chars_of": f"block-{node.block.pk}",
+        "chars": node.own_chars,
+        "source_label": {"label": ""},
     }
 
 
@@ -113,6 +184,7 @@ def editor_context(*, report: Report, user) -> dict[str, Any]:
     last_year = reuse_selectors.last_year_for_editor(user=user, report=report, tree=tree)
     return {
         "last_year": last_year,
+        "urls": editor_urls(report),
         "proofread": proofread,
         "fields_findings": proofread_selectors.fields_findings_of(proofread),
         "report": report,

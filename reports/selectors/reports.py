@@ -4,6 +4,7 @@ the check panel, and the editor page's whole context."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from types import SimpleNamespace
 from typing import Any
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery
@@ -18,7 +19,7 @@ from ..core.filenames import report_subtitle as kind_subtitle
 from ..core.importer.carry import stale_date_warnings
 from ..core.metrics import MetricValue, ResolveReport, resolve_snapshot
 from ..core.numbering import numbering_for
-from ..core.outline import Node, body_chars, build_tree, node_dict
+from ..core.outline import Node, body_chars, build_tree, node_dict, tree_numbers
 from ..core.preview import Segment, has_placeholders, preview_segments
 from ..core.tree import walk as tree_walk
 from ..errors import WrongState
@@ -39,6 +40,7 @@ __all__ = [
     "report_export_snapshot",
     "report_file_name",
     "report_get_for_user",
+    "report_numbers",
     "report_search",
     "report_snapshot",
     "report_subtitle",
@@ -178,6 +180,15 @@ def block_label(block: Block) -> str:
         types = [kind for _pk, kind in siblings.get(item.parent_id, [])]
         label = sibling_label(label, types, ids.index(item.pk), level, numbering)
     return label
+
+
+def report_numbers(report: Report) -> dict[int, str]:
+    """Every block's own number (core.outline.tree_numbers), from one query of ids and types: what a
+    structure change compares with the numbers after it."""
+    numbering = numbering_for(report.kind.definition.get("numbering"))
+    rows = report.blocks.order_by("position", "id").values_list("id", "parent_id", "type")
+    blocks = [SimpleNamespace(id=pk, pk=pk, parent_id=parent_id, type=kind) for pk, parent_id, kind in rows]
+    return tree_numbers(build_tree(blocks, numbering))
 
 
 def report_subtitle(report: Report) -> str:

@@ -14,6 +14,7 @@ from django.http import (
 )
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.html import escape
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import trigger_client_event
 
@@ -208,9 +209,59 @@ def suggestions_accept_all(request: HttpRequest, pk: int) -> HttpResponse:
     return _document_response(request, report, note=note)
 
 
+def _structure_error(request: HttpRequest, error: DomainError | str, near: int | None) -> HttpResponse:
+    """A refused add, move or delete: the message next to the block it concerns (or atop the
+    document); nothing else on the page changes."""
+    status = error.status_code if isinstance(error, DomainError) else 422
+    html = f'<p class="error inline-error" role="alert">{escape(str(error))}</p>'
+    response = HttpResponse(html, status=status)
+    response["HX-Retarget"] = f"#block-{near}" if near else "#document"
+    response["HX-Reswap"] = "beforeend" if near else "afterbegin"
+    return response
+
+
+def _structure_response(
+    request: HttpRequest,
+    report,
+    before: dict[int, str],
+    *,
+    block_id: int | None = None,
+    placement: str = "",
+    placed: bool = False,
+    metrics=None,
+) -> HttpResponse:
+    """What an add, move or delete changed, not the document (reports/_structure_changed.html):
+    `placement` puts block `block_id`'s node there (an added block); `placed` tells the page where
+    the existing block went instead (event block-placed: its parent and next sibling)."""
+    context = editor_selectors.structure_context(
+        report=report, user=request.user, before=before, block_id=block_id, metrics=metrics
+    )
+    response = render(request, "reports/_structure_changed.html", context | {"placement": placement})
+    if placed and context.get("node") is not None:
+        parent, following = context["parent"], context["following"]
+        detail = {
+            "id": block_id,
+            "parent": parent.block.pk if parent else None,
+            "before": following.block.pk if following else None,
+        }
+        trigger_client_event(response, "block-placed", detail, after="swap")
+    return response
+
+
+def _placement(parent, after) -> str:
+    """Where an added block goes: after `after`, else at the end of `parent` (or of the document)."""
+    if after is not None:
+        return f"afterend:#block-{after.pk}"
+    if parent is not None:
+        return f"beforebegin:#block-{parent.pk} > .children > .add-row"
+    return "beforebegin:#document > .add-row"
+
+
 @require_POST
 @login_required
 def block_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add an empty block; the answer is the new block's node where it goes, the renumbered
+    siblings and the outline (out of band)."""
     report = report_selectors.report_get_for_user(user=request.user, pk=pk)
     parent = after = None
     if request.POST.get("parent"):
@@ -218,15 +269,17 @@ def block_add(request: HttpRequest, pk: int) -> HttpResponse:
     if request.POST.get("after"):
         after = report_selectors.block_get_for_user(user=request.user, pk=parse_int(request.POST["after"]))
     if any(b is not None and b.report_id != report.pk for b in (parent, after)):
-        return _document_response(request, report, "位置无效，请刷新页面。")
+        return _structure_error(request, "位置无效，请刷新页面。", None)
+    before = report_selectors.report_numbers(report)
     try:
-        report_services.block_add(
+        block = report_services.block_add(
             report=report, type=request.POST.get("type", ""), parent=parent, after=after, user=request.user
         )
     except DomainError as error:
         near = (after or parent).pk if (after or parent) else None
-        return _document_response(request, report, error, near=near)
-    return _document_response(request, report)
+        return _structure_error(request, error, near)
+    placement = _placement(block.parent, after)
+    return _structure_response(request, report, before, block_id=block.pk, placement=placement)
 
 
 @require_POST
@@ -279,26 +332,35 @@ def _check_update(check, *, chars_of: str, chars: int, source: str = "") -> dict
 @require_POST
 @login_required
 def block_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Delete a block and what is under it; the answer removes it from the page (HX-Reswap delete)
+    and brings the renumbered siblings and the outline."""
     block = report_selectors.block_get_for_user(user=request.user, pk=pk)
     report = block.report
+    before = report_selectors.report_numbers(report)
     try:
         report_services.block_delete(block=block, user=request.user)
     except DomainError as error:
-        return _document_response(request, report, error, near=block.pk)
-    return _document_response(request, report)
+        return _structure_error(request, error, block.pk)
+    response = _structure_response(request, report, before)
+    response["HX-Retarget"] = f"#block-{pk}"
+    response["HX-Reswap"] = "delete"
+    return response
 
 
 @require_POST
 @login_required
 def block_move(request: HttpRequest, pk: int) -> HttpResponse:
+    """Move a block one place; the answer tells the page where it went (event block-placed, handled
+    by static/js/app.js) and brings the renumbered blocks and the outline."""
     block = report_selectors.block_get_for_user(user=request.user, pk=pk)
+    before = report_selectors.report_numbers(block.report)
     try:
         report_services.block_move(
             block=block, direction=request.POST.get("direction", ""), user=request.user
         )
     except DomainError as error:
-        return _document_response(request, block.report, error, near=block.pk)
-    return _document_response(request, block.report)
+        return _structure_error(request, error, block.pk)
+    return _structure_response(request, block.report, before, block_id=block.pk, placed=True)
 
 
 @require_POST

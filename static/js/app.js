@@ -410,3 +410,91 @@ document.addEventListener("click", function (e) {
   document.addEventListener("DOMContentLoaded", function () { var root = panel(); if (root) proofread(root); });
   document.addEventListener("htmx:afterSettle", pending);
 })();
+
+// The editor's block tools (issue 14): one delegated handler for every block's data-act buttons
+// instead of an hx-post with its own URL on each. #document carries the URLs (pk 0 stands for the
+// block); the server's answer places, numbers and removes blocks (out-of-band swaps, HX-Retarget,
+// and the block-placed event below), so the document is never sent whole for one change.
+(function () {
+  "use strict";
+  var TYPE_NAMES = { point: "要点", paragraph: "段落", heading: "标题" };
+
+  function urlFor(doc, name, id) { return doc.dataset["url" + name].replace("/0/", "/" + id + "/"); }
+  function typeOf(block) { return block.classList.contains("block-heading") ? "heading" : block.classList.contains("block-point") ? "point" : "paragraph"; }
+  function confirmDelete(block) {
+    if (typeOf(block) !== "heading") return confirm("删除这一" + TYPE_NAMES[typeOf(block)] + "？");
+    var number = block.querySelector(":scope > form .number").textContent;
+    var title = block.querySelector(":scope > form input[name=title]").value;
+    if (title.length > 20) title = title.slice(0, 19) + "…";
+    return confirm("删除“" + number + title + "”及其下全部内容？");
+  }
+  function request(btn) {
+    var doc = document.getElementById("document");
+    var block = btn.closest(".block");
+    var act = btn.dataset.act;
+    var inRow = !!btn.closest(".add-row");
+    if (act === "picker") {
+      return ["GET", doc.dataset.urlPicker, {}, "#metric-picker", "outerHTML"];
+    }
+    if (act === "add") {
+      var values = { type: btn.dataset.type };
+      if (block && inRow) values.parent = block.dataset.blockId;
+      else if (block) values.after = block.dataset.blockId;
+      return ["POST", doc.dataset.urlAdd, values, block || doc, "none"];
+    }
+    if (act === "delete") {
+      if (!confirmDelete(block)) return null;
+      return ["POST", urlFor(doc, "Delete", block.dataset.blockId), {}, block, "none"];
+    }
+    return ["POST", urlFor(doc, "Move", block.dataset.blockId), { direction: act }, block, "none"];
+  }
+  // A block's tools, by the names the server put in data-tools (only what this user may do there).
+  var TOOLS = {
+    move: [["up", "", "上移"], ["down", "", "下移"]],
+    add: [["add", "point", "+ 要点"], ["add", "paragraph", "+ 段落"]],
+    "add-heading": [["add", "heading", "+ 同级标题"]],
+    picker: [["picker", "", "插入指标"]],
+    "delete": [["delete", "", "删除"]]
+  };
+  function buildTools(root) {
+    root.querySelectorAll(".block-tools[data-tools]").forEach(function (box) {
+      if (box.childElementCount) return;
+      box.dataset.tools.split(" ").forEach(function (name) {
+        (TOOLS[name] || []).forEach(function (tool) {
+          var btn = document.createElement("button");
+          btn.type = "button";
+          btn.dataset.act = tool[0];
+          if (tool[1]) btn.dataset.type = tool[1];
+          if (tool[0] === "delete") btn.className = "danger";
+          if (tool[0] === "picker") btn.dataset.pickerFor = box.closest(".block").dataset.blockId;
+          btn.textContent = tool[2];
+          box.appendChild(btn);
+        });
+      });
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { buildTools(document); });
+  document.addEventListener("htmx:load", function (e) { buildTools(e.detail.elt.parentNode || e.detail.elt); });
+
+  document.addEventListener("click", function (e) {
+    var btn = e.target.closest && e.target.closest("#document [data-act]");
+    if (!btn) return;
+    var spec = request(btn);
+    if (!spec) return;
+    document.querySelectorAll("#document .inline-error").forEach(function (p) { p.remove(); });
+    htmx.ajax(spec[0], spec[1], { source: btn, values: spec[2], target: spec[3], swap: spec[4] });
+  });
+  // A moved block: {id, parent (heading id or null), before (next sibling's id or null)}.
+  document.addEventListener("block-placed", function (e) {
+    var d = e.detail, el = document.getElementById("block-" + d.id);
+    var box = d.parent ? document.querySelector("#block-" + d.parent + " > .children") : document.getElementById("document");
+    if (!el || !box) return;
+    var ref = d.before ? document.getElementById("block-" + d.before) : box.querySelector(":scope > .add-row");
+    box.insertBefore(el, ref);
+    el.scrollIntoView({ block: "nearest" });
+  });
+  document.addEventListener("htmx:afterSettle", function () {
+    var err = document.querySelector("#document .inline-error");
+    if (err && err.scrollIntoView && !err.dataset.seen) { err.dataset.seen = "1"; err.scrollIntoView({ block: "center" }); }
+  });
+})();
