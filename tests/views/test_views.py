@@ -5,6 +5,7 @@ fails here."""
 from __future__ import annotations
 
 import datetime
+import json
 import zipfile
 from decimal import Decimal
 from io import BytesIO
@@ -325,19 +326,31 @@ def test_a_body_over_the_upload_limit_gets_a_chinese_413(client, objects, drafte
     assert report.opening != "长" * 60_000
 
 
-def test_structure_ops_return_the_renumbered_document(client, objects, drafter):
+def test_structure_ops_return_what_changed_not_the_document(client, objects, drafter):
+    """Issue 14: an add answers the new block where it goes, a move the renumbered blocks and where
+    it went, a delete its removal and the renumbered rest; each with the outline, never #document."""
     client.force_login(drafter)
     report, section, first = objects["report"], objects["section"], objects["block"]
     response = client.post(
         reverse("block_add", args=[report.pk]), {"type": "point", "parent": section.pk}, **HX
     )
-    assert response.status_code == 200 and '<span class="number">二是</span>' in response.content.decode()
     second = section.children.order_by("position").last()
+    html = response.content.decode()
+    assert response.status_code == 200 and f'<span class="number" id="num-{second.pk}">二是</span>' in html
+    assert f'hx-swap-oob="beforebegin:#block-{section.pk} &gt; .children &gt; .add-row"' in html
+    assert 'id="outline-list"' in html and 'id="document"' not in html
     response = client.post(reverse("block_move", args=[second.pk]), {"direction": "up"}, **HX)
     assert response.status_code == 200
     assert list(section.children.order_by("position").values_list("pk", flat=True)) == [second.pk, first.pk]
+    html = response.content.decode()
+    assert f'<span class="number" id="num-{second.pk}" hx-swap-oob="true">一是</span>' in html
+    assert f'<span class="number" id="num-{first.pk}" hx-swap-oob="true">二是</span>' in html
+    placed = json.loads(response["HX-Trigger-After-Swap"])["block-placed"]
+    assert placed == {"id": second.pk, "parent": section.pk, "before": first.pk}
     response = client.post(reverse("block_delete", args=[second.pk]), **HX)
-    assert response.status_code == 200 and '<span class="number">二是</span>' not in response.content.decode()
+    assert response.status_code == 200 and response["HX-Reswap"] == "delete"
+    assert response["HX-Retarget"] == f"#block-{second.pk}"
+    assert f'<span class="number" id="num-{first.pk}" hx-swap-oob="true">一是</span>' in response.content.decode()
 
 
 def test_block_add_refuses_a_parent_from_another_report(client, objects, drafter, kinds):
