@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from .. import permissions
 from ..core.block_check import BlockCheck, check_block, check_fields, node_labels, passage_text
-from ..core.outline import block_dict, renumbered, section_stats, tree_numbers
+from ..core.outline import Node, block_dict, renumbered, section_stats, tree_numbers
 from ..core.similarity import MIN_SHINGLES, shingles
 from ..core.text import count_chars
 from ..core.tree import walk
@@ -66,7 +66,7 @@ def _check_context(checks: list[BlockCheck]) -> dict[str, Any]:
     }
 
 
-def block_check(*, block, metrics, user) -> tuple[BlockCheck, str]:
+def block_check(*, block, metrics, user, label: str | None = None) -> tuple[BlockCheck, str]:
     """The check panel's items of one saved block, and the title of last year's report when one was
     compared (the copied item names it): its place from its sibling lists (one query),
     last year's passages from the per-process index (one query, only when its text is long
@@ -80,7 +80,7 @@ def block_check(*, block, metrics, user) -> tuple[BlockCheck, str]:
             last_year, source = reuse_selectors.last_year_index(last), last.title
     check = check_block(
         data,
-        label=report_selectors.block_label(block),
+        label=report_selectors.block_label(block) if label is None else label,
         metrics=metrics,
         year=report.year,
         top_level=block.parent_id is None,
@@ -151,6 +151,9 @@ def structure_context(
         return context
     label = node_labels(tree)[node.block.pk]
     check = check_block(block_dict(node.block), label=label, metrics=metrics or {}, year=report.year)
+    if metrics is not None:  # a block that came with text (插入): its preview and findings too
+        node.preview = report_selectors.block_preview(node.block, metrics)
+        node.findings = proofread_selectors.block_findings(block=node.block, metrics=metrics, label=label)
     if node.block.type == "heading":
         context["last_year"] = reuse_selectors.last_year_report(user=user, report=report)
     return context | {
@@ -204,4 +207,38 @@ def editor_context(*, report: Report, user) -> dict[str, Any]:
         "suggestion_count": sum(len(v) for v in suggestions.values()),
         "suggestion_stale": sum(v.stale for views in suggestions.values() for v in views),
         "departments": report.bureau.departments.all() if can_edit_report else [],
+    }
+
+
+def block_changed_context(*, block, user, metrics) -> dict[str, Any]:
+    """After 采纳 or 不采纳 of a suggestion on `block`: what reports/_block_changed.html renders out of
+    band — the block's form (text, version, preview), its findings and open suggestions, the
+    suggestion bar, its check items and characters. Not its children, not the rest of the report."""
+    report = block.report
+    membership = member_selectors.membership_for(user)
+    label, number, level = report_selectors.block_place(block)
+    node = Node(block, level, number)
+    chain = [block, *report_selectors.block_ancestors(block)]
+    department_id = chain[-1].assigned_department_id
+    node.editable = permissions.can_edit_part(membership, report, department_id, whole=False)
+    node.preview = report_selectors.block_preview(block, metrics)
+    node.findings = proofread_selectors.block_findings(block=block, metrics=metrics, label=label)
+    suggestions = suggestion_selectors.suggestions_by_block(report)
+    node.suggestions = suggestions.get(block.pk, [])
+    check, source = block_check(block=block, metrics=metrics, user=user, label=label)
+    return {
+        "node": node,
+        "b": block,
+        "report": report,
+        "urls": editor_urls(report),
+        "oob": True,
+        "can_edit_report": permissions.can_edit_report(membership, report),
+        "suggestion_authors": suggestion_selectors.suggestion_authors(suggestions),
+        "suggestion_count": sum(len(v) for v in suggestions.values()),
+        "suggestion_stale": sum(v.stale for views in suggestions.values() for v in views),
+        "check": check,
+        "check_list": [check],
+        "chars_of": f"block-{block.pk}",
+        "chars": node.own_chars,
+        "source_label": {"label": source},
     }

@@ -18,7 +18,7 @@ from ..core.filenames import report_file_name as docx_file_name
 from ..core.filenames import report_subtitle as kind_subtitle
 from ..core.importer.carry import stale_date_warnings
 from ..core.metrics import MetricValue, ResolveReport, resolve_snapshot
-from ..core.numbering import numbering_for
+from ..core.numbering import numbering_for, sibling_numbers
 from ..core.outline import Node, body_chars, build_tree, node_dict, tree_numbers
 from ..core.preview import Segment, has_placeholders, preview_segments
 from ..core.tree import walk as tree_walk
@@ -31,8 +31,10 @@ from . import metrics as metric_selectors
 __all__ = [
     "annotate_access",
     "annotate_previews",
+    "block_ancestors",
     "block_get_for_user",
     "block_label",
+    "block_place",
     "block_preview",
     "report_body_chars",
     "report_check",
@@ -152,7 +154,7 @@ def report_tree(report: Report) -> list[Node]:
     return build_tree(report.blocks.order_by("position", "id"), numbering)
 
 
-def _ancestors(block: Block) -> list[Block]:
+def block_ancestors(block: Block) -> list[Block]:
     """The block's parents, nearest first (fetched with it by block_get_for_user: no query)."""
     out, parent = [], block.parent if block.parent_id else None
     while parent is not None:
@@ -161,10 +163,11 @@ def _ancestors(block: Block) -> list[Block]:
     return out
 
 
-def block_label(block: Block) -> str:
-    """The block's place as the check panel names it ("二、（一）一是", "三、第2段"), from one query
-    of its and its ancestors' sibling lists, whatever the size of the rest of the report."""
-    chain = [block, *_ancestors(block)][::-1]  # top-level first
+def block_place(block: Block) -> tuple[str, str, int]:
+    """The block's place: its label as the check panel names it ("二、（一）一是", "三、第2段"), its
+    own number ("一是", "" for a paragraph) and its level, from one query of its and its ancestors'
+    sibling lists, whatever the size of the rest of the report."""
+    chain = [block, *block_ancestors(block)][::-1]  # top-level first
     parents = {b.parent_id for b in chain}
     where = Q(parent_id__in=[p for p in parents if p is not None])
     if None in parents:
@@ -174,12 +177,19 @@ def block_label(block: Block) -> str:
     for pk, parent_id, kind in rows.values_list("pk", "parent_id", "type"):
         siblings.setdefault(parent_id, []).append((pk, kind))
     numbering = numbering_for(block.report.kind.definition.get("numbering"))
-    label = ""
+    label = number = ""
     for level, item in enumerate(chain, start=1):
         ids = [pk for pk, _kind in siblings.get(item.parent_id, [])]
         types = [kind for _pk, kind in siblings.get(item.parent_id, [])]
-        label = sibling_label(label, types, ids.index(item.pk), level, numbering)
-    return label
+        index = ids.index(item.pk)
+        label = sibling_label(label, types, index, level, numbering)
+        number = sibling_numbers(types, level, numbering)[index]
+    return label, number, len(chain)
+
+
+def block_label(block: Block) -> str:
+    """The block's place as the check panel names it (block_place)."""
+    return block_place(block)[0]
 
 
 def report_numbers(report: Report) -> dict[int, str]:

@@ -162,19 +162,30 @@ def _document_response(
     return trigger_client_event(response, "report-changed")
 
 
+def _block_changed(request: HttpRequest, suggestion) -> HttpResponse:
+    """After 采纳 / 不采纳: the block's form, findings, suggestions, the suggestion bar and its check
+    items, out of band (reports/_block_changed.html); the document itself is not swapped."""
+    block = report_selectors.block_get_for_user(user=request.user, pk=suggestion.block_id)
+    metrics = metric_selectors.metric_values_for_report(block.report)
+    context = editor_selectors.block_changed_context(block=block, user=request.user, metrics=metrics)
+    response = render(request, "reports/_block_changed.html", context | {"decided": suggestion.pk})
+    response["HX-Reswap"] = "none"
+    return response
+
+
 @require_POST
 @login_required
 def suggestion_accept(request: HttpRequest, pk: int) -> HttpResponse:
-    """采纳 a leader's suggestion: the block takes it through the normal save; the document is
-    re-rendered (a stale one is refused, its message next to its block)."""
+    """采纳 a leader's suggestion: the block takes it through the normal save; the answer brings
+    that block's new state (a stale one is refused, its message next to its block)."""
     suggestion = suggestion_selectors.suggestion_get_for_user(user=request.user, pk=pk)
     try:
         suggestion_services.suggestion_accept(
             suggestion=suggestion, user=request.user, version=parse_int(request.POST.get("version"))
         )
     except DomainError as error:
-        return _document_response(request, suggestion.report, error, near=suggestion.block_id)
-    return _document_response(request, suggestion.report)
+        return structure_error(request, error, suggestion.block_id)
+    return _block_changed(request, suggestion)
 
 
 @require_POST
@@ -184,8 +195,8 @@ def suggestion_reject(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         suggestion_services.suggestion_reject(suggestion=suggestion, user=request.user)
     except DomainError as error:
-        return _document_response(request, suggestion.report, error, near=suggestion.block_id)
-    return _document_response(request, suggestion.report)
+        return structure_error(request, error, suggestion.block_id)
+    return _block_changed(request, suggestion)
 
 
 @require_POST
@@ -209,7 +220,7 @@ def suggestions_accept_all(request: HttpRequest, pk: int) -> HttpResponse:
     return _document_response(request, report, note=note)
 
 
-def _structure_error(request: HttpRequest, error: DomainError | str, near: int | None) -> HttpResponse:
+def structure_error(request: HttpRequest, error: DomainError | str, near: int | None) -> HttpResponse:
     """A refused add, move or delete: the message next to the block it concerns (or atop the
     document); nothing else on the page changes."""
     status = error.status_code if isinstance(error, DomainError) else 422
@@ -220,7 +231,7 @@ def _structure_error(request: HttpRequest, error: DomainError | str, near: int |
     return response
 
 
-def _structure_response(
+def structure_response(
     request: HttpRequest,
     report,
     before: dict[int, str],
@@ -229,6 +240,7 @@ def _structure_response(
     placement: str = "",
     placed: bool = False,
     metrics=None,
+    **extra,
 ) -> HttpResponse:
     """What an add, move or delete changed, not the document (reports/_structure_changed.html):
     `placement` puts block `block_id`'s node there (an added block); `placed` tells the page where
@@ -236,7 +248,8 @@ def _structure_response(
     context = editor_selectors.structure_context(
         report=report, user=request.user, before=before, block_id=block_id, metrics=metrics
     )
-    response = render(request, "reports/_structure_changed.html", context | {"placement": placement})
+    response = render(request, "reports/_structure_changed.html", context | {"placement": placement, **extra})
+    response["HX-Reswap"] = "none"  # all of it is out of band, whatever the button targets
     if placed and context.get("node") is not None:
         parent, following = context["parent"], context["following"]
         detail = {
@@ -248,7 +261,7 @@ def _structure_response(
     return response
 
 
-def _placement(parent, after) -> str:
+def placement(parent, after) -> str:
     """Where an added block goes: after `after`, else at the end of `parent` (or of the document)."""
     if after is not None:
         return f"afterend:#block-{after.pk}"
@@ -269,7 +282,7 @@ def block_add(request: HttpRequest, pk: int) -> HttpResponse:
     if request.POST.get("after"):
         after = report_selectors.block_get_for_user(user=request.user, pk=parse_int(request.POST["after"]))
     if any(b is not None and b.report_id != report.pk for b in (parent, after)):
-        return _structure_error(request, "位置无效，请刷新页面。", None)
+        return structure_error(request, "位置无效，请刷新页面。", None)
     before = report_selectors.report_numbers(report)
     try:
         block = report_services.block_add(
@@ -277,9 +290,9 @@ def block_add(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except DomainError as error:
         near = (after or parent).pk if (after or parent) else None
-        return _structure_error(request, error, near)
-    placement = _placement(block.parent, after)
-    return _structure_response(request, report, before, block_id=block.pk, placement=placement)
+        return structure_error(request, error, near)
+    where = placement(block.parent, after)
+    return structure_response(request, report, before, block_id=block.pk, placement=where)
 
 
 @require_POST
@@ -340,8 +353,8 @@ def block_delete(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         report_services.block_delete(block=block, user=request.user)
     except DomainError as error:
-        return _structure_error(request, error, block.pk)
-    response = _structure_response(request, report, before)
+        return structure_error(request, error, block.pk)
+    response = structure_response(request, report, before)
     response["HX-Retarget"] = f"#block-{pk}"
     response["HX-Reswap"] = "delete"
     return response
@@ -359,8 +372,8 @@ def block_move(request: HttpRequest, pk: int) -> HttpResponse:
             block=block, direction=request.POST.get("direction", ""), user=request.user
         )
     except DomainError as error:
-        return _structure_error(request, error, block.pk)
-    return _structure_response(request, block.report, before, block_id=block.pk, placed=True)
+        return structure_error(request, error, block.pk)
+    return structure_response(request, block.report, before, block_id=block.pk, placed=True)
 
 
 @require_POST

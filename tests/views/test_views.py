@@ -350,7 +350,10 @@ def test_structure_ops_return_what_changed_not_the_document(client, objects, dra
     response = client.post(reverse("block_delete", args=[second.pk]), **HX)
     assert response.status_code == 200 and response["HX-Reswap"] == "delete"
     assert response["HX-Retarget"] == f"#block-{second.pk}"
-    assert f'<span class="number" id="num-{first.pk}" hx-swap-oob="true">一是</span>' in response.content.decode()
+    assert (
+        f'<span class="number" id="num-{first.pk}" hx-swap-oob="true">一是</span>'
+        in response.content.decode()
+    )
 
 
 def test_block_add_refuses_a_parent_from_another_report(client, objects, drafter, kinds):
