@@ -150,15 +150,15 @@ def _document_response(
     near: int | None = None,
     note: str = "",
 ) -> HttpResponse:
-    """The re-rendered document; an error is shown next to the block it concerns (`near`), a
-    `note` (what 全部采纳 did) above the blocks."""
+    """The re-rendered document and check panel (全部采纳 changes any number of blocks); an error is
+    shown next to the block it concerns (`near`), a `note` (what 全部采纳 did) above the blocks."""
     context = editor_selectors.editor_context(report=report, user=request.user) | {
         "error": str(error or ""),
         "error_block": near,
         "note": note,
     }
     status = 200 if not error else error.status_code if isinstance(error, DomainError) else 422
-    response = render(request, "reports/report_edit.html#document", context, status=status)
+    response = render(request, "reports/_document_changed.html", context, status=status)
     return trigger_client_event(response, "report-changed")
 
 

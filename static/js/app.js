@@ -377,6 +377,7 @@ document.addEventListener("click", function (e) {
   function proofread(root) {
     var line = root.querySelector(".proofread-link");
     if (!line) return;
+    if (root.hasAttribute("data-fresh")) { root.removeAttribute("data-fresh"); PROOFREAD_OFFSET = null; }
     var now = findingCounts();
     if (PROOFREAD_OFFSET === null) {
       PROOFREAD_OFFSET = { items: +line.dataset.items - now.items, errors: +line.dataset.errors - now.errors };
