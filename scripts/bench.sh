@@ -38,6 +38,12 @@ if command -v soffice >/dev/null; then
 else
     say "tests/bench/bench_pdf.py skipped: LibreOffice (soffice) is not installed (scripts/test.sh installs it)"
 fi
+if [[ -n ${DATABASE_URL:-} ]]; then
+    say "tests/bench/bench_editor.py $*"
+    .venv/bin/python tests/bench/bench_editor.py "$@"
+else
+    say "tests/bench/bench_editor.py skipped: needs DATABASE_URL (PostgreSQL)"
+fi
 if [[ -n ${DATABASE_URL:-} && -n ${REDIS_URL:-} ]] && command -v soffice >/dev/null; then
     say "tests/bench/bench_packet_workers.py (1 and 2 Celery worker processes)"
     .venv/bin/pytest tests/bench/bench_packet_workers.py -p no:xdist -p no:cacheprovider -s -q
