@@ -3,6 +3,7 @@ proofreading findings, the check panel, the latest export, and what the user may
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.urls import reverse
@@ -24,6 +25,8 @@ from . import review as review_selectors
 from . import suggestions as suggestion_selectors
 
 __all__ = [
+    "CheckUpdate",
+    "check_updates",
     "block_check",
     "check_panel",
     "editor_context",
@@ -132,40 +135,90 @@ def _place(tree: list, pk: int):
     return None, None, None
 
 
+@dataclass
+class CheckUpdate:
+    """One place's check-panel items and 正文 characters, for reports/_check_update.html: `chars_of`
+    is the id of the element that holds its characters (block-<id>, report-fields, report-tail)."""
+
+    check: BlockCheck
+    chars_of: str
+    chars: int
+
+    @property
+    def checks(self) -> list[BlockCheck]:
+        return [self.check]
+
+
+def check_updates(updates: list[CheckUpdate], source: str = "") -> dict[str, Any]:
+    """The context of reports/_check_update.html (`source`: last year's report, for copied items)."""
+    return {"check_updates": updates, "source_label": {"label": source}}
+
+
+def _relabelled(tree: list, renumbered_ids: set[int], block_id: int | None) -> list:
+    """The nodes whose place in the check panel changed: the added or moved one, the renumbered
+    ones and everything under a renumbered heading (its label starts with the heading's number)."""
+    out = []
+    for visit in walk(tree, children=lambda n: n.children):
+        pk = visit.node.block.pk
+        if pk == block_id or pk in renumbered_ids or any(p.block.pk in renumbered_ids for p in visit.parents):
+            out.append(visit.node)
+    return out
+
+
+def _structure_checks(*, report: Report, user, tree: list, nodes: list, metrics) -> dict[str, Any]:
+    """The check items of `nodes` under their new labels (copied flags against last year's
+    passages, one query for last year's report when one of them is long enough to compare)."""
+    labels = node_labels(tree)
+    metrics = metric_selectors.metric_values_for_report(report) if metrics is None else metrics
+    index, source = None, ""
+    updates = []
+    for node in nodes:
+        data = block_dict(node.block)
+        text = passage_text(data, top_level=node.block.parent_id is None)
+        if index is None and len(shingles(text)) >= MIN_SHINGLES:
+            last = reuse_selectors.last_year_report(user=user, report=report)
+            index, source = (reuse_selectors.last_year_index(last), last.title) if last else (False, "")
+        check = check_block(
+            data,
+            label=labels[node.block.pk],
+            metrics=metrics,
+            year=report.year,
+            top_level=node.block.parent_id is None,
+            last_year=index or None,
+        )
+        updates.append(CheckUpdate(check, f"block-{node.block.pk}", node.own_chars))
+    return check_updates(updates, source)
+
+
 def structure_context(
     *, report: Report, user, before: dict[int, str], block_id: int | None = None, metrics=None
 ) -> dict[str, Any]:
     """After an add, move or delete (before: report_numbers from before it): the outline list, the
-    blocks whose number changed, and for `block_id` (added or moved) its node — with its access,
-    its check items (metrics: for a block that came with text) — its parent and next sibling.
-    Two queries for the blocks and the membership, one more for a new heading's 去年同节."""
+    blocks whose number changed, the check items whose place changed (_relabelled), and for
+    `block_id` (added or moved) its node — with its access; `metrics` given, for a block that came
+    with text (插入), its preview and findings — its parent and next sibling. Constant queries:
+    the blocks, the membership, the metrics, at most one for last year's report, one for a new
+    heading's 去年同节, two for an inserted block's findings."""
     membership = member_selectors.membership_for(user)
     tree = report_selectors.report_tree(report)
+    numbers = renumbered(before, tree_numbers(tree))
     context = _outline(report, tree, membership) | {
-        "renumbered": renumbered(before, tree_numbers(tree)),
+        "renumbered": numbers,
         "urls": editor_urls(report),
         "oob": True,
     }
+    nodes = _relabelled(tree, {pk for pk, _number in numbers}, block_id)
+    context |= _structure_checks(report=report, user=user, tree=tree, nodes=nodes, metrics=metrics)
     node, parent, following = _place(tree, block_id) if block_id else (None, None, None)
     if node is None:
         return context
-    label = node_labels(tree)[node.block.pk]
-    check = check_block(block_dict(node.block), label=label, metrics=metrics or {}, year=report.year)
     if metrics is not None:  # a block that came with text (插入): its preview and findings too
         node.preview = report_selectors.block_preview(node.block, metrics)
+        label = node_labels(tree)[node.block.pk]
         node.findings = proofread_selectors.block_findings(block=node.block, metrics=metrics, label=label)
     if node.block.type == "heading":
         context["last_year"] = reuse_selectors.last_year_report(user=user, report=report)
-    return context | {
-        "node": node,
-        "parent": parent,
-        "following": following,
-        "check": check,
-        "check_list": [check],
-        "chars_of": f"block-{node.block.pk}",
-        "chars": node.own_chars,
-        "source_label": {"label": ""},
-    }
+    return context | {"node": node, "parent": parent, "following": following}
 
 
 def editor_context(*, report: Report, user) -> dict[str, Any]:
@@ -236,9 +289,5 @@ def block_changed_context(*, block, user, metrics) -> dict[str, Any]:
         "suggestion_authors": suggestion_selectors.suggestion_authors(suggestions),
         "suggestion_count": sum(len(v) for v in suggestions.values()),
         "suggestion_stale": sum(v.stale for views in suggestions.values() for v in views),
-        "check": check,
-        "check_list": [check],
-        "chars_of": f"block-{block.pk}",
-        "chars": node.own_chars,
-        "source_label": {"label": source},
+        **check_updates([CheckUpdate(check, f"block-{block.pk}", node.own_chars)], source),
     }

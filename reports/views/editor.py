@@ -108,10 +108,14 @@ def report_fields_save(request: HttpRequest, pk: int) -> HttpResponse:
         "findings": findings,
         "editable": True,
         "oob": True,
-        **_check_update(
-            editor_selectors.fields_check(report=report, metrics=metrics),
-            chars_of="report-fields" if part == "head" else "report-tail",
-            chars=chars if part in ("head", "tail") else 0,
+        **editor_selectors.check_updates(
+            [
+                editor_selectors.CheckUpdate(
+                    editor_selectors.fields_check(report=report, metrics=metrics),
+                    "report-fields" if part == "head" else "report-tail",
+                    chars if part in ("head", "tail") else 0,
+                )
+            ]
         ),
     }
     return render(request, "reports/_fields_saved.html", context)
@@ -325,21 +329,12 @@ def block_save(request: HttpRequest, pk: int) -> HttpResponse:
         "editable": True,
         "report": block.report,
         "oob": True,
-        **_check_update(check, chars_of=f"block-{block.pk}", chars=own_chars(block), source=source),
+        **editor_selectors.check_updates(
+            [editor_selectors.CheckUpdate(check, f"block-{block.pk}", own_chars(block))], source
+        ),
     }
     # No report-changed: the answer carries all that changed (the outline is not reloaded).
     return render(request, "reports/_block_saved.html", context)
-
-
-def _check_update(check, *, chars_of: str, chars: int, source: str = "") -> dict:
-    """The context of reports/_check_update.html: one place's check items and 正文 characters."""
-    return {
-        "check": check,
-        "check_list": [check],
-        "chars_of": chars_of,
-        "chars": chars,
-        "source_label": {"label": source},
-    }
 
 
 @require_POST

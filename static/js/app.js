@@ -300,7 +300,7 @@ document.addEventListener("click", function (e) {
 });
 
 // The outline and the check panel follow an autosave without reloading anything (issue 14): the
-// answer brings, out of band into <template id="check-update">, the saved place's check items
+// answer brings, out of band into <div id="check-inbox">, one <template> per place with its check items
 // (li[data-block]) and its 正文 characters; they replace that place's items here and move its
 // section's count and the total by the difference. The 校对 line is recounted from the findings
 // in the page (plus what the page load found outside them: section-level findings).
@@ -400,11 +400,10 @@ document.addEventListener("click", function (e) {
     if (+line.dataset.ignored) out.append("，已忽略 " + line.dataset.ignored + " 处");
   }
   function pending() {
-    var tpl = document.getElementById("check-update");
-    if (tpl && tpl.dataset.key) {
-      applyItems(tpl);
-      applyChars(tpl);
-      tpl.removeAttribute("data-key");
+    var inbox = document.getElementById("check-inbox");
+    if (inbox) {
+      inbox.querySelectorAll("template[data-key]").forEach(function (tpl) { applyItems(tpl); applyChars(tpl); });
+      inbox.replaceChildren();
     }
     tidy();
   }

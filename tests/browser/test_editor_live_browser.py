@@ -80,12 +80,18 @@ def test_move_add_delete_renumber_without_swapping_the_document(page):
     assert count >= 2
     first_id, second_id = (points.nth(i).get_attribute("data-block-id") for i in (0, 1))
     first_title = points.nth(0).locator("input[name=title]").input_value()
+    text = points.nth(0).locator(":scope > form textarea[name=text]")
+    text.fill(text.input_value() + "{{没有这个指标}}")
+    expect(points.nth(0).locator(":scope > form .save-state")).to_contain_text("已保存")
+    item = page.locator(f"{PANEL} li[data-block='{first_id}']", has_text="没有这个指标")
+    expect(item).to_contain_text("一是：")
 
     points.nth(0).locator(":scope > .block-tools button", has_text="下移").click()
     expect(points.nth(0)).to_have_attribute("data-block-id", second_id)
     expect(points.nth(0).locator(":scope > form .number")).to_have_text("一是")
     expect(points.nth(1).locator(":scope > form .number")).to_have_text("二是")
     expect(points.nth(1).locator("input[name=title]")).to_have_value(first_title)
+    expect(item).to_contain_text("二是：")  # its check item names its new place
 
     total = page.locator("#total-chars").inner_text()
     points.nth(0).locator(":scope > .block-tools button", has_text="+ 要点").click()
@@ -113,6 +119,11 @@ def test_move_add_delete_renumber_without_swapping_the_document(page):
     expect(page.locator(f"{PANEL} li[data-block='{new_id}']")).to_have_count(0)
     expect(page.locator("#total-chars")).to_have_text(total)
     assert page.evaluate("document.getElementById('document').dataset.probe") == "same"
+    live = _panel_state(page)  # the moved points' items carry their new places, as a reload shows
+    page.reload()
+    page.wait_for_selector("#document .block-tools button")
+    assert _panel_state(page) == live
+    page.evaluate("document.getElementById('document').dataset.probe = 'same'")
 
     # refused: the first section cannot move up; a stale block (deleted in another tab) says so
     page.locator("#document > .block-heading").first.locator(

@@ -253,7 +253,7 @@ def test_block_save_autosaves_and_returns_the_new_version(client, objects, draft
     assert 'name="version" value="2"' in response.content.decode()
     # issue 14: no outline reload follows; the answer brings the counts and check items itself
     assert "HX-Trigger" not in response
-    assert 'id="check-update" hx-swap-oob="true"' in response.content.decode()
+    assert '<div id="check-inbox" hidden hx-swap-oob="true"><template data-key=' in response.content.decode()
     block.refresh_from_db()
     assert (block.title, block.text, block.version) == ("坚定政治立场", "正文", 2)
 
