@@ -165,9 +165,12 @@ def _relabelled(tree: list, renumbered_ids: set[int], block_id: int | None) -> l
     return out
 
 
-def _structure_checks(*, report: Report, user, tree: list, nodes: list, metrics) -> dict[str, Any]:
+def _structure_checks(
+    *, report: Report, user, tree: list, nodes: list, metrics, block_id: int | None
+) -> dict[str, Any]:
     """The check items of `nodes` under their new labels (copied flags against last year's
-    passages, one query for last year's report when one of them is long enough to compare)."""
+    passages, one query for last year's report when one of them is long enough to compare). A
+    relabelled block without items had none before either: only `block_id` is sent regardless."""
     labels = node_labels(tree)
     metrics = metric_selectors.metric_values_for_report(report) if metrics is None else metrics
     index, source = None, ""
@@ -186,7 +189,8 @@ def _structure_checks(*, report: Report, user, tree: list, nodes: list, metrics)
             top_level=node.block.parent_id is None,
             last_year=index or None,
         )
-        updates.append(CheckUpdate(check, f"block-{node.block.pk}", node.own_chars))
+        if check or node.block.pk == block_id:
+            updates.append(CheckUpdate(check, f"block-{node.block.pk}", node.own_chars))
     return check_updates(updates, source)
 
 
@@ -208,7 +212,9 @@ def structure_context(
         "oob": True,
     }
     nodes = _relabelled(tree, {pk for pk, _number in numbers}, block_id)
-    context |= _structure_checks(report=report, user=user, tree=tree, nodes=nodes, metrics=metrics)
+    context |= _structure_checks(
+        report=report, user=user, tree=tree, nodes=nodes, metrics=metrics, block_id=block_id
+    )
     node, parent, following = _place(tree, block_id) if block_id else (None, None, None)
     if node is None:
         return context
