@@ -142,7 +142,7 @@ CSRF_FAILURE_VIEW = "reports.views.common.csrf_failure"
 # (action “解除登录锁定”); `python manage.py axes_reset_ip ADDRESS` unlocks an address.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out login before checking it
-    "django.contrib.auth.backends.ModelBackend",
+    "reports.auth.MemberBackend",  # ModelBackend whose get_user loads the membership with the user
 ]
 AXES_ENABLED = env_bool("LOGIN_THROTTLING", True)
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)  # per account
@@ -188,6 +188,20 @@ DATA_UPLOAD_MAX_NUMBER_FILES = 5  # every upload form takes one file; the views 
 # so a task held by a dead worker is redelivered only after it certainly stopped.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+# With Redis, the cache is Redis and sessions are read from it (cached_db: written to the database
+# too, read from the database when Redis misses), one statement less per request. The backend
+# answers a Redis error as a miss (bureau/cache.py): an outage costs speed, never a request. Without
+# Redis (the embedded mode) the local-memory cache and database sessions stay.
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "bureau.cache.ForgivingRedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "bureau",
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None

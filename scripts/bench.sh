@@ -7,6 +7,9 @@
 # runs only when LibreOffice (soffice) is installed; the packet benchmark through real Celery workers
 # only when DATABASE_URL and REDIS_URL (PostgreSQL, Redis) are set too. The others need neither.
 # Usage: bash scripts/bench.sh [-n N] (N runs per measurement).
+#        bash scripts/bench.sh all [--quick] [--only …] [--compare DIR]: installs the render peers
+#        (the [bench] extra: docxtpl; pandoc from Debian) and runs tests/bench/run_all.py, the one
+#        table of every figure against its baseline (also written to docs/benchmarks.md).
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -26,6 +29,20 @@ fi
 if ! .venv/bin/python -c 'import django, docx, pytest, pymupdf' 2>/dev/null; then
     say "pip install -e '.[test]'"
     .venv/bin/python -m pip install -q -e '.[test]'
+fi
+
+if [[ ${1:-} == all ]]; then
+    shift
+    if ! .venv/bin/python -c 'import docxtpl' 2>/dev/null; then
+        say "pip install -e '.[test,bench]'"
+        .venv/bin/python -m pip install -q -e '.[test,bench]'
+    fi
+    if ! command -v pandoc >/dev/null && [[ $(id -u) == 0 ]]; then
+        say "apt-get install pandoc"
+        apt-get -y -q -o DPkg::Lock::Timeout=600 install --no-install-recommends pandoc >/dev/null \
+            || say "pandoc could not be installed: the table says so"
+    fi
+    exec .venv/bin/python tests/bench/run_all.py "$@"
 fi
 
 say "tests/bench/bench_render.py $*"

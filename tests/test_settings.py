@@ -55,3 +55,34 @@ def test_database_and_redis_urls_switch_to_postgres_and_a_real_broker():
 def test_a_bad_boolean_is_refused():
     result = run(SECRET_KEY="x", DEBUG="maybe")
     assert result.returncode != 0 and "DEBUG must be a boolean" in result.stderr
+
+
+SESSIONS = (
+    "import django; django.setup(); from django.conf import settings as s; "
+    "print(s.SESSION_ENGINE, s.CACHES['default']['BACKEND'])"
+)
+
+
+def test_sessions_are_read_from_redis_only_when_there_is_one():
+    with_redis = run(SECRET_KEY="x", REDIS_URL="redis://redis:6379/0")
+    embedded = run(SECRET_KEY="x")
+    assert with_redis.returncode == 0 and embedded.returncode == 0
+    assert "cached_db" not in embedded.stdout  # the embedded mode keeps database sessions
+    base = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "SECRET_KEY", "DEBUG")}
+    env = base | {"DJANGO_SETTINGS_MODULE": "bureau.settings", "SECRET_KEY": "x"}
+    printed = [
+        subprocess.run(
+            [sys.executable, "-c", SESSIONS],
+            cwd=ROOT,
+            env=env | extra,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        ).stdout.split()
+        for extra in ({"REDIS_URL": "redis://redis:6379/0"}, {"REDIS_URL": ""})
+    ]
+    assert printed[0] == ["django.contrib.sessions.backends.cached_db", "bureau.cache.ForgivingRedisCache"]
+    assert printed[1] == [
+        "django.contrib.sessions.backends.db",
+        "django.core.cache.backends.locmem.LocMemCache",
+    ]

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import connection
+
 from ..models import AuditLog, Notification, Report
 from ..request_context import request_ip
 
-__all__ = ["audit", "notifications_mark_read", "notify"]
+__all__ = ["audit", "audit_entry", "audit_insert_from", "notifications_mark_read", "notify"]
 
 
-def audit(
+def audit_entry(
     *,
     bureau_id: int,
     actor,
@@ -19,13 +21,14 @@ def audit(
     report: Report | None = None,
     detail: dict[str, Any] | None = None,
 ) -> AuditLog:
-    """Record one action (who, what, when, from where: the request's address if there is one).
+    """The audit row for one action (who, what, when, from where: the request's address if there
+    is one), not yet saved: audit() saves it, block_save inserts it in its own UPDATE statement.
 
     The actor's username and display name are copied onto the row, so the record keeps saying who
     it was after the user is renamed or deleted (and the database refuses any later change: see
     migration 0010)."""
     user = actor if getattr(actor, "is_authenticated", False) else None
-    return AuditLog.objects.create(
+    return AuditLog(
         bureau_id=bureau_id,
         report=report,
         actor=user,
@@ -36,6 +39,26 @@ def audit(
         detail=detail or {},
         ip=request_ip.get(),
     )
+
+
+def audit(**kwargs: Any) -> AuditLog:
+    """Record one action: audit_entry(**kwargs), saved."""
+    entry = audit_entry(**kwargs)
+    entry.save(force_insert=True)
+    return entry
+
+
+def audit_insert_from(entry: AuditLog, source: str) -> tuple[str, list[Any]]:
+    """SQL and parameters that insert `entry` once per row of `source` (a table or a CTE name):
+    "INSERT INTO reports_auditlog (…) SELECT …, FROM source", the values cast to their columns'
+    types. Lets a conditional write and its audit row be one statement (atomic without a
+    transaction): no row in `source`, no audit row."""
+    fields = [f for f in AuditLog._meta.concrete_fields if not f.primary_key]
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    values = ", ".join(f"CAST(%s AS {f.db_type(connection)})" for f in fields)
+    params = [f.get_db_prep_save(f.pre_save(entry, add=True), connection) for f in fields]
+    table = connection.ops.quote_name(AuditLog._meta.db_table)
+    return f"INSERT INTO {table} ({columns}) SELECT {values} FROM {source}", params
 
 
 def notify(*, users, text: str, url: str = "") -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from typing import Any
+from typing import Any, NoReturn
 
 from django.db import connection, transaction
 from django.db.models import F
@@ -18,7 +18,7 @@ from ..core.years import YEAR_RANGE_MESSAGE, year_in_range
 from ..errors import BlockConflict, Forbidden, InvalidInput, NotEditable, ReportFieldsConflict, WrongState
 from ..models import AuditLog, Block, Bureau, Report, ReportKind
 from ..selectors import members as member_selectors
-from .audit import audit
+from .audit import audit, audit_entry, audit_insert_from
 
 __all__ = [
     "MAX_TEXT",
@@ -157,9 +157,22 @@ def _guard_edit(
     """Inside a transaction: refuse unless the report is editable now and the user may edit this part."""
     report.status = _lock_status(report.pk, for_update=writes_report)
     _check_editable(report)
+    _check_part(report=report, user=user, section=section, whole=whole)
+
+
+def _check_part(*, report: Report, user, section: Block | None, whole: bool = False) -> None:
     membership = member_selectors.membership_for(user)
     if not permissions.can_edit_part(membership, report, section_department_id(section), whole=whole):
         raise Forbidden("您没有修改这一部分的权限：报告由牵头科室起草，其他科室只能修改分配给本科室的章节。")
+
+
+def _check_editable_row(report: Report) -> None:
+    """block_save's early refusal, before the permission and length checks: when the row as loaded
+    says deleted or not editable, read it again (it may be stale) and refuse. An editable-looking
+    row costs nothing here: the UPDATE checks the status again."""
+    if report.deleted_at is not None or not report.is_editable:
+        report.status = _lock_status(report.pk)
+        _check_editable(report)
 
 
 guard_edit = _guard_edit  # for the other services that edit a report's text (proofreading's fixes)
@@ -343,17 +356,20 @@ def _compact(report: Report, parent_id: int | None) -> None:
     Block.objects.bulk_update(changed, ["position"])
 
 
-@transaction.atomic
 def block_save(*, block: Block, version: int, data: dict[str, Any], user) -> Block:
-    """Save a block's text with an optimistic version check.
+    """Save a block's text with an optimistic version check, in one statement on PostgreSQL.
 
-    The check is one conditional UPDATE on the block's own row (`WHERE id = %s AND version = %s`),
-    so two concurrent saves from the same version cannot both succeed. Raises BlockConflict (with
-    the stored block) when `version` is stale, NotEditable when the report is not a draft,
-    Forbidden when the user may not edit this section, InvalidInput for over-long text.
-    Each successful save writes one audit row.
+    The block's conditional UPDATE (`WHERE id = %s AND version = %s AND` the report is editable,
+    its row read FOR SHARE as _lock_status does) and the audit row's INSERT are one statement
+    (a data-modifying CTE: atomic without a transaction, no audit row when no row was updated), so
+    two concurrent saves from the same version cannot both succeed and a submission waits for the
+    save. Only when nothing was updated is the reason read: NotEditable (the report is no longer a
+    draft, or deleted), InvalidInput (the block was deleted), else BlockConflict (with the stored
+    block). Forbidden when the user may not edit this section, InvalidInput for over-long text,
+    both before any write. Other databases: the same UPDATE and audit row in a transaction.
     """
-    _guard_edit(report=block.report, user=user, section=block)
+    _check_editable_row(block.report)
+    _check_part(report=block.report, user=user, section=block)
     title = _clean_field(
         "title" if block.type == Block.Type.HEADING else "lead", data.get("title", block.title)
     )
@@ -362,30 +378,54 @@ def block_save(*, block: Block, version: int, data: dict[str, Any], user) -> Blo
     text = _clean_field("text", data.get("text", block.text))
     run_in = bool(data.get("run_in", block.run_in)) and block.type == Block.Type.HEADING
     inline = bool(data.get("inline", block.inline)) and block.type != Block.Type.HEADING
-    now = timezone.now()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "UPDATE reports_block SET title = %s, text = %s, run_in = %s, inline = %s, "
-            "version = version + 1, updated_at = %s WHERE id = %s AND version = %s",
-            [title, text, run_in, inline, now, block.pk, version],
-        )
-        applied = cursor.rowcount == 1
-    if not applied:
-        current = Block.objects.filter(pk=block.pk).first()
-        if current is None:
-            raise InvalidInput("此段已被删除，您的内容仍保留在页面中，可复制到其他位置。")
-        raise BlockConflict(current)
-    block.title, block.text, block.run_in, block.inline = title, text, run_in, inline
-    block.version = version + 1
-    audit(
+    entry = audit_entry(
         bureau_id=block.report.bureau_id,
         actor=user,
         action="block_save",
         report=block.report,
-        summary=f"修改{block.get_type_display()}（第{block.version}版）",
-        detail={"block": block.pk, "version": block.version},
+        summary=f"修改{block.get_type_display()}（第{version + 1}版）",
+        detail={"block": block.pk, "version": version + 1},
     )
+    if not _update_block(block.pk, version, [title, text, run_in, inline, timezone.now()], entry):
+        _why_not_saved(block)
+    block.title, block.text, block.run_in, block.inline = title, text, run_in, inline
+    block.version = version + 1
     return block
+
+
+_BLOCK_UPDATE = (
+    "UPDATE reports_block SET title = %s, text = %s, run_in = %s, inline = %s, version = version + 1, "
+    "updated_at = %s WHERE id = %s AND version = %s AND EXISTS (SELECT 1 FROM reports_report "
+    "WHERE id = reports_block.report_id AND status IN (%s, %s) AND deleted_at IS NULL{lock})"
+)
+
+
+def _update_block(pk: int, version: int, values: list[Any], entry) -> bool:
+    """The conditional UPDATE of block_save and its audit row; True when the block was updated."""
+    params = [*values, pk, version, Report.Status.DRAFT, Report.Status.RETURNED]
+    if connection.vendor == "postgresql":
+        insert, insert_params = audit_insert_from(entry, "saved")
+        sql = f"WITH saved AS ({_BLOCK_UPDATE.format(lock=' FOR SHARE')} RETURNING id) {insert}"
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params + insert_params)
+            return cursor.rowcount == 1
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(_BLOCK_UPDATE.format(lock=""), params)
+        if cursor.rowcount != 1:
+            return False
+        entry.save(force_insert=True)
+        return True
+
+
+def _why_not_saved(block: Block) -> NoReturn:
+    """Raise the reason block_save's conditional UPDATE changed nothing."""
+    report = block.report
+    report.status = _lock_status(report.pk)
+    _check_editable(report)
+    current = Block.objects.filter(pk=block.pk).first()
+    if current is None:
+        raise InvalidInput("此段已被删除，您的内容仍保留在页面中，可复制到其他位置。")
+    raise BlockConflict(current)
 
 
 @transaction.atomic

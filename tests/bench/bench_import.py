@@ -51,6 +51,35 @@ def measure(path: Path, n: int) -> None:
     print(f"to_json       median: {median_ms(parsed.to_json, n):7.2f} ms  (includes find_figures)")
 
 
+def figures(*, quick: bool = False) -> list[dict]:
+    """For tests/bench/run_all.py: parse_docx and find_figures against parse_text of the same report."""
+    n = 20 if quick else 200
+    out = []
+    for paths in (fixture_paths(), seed_paths()):
+        if not paths:
+            continue
+        path = max(paths, key=lambda p: len(p.read_text(encoding="utf-8")))
+        text = path.read_text(encoding="utf-8")
+        data, parsed = docx_auto(text), parse_text(text)
+        base = median_ms(lambda t=text: parse_text(t), n)
+        label = f"{path.parent.name}/{path.name}（{len(text)} 字）"
+        out.append({"name": f"parse_text {label}", "value": base, "unit": "ms"})
+        for name, fn in (
+            ("parse_docx", lambda d=data: parse_docx(d)),
+            ("find_figures", lambda p=parsed: find_figures(p)),
+        ):
+            out.append(
+                {
+                    "name": f"{name} {label}",
+                    "value": median_ms(fn, n),
+                    "unit": "ms",
+                    "baseline_name": "parse_text",
+                    "baseline": base,
+                }
+            )
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-n", type=int, default=200, help="runs per measurement (default 200)")

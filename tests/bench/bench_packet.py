@@ -54,6 +54,27 @@ def seconds(fn) -> float:
     return time.perf_counter() - start
 
 
+def figures(*, quick: bool = False) -> list[dict]:
+    """For tests/bench/run_all.py: a packet's render time per report against one render_docx."""
+    count, n = (10, 1) if quick else (50, 3)
+    snapshots = parts(count)
+    options = PacketOptions(meeting="2025年度述职述廉会议", bureau="某某市财政局", date="2026年1月15日")
+    starts = [3 + 20 * k for k in range(count)]
+    render_packet(snapshots, options, starts)
+    render = statistics.median(seconds(lambda: render_packet(snapshots, options, starts)) for _ in range(n))
+    single = statistics.median(seconds(lambda: render_docx(snapshots[0])) for _ in range(n))
+    return [
+        {
+            "name": f"render_packet {count} 份，每份",
+            "value": render / count * 1000,
+            "unit": "ms",
+            "baseline_name": "render_docx 一份",
+            "baseline": single * 1000,
+            "note": f"整份 {render:.2f} s（目标 ≤ 5 s/50 份）",
+        }
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-n", type=int, default=5, help="renders per measurement (default 5)")

@@ -65,6 +65,37 @@ def report(label: str, fn: Callable[[], object], texts: list[str], n: int, targe
     )
 
 
+def figures(*, quick: bool = False) -> list[dict]:
+    """For tests/bench/run_all.py: one block and the largest demo report against the regex floor."""
+    n = 20 if quick else 200
+    phrases = load_phrases()
+    snapshots = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(DEMO.glob("*.json"))]
+    snapshot = max((s for s in snapshots if "blocks" in s), key=lambda s: sum(map(len, texts_of(s))))
+    texts = texts_of(snapshot)
+    block = max(texts, key=len)
+    check_document(snapshot, phrases=phrases)
+    cases = [
+        ("check_text 最长的一段", lambda: check_text(block, phrases=phrases), [block], 2),
+        (
+            f"check_document 演示{snapshot['kind']}",
+            lambda: check_document(snapshot, phrases=phrases),
+            texts,
+            30,
+        ),
+    ]
+    return [
+        {
+            "name": f"{label}（{sum(map(len, t))} 字）",
+            "value": median_ms(fn, n),
+            "unit": "ms",
+            "baseline_name": "正则扫描下限",
+            "baseline": median_ms(floor(t), n),
+            "note": f"目标 ≤ {target} ms",
+        }
+        for label, fn, t, target in cases
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-n", type=int, default=200, help="runs per measurement (default 200)")

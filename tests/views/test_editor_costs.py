@@ -5,6 +5,7 @@ per editor request. Counted with CaptureQueriesContext and the placeholder cache
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 from django.db import connection
@@ -13,24 +14,23 @@ from django.urls import reverse
 from django.utils import timezone
 
 from reports.core import placeholders
-from reports.models import Block, Report
+from reports.models import AuditLog, Block, Report
 from reports.selectors import editor as editor_selectors
 from reports.services import reports as report_services
 
 HX = {"HTTP_HX_REQUEST": "true"}
 
-# The whole POST of an autosave, as the test client sees it: session, user, membership, the block
-# (with its report, kind, visibility and ancestors, one query), then the save's own statements —
-# SAVEPOINT, the report's status (FOR SHARE), the block's conditional UPDATE, the audit row,
-# RELEASE SAVEPOINT (outside a test the two savepoints are BEGIN/COMMIT) — then the answer's
-# metrics and 提法 list (the ignored findings only when the block has findings), and for the check
-# panel's items of the block its place (its and its ancestors' sibling lists, one query) and, when
-# its text is long enough to be compared, last year's report (its passages are cached per
-# process). Was 14 + 1 (the report row's updated_at written after commit) + 1 per heading level
-# above the block, plus an outline reload of the whole editor context after every save.
-SAVE_POST_STATEMENTS = 13
-# From the status lock to the audit row: what the service block_save itself issues.
-SAVE_SERVICE_STATEMENTS = 3
+# The whole POST of an autosave, as the test client sees it: the user with their membership (one
+# query, reports.auth.MemberBackend; the session is read from Redis: cached_db), the block (with its
+# report, kind, visibility and ancestors, one query), the save itself — one statement: the block's
+# conditional UPDATE (version and the report's status, FOR SHARE) and the audit row's INSERT in one
+# data-modifying CTE, atomic without BEGIN/COMMIT — then the answer's metrics and 提法 list (the
+# ignored findings only when the block has findings), and for the check panel's items of the block
+# its place (its and its ancestors' sibling lists, one query) and, when its text is long enough to
+# be compared, last year's report (its passages are cached per process). No outline reload follows
+# (issue 14). Was 11: session, user, membership, block, SAVEPOINT, status FOR SHARE, UPDATE,
+# INSERT, RELEASE, metrics, 提法 (14 + 1 before that).
+SAVE_POST_STATEMENTS = 7
 
 
 def _deep_point(report, drafter) -> Block:
@@ -40,10 +40,6 @@ def _deep_point(report, drafter) -> Block:
     for _ in range(2):
         parent = report_services.block_add(report=report, type="heading", parent=parent, user=drafter)
     return report_services.block_add(report=report, type="point", parent=parent, user=drafter)
-
-
-def _writes(queries) -> list[str]:
-    return [q["sql"] for q in queries if q["sql"].split(None, 1)[0] in ("UPDATE", "INSERT", "DELETE")]
 
 
 def test_it_saves_a_block_in_a_bounded_number_of_statements(client, report, drafter, income):
@@ -56,14 +52,18 @@ def test_it_saves_a_block_in_a_bounded_number_of_statements(client, report, draf
     assert "186.4" in response.content.decode()  # the preview is in the answer
     sqls = [q["sql"] for q in queries.captured_queries]
     assert len(sqls) <= SAVE_POST_STATEMENTS, "\n".join(sqls)
-    lock = next(i for i, s in enumerate(sqls) if "FOR SHARE" in s)
-    audit = next(i for i, s in enumerate(sqls) if s.startswith('INSERT INTO "reports_auditlog"'))
-    assert audit - lock + 1 == SAVE_SERVICE_STATEMENTS
+    assert not [s for s in sqls if "django_session" in s or s.startswith(("SAVEPOINT", "BEGIN"))]
     writes = _writes(queries.captured_queries)
-    assert [w.split()[:3] for w in writes] == [
-        ["UPDATE", "reports_block", "SET"],
-        ["INSERT", "INTO", '"reports_auditlog"'],
-    ]
+    assert len(writes) == 1
+    assert writes[0].startswith("WITH saved AS (UPDATE reports_block SET")
+    assert "FOR SHARE" in writes[0] and 'INSERT INTO "reports_auditlog"' in writes[0]
+    log = AuditLog.objects.get(action="block_save", detail__block=point.pk)
+    assert (log.actor, log.actor_username, log.detail["version"]) == (drafter, "drafter", 2)
+    assert log.summary == "修改要点（第2版）"
+
+
+def _writes(queries) -> list[str]:
+    return [q["sql"] for q in queries if q["sql"].split(None, 1)[0] in ("UPDATE", "INSERT", "DELETE", "WITH")]
 
 
 def test_a_save_does_not_write_the_report_row_even_after_commit(
@@ -74,7 +74,8 @@ def test_a_save_does_not_write_the_report_row_even_after_commit(
     before = Report.objects.get(pk=report.pk).updated_at
     with CaptureQueriesContext(connection) as queries, django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("block_save", args=[point.pk]), {"version": "1", "text": "正文"}, **HX)
-    assert not [w for w in _writes(queries.captured_queries) if "reports_report" in w]
+    # the save reads the report row (its status, FOR SHARE) and writes only the block and the audit row
+    assert not [w for w in _writes(queries.captured_queries) if re.search(r'UPDATE "?reports_report"? ', w)]
     assert Report.objects.get(pk=report.pk).updated_at == before
 
 
@@ -129,3 +130,37 @@ def test_the_export_panel_polls_soon_then_backs_off(client, report, drafter, pol
     body = client.get(reverse("export_status", args=[export.pk]), {"poll": poll}, **HX).content.decode()
     assert f'hx-trigger="load delay:{delay}ms"' in body
     assert f'?poll={following}"' in body
+
+
+def test_the_save_checks_the_status_in_its_update_not_in_the_loaded_row(report, drafter):
+    """The report is submitted after the block (and its report) were loaded: the conditional UPDATE
+    itself refuses, and only then is the reason read — not editable, not a version conflict."""
+    from reports.errors import NotEditable
+
+    block = report.blocks.get(parent=None, position=0)
+    assert block.report.is_editable
+    Report.objects.filter(pk=report.pk).update(status=Report.Status.SUBMITTED)
+    with pytest.raises(NotEditable):
+        report_services.block_save(block=block, version=block.version, data={"text": "迟到"}, user=drafter)
+    assert Block.objects.get(pk=block.pk).text != "迟到"
+    assert not AuditLog.objects.filter(action="block_save").exists()
+
+
+def test_a_stale_version_is_a_conflict_and_writes_no_audit_row(report, drafter):
+    from reports.errors import BlockConflict
+
+    block = report.blocks.get(parent=None, position=0)
+    report_services.block_save(block=block, version=block.version, data={"text": "先到"}, user=drafter)
+    with pytest.raises(BlockConflict) as conflict:
+        report_services.block_save(block=block, version=1, data={"text": "后到"}, user=drafter)
+    assert conflict.value.current.text == "先到"
+    assert AuditLog.objects.filter(action="block_save").count() == 1
+
+
+def test_the_signed_in_user_comes_with_the_membership(client, drafter):
+    client.force_login(drafter)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(reverse("notifications"), **HX)
+    users = [q["sql"] for q in queries.captured_queries if 'FROM "auth_user"' in q["sql"]]
+    assert len(users) == 1 and "reports_membership" in users[0]
+    assert not [q for q in queries.captured_queries if 'FROM "reports_membership"' in q["sql"]]
