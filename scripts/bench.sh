@@ -57,6 +57,12 @@ else
 fi
 say "tests/bench/bench_search.py (relevance on any database; speed over BENCH_REPORTS=${BENCH_REPORTS:-1000} generated reports on PostgreSQL only)"
 .venv/bin/pytest tests/bench/bench_search.py -p no:xdist -p no:cacheprovider -s -q
+if [[ -n ${DATABASE_URL:-} ]]; then
+    say "tests/bench/bench_editor.py $*"
+    .venv/bin/python tests/bench/bench_editor.py "$@"
+else
+    say "tests/bench/bench_editor.py skipped: needs DATABASE_URL (PostgreSQL)"
+fi
 if [[ -n ${DATABASE_URL:-} && -n ${REDIS_URL:-} ]] && command -v soffice >/dev/null; then
     say "tests/bench/bench_packet_workers.py (1 and 2 Celery worker processes)"
     .venv/bin/pytest tests/bench/bench_packet_workers.py -p no:xdist -p no:cacheprovider -s -q

@@ -37,12 +37,19 @@ class Node:
     findings: list = field(default_factory=list)  # open proofreading findings of its own text
 
     @property
+    def own_chars(self) -> int:
+        return own_chars(self.block)
+
+    @property
     def chars(self) -> int:
         """Characters of 正文 in this node and below: a heading's title is not body text (its
         run-in text is); a point's lead is (it opens the sentence: "一是坚定政治立场。…")."""
-        b = self.block
-        own = count_chars(b.text) + (0 if b.type == HEADING else count_chars(b.title))
-        return own + sum(c.chars for c in self.children)
+        return own_chars(self.block) + sum(c.chars for c in self.children)
+
+
+def own_chars(block: Any) -> int:
+    """Characters of 正文 in one block's own text (Node.chars without the children)."""
+    return count_chars(block.text) + (0 if block.type == HEADING else count_chars(block.title))
 
 
 def build_tree(blocks: Iterable[Any], numbering: Mapping[str, str]) -> list[Node]:
@@ -116,3 +123,19 @@ def section_stats(tree: list[Node]) -> list[SectionStat]:
 def body_chars(opening: str, tree: list[Node], closing: str) -> int:
     """The whole report's 正文: 导语, every block's body text (no heading titles) and 结尾."""
     return count_chars(opening) + sum(n.chars for n in tree) + count_chars(closing)
+
+
+def tree_numbers(tree: list[Node]) -> dict[int, str]:
+    """Every node's own number ("二、", "一是", "" for a paragraph), by block id."""
+    out: dict[int, str] = {}
+    stack = list(tree)
+    while stack:
+        node = stack.pop()
+        out[node.block.pk] = node.number
+        stack.extend(node.children)
+    return out
+
+
+def renumbered(before: Mapping[int, str], after: Mapping[int, str]) -> list[tuple[int, str]]:
+    """The blocks still there whose number changed (a structure change's siblings), as (id, number)."""
+    return [(pk, number) for pk, number in after.items() if pk in before and before[pk] != number]

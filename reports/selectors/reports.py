@@ -4,6 +4,7 @@ the check panel, and the editor page's whole context."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from types import SimpleNamespace
 from typing import Any
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery
@@ -11,13 +12,14 @@ from django.db.models.functions import Coalesce, Greatest
 from django.http import Http404
 
 from .. import permissions
+from ..core.block_check import sibling_label
 from ..core.document import empty_block_warnings
 from ..core.filenames import report_file_name as docx_file_name
 from ..core.filenames import report_subtitle as kind_subtitle
 from ..core.importer.carry import stale_date_warnings
 from ..core.metrics import MetricValue, ResolveReport, resolve_snapshot
-from ..core.numbering import numbering_for
-from ..core.outline import Node, body_chars, build_tree, node_dict
+from ..core.numbering import numbering_for, sibling_numbers
+from ..core.outline import Node, body_chars, build_tree, node_dict, tree_numbers
 from ..core.preview import Segment, has_placeholders, preview_segments
 from ..core.tree import walk as tree_walk
 from ..errors import WrongState
@@ -29,7 +31,10 @@ from . import metrics as metric_selectors
 __all__ = [
     "annotate_access",
     "annotate_previews",
+    "block_ancestors",
     "block_get_for_user",
+    "block_label",
+    "block_place",
     "block_preview",
     "report_body_chars",
     "report_check",
@@ -37,6 +42,7 @@ __all__ = [
     "report_export_snapshot",
     "report_file_name",
     "report_get_for_user",
+    "report_numbers",
     "report_search",
     "report_snapshot",
     "report_subtitle",
@@ -146,6 +152,53 @@ def report_tree(report: Report) -> list[Node]:
     """The report's outline as numbered nodes (core.outline.build_tree), from one query."""
     numbering = numbering_for(report.kind.definition.get("numbering"))
     return build_tree(report.blocks.order_by("position", "id"), numbering)
+
+
+def block_ancestors(block: Block) -> list[Block]:
+    """The block's parents, nearest first (fetched with it by block_get_for_user: no query)."""
+    out, parent = [], block.parent if block.parent_id else None
+    while parent is not None:
+        out.append(parent)
+        parent = parent.parent if parent.parent_id else None
+    return out
+
+
+def block_place(block: Block) -> tuple[str, str, int]:
+    """The block's place: its label as the check panel names it ("二、（一）一是", "三、第2段"), its
+    own number ("一是", "" for a paragraph) and its level, from one query of its and its ancestors'
+    sibling lists, whatever the size of the rest of the report."""
+    chain = [block, *block_ancestors(block)][::-1]  # top-level first
+    parents = {b.parent_id for b in chain}
+    where = Q(parent_id__in=[p for p in parents if p is not None])
+    if None in parents:
+        where |= Q(parent__isnull=True)
+    rows = Block.objects.filter(where, report_id=block.report_id).order_by("position", "id")
+    siblings: dict[int | None, list[tuple[int, str]]] = {}
+    for pk, parent_id, kind in rows.values_list("pk", "parent_id", "type"):
+        siblings.setdefault(parent_id, []).append((pk, kind))
+    numbering = numbering_for(block.report.kind.definition.get("numbering"))
+    label = number = ""
+    for level, item in enumerate(chain, start=1):
+        ids = [pk for pk, _kind in siblings.get(item.parent_id, [])]
+        types = [kind for _pk, kind in siblings.get(item.parent_id, [])]
+        index = ids.index(item.pk)
+        label = sibling_label(label, types, index, level, numbering)
+        number = sibling_numbers(types, level, numbering)[index]
+    return label, number, len(chain)
+
+
+def block_label(block: Block) -> str:
+    """The block's place as the check panel names it (block_place)."""
+    return block_place(block)[0]
+
+
+def report_numbers(report: Report) -> dict[int, str]:
+    """Every block's own number (core.outline.tree_numbers), from one query of ids and types: what a
+    structure change compares with the numbers after it."""
+    numbering = numbering_for(report.kind.definition.get("numbering"))
+    rows = report.blocks.order_by("position", "id").values_list("id", "parent_id", "type")
+    blocks = [SimpleNamespace(id=pk, pk=pk, parent_id=parent_id, type=kind) for pk, parent_id, kind in rows]
+    return tree_numbers(build_tree(blocks, numbering))
 
 
 def report_subtitle(report: Report) -> str:

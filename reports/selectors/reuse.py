@@ -18,7 +18,7 @@ from ..core.similarity import (
     Copied,
     Passage,
     Section,
-    copied_passages,
+    ShingleIndex,
     match_sections,
     passages_of,
     sections_of,
@@ -32,6 +32,7 @@ __all__ = [
     "LastYear",
     "last_year_for_editor",
     "last_year_get",
+    "last_year_index",
     "last_year_report",
     "last_year_section",
     "passage_of",
@@ -41,7 +42,7 @@ __all__ = [
 def last_year_report(*, user, report: Report) -> Report | None:
     """Last year's report of the same kind and subject that `user` may open, or None. One query."""
     candidates = (
-        report_selectors.reports_for_user(user=user)
+        report_selectors.with_last_changed(report_selectors.reports_for_user(user=user))
         .filter(bureau_id=report.bureau_id, kind_id=report.kind_id, year=report.year - 1)
         .exclude(pk=report.pk)
         .select_related("approved_revision")
@@ -78,6 +79,25 @@ class LastYear:
 
     def section(self, block_id: int | None) -> Section | None:
         return next((s for s in self.sections if s.block_id == block_id), None)
+
+
+# Last year's passages indexed for the copied check, per process, by report and change: an autosave
+# compares one block with them without loading last year's report again. Bounded: cleared when full.
+_INDEXES: dict[tuple[Any, ...], ShingleIndex] = {}
+_INDEXES_MAX = 64
+
+
+def last_year_index(last: Report, sections: list[Section] | None = None) -> ShingleIndex:
+    """Last year's passages (of `last`, as last_year_report returns it) as a ShingleIndex, built once
+    per change of that report (its approved revision, or its latest block or row change)."""
+    key = (last.pk, last.approved_revision_id, getattr(last, "last_changed", None) or last.updated_at)
+    index = _INDEXES.get(key)
+    if index is None:
+        if len(_INDEXES) >= _INDEXES_MAX:
+            _INDEXES.clear()
+        sections = sections_of(_snapshot(last)) if sections is None else sections
+        index = _INDEXES[key] = ShingleIndex(passages_of(sections))
+    return index
 
 
 def last_year_get(*, user, report: Report) -> LastYear | None:
@@ -121,9 +141,9 @@ def last_year_for_editor(*, user, report: Report, tree: list[Node]) -> LastYear 
         node.last_year = last.matched.get(node.block.pk)
     numbering = report.kind.definition.get("numbering")
     mine = passages_of(sections_of({"numbering": numbering, "blocks": [node_dict(n) for n in tree]}))
-    last.copied = copied_passages(
-        [(p, p.full_text) for p in mine if p.block_id is not None], passages_of(last.sections)
-    )
+    index = last_year_index(last.report, last.sections)
+    found = [(p, index.best(p.full_text)) for p in mine if p.block_id is not None]
+    last.copied = [Copied(p, *best) for p, best in found if best is not None]
     return last
 
 

@@ -14,11 +14,14 @@ from django.http import (
 )
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.html import escape
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import trigger_client_event
 
 from ..core.document import layout_paragraphs
 from ..core.docx_render import DOCX_CONTENT_TYPE
+from ..core.outline import own_chars
+from ..core.text import count_chars
 from ..errors import (
     BlockConflict,
     DomainError,
@@ -50,11 +53,8 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def report_outline(request: HttpRequest, pk: int) -> HttpResponse:
     report = report_selectors.report_get_for_user(user=request.user, pk=pk)
-    return render(
-        request,
-        "reports/report_edit.html#outline",
-        editor_selectors.editor_context(report=report, user=request.user),
-    )
+    context = editor_selectors.outline_context(report=report, user=request.user)
+    return render(request, "reports/report_edit.html#outline-list", context)
 
 
 def _save_state(request: HttpRequest, *, version: int, status: int = 200, **context) -> HttpResponse:
@@ -97,9 +97,9 @@ def report_fields_save(request: HttpRequest, pk: int) -> HttpResponse:
         return _conflict(request, conflict, mine=version, theirs=theirs, fields=fields)
     except DomainError as error:
         return _save_state(request, version=version, error=str(error), status=error.status_code)
-    findings = proofread_selectors.fields_findings(
-        report=report, part=part, metrics=metric_selectors.metric_values_for_report(report)
-    )
+    metrics = metric_selectors.metric_values_for_report(report)
+    findings = proofread_selectors.fields_findings(report=report, part=part, metrics=metrics)
+    chars = count_chars(report.opening if part == "head" else report.closing)
     context = {
         "version": getattr(report, f"{part}_version"),
         "saved": True,
@@ -108,9 +108,17 @@ def report_fields_save(request: HttpRequest, pk: int) -> HttpResponse:
         "findings": findings,
         "editable": True,
         "oob": True,
+        **editor_selectors.check_updates(
+            [
+                editor_selectors.CheckUpdate(
+                    editor_selectors.fields_check(report=report, metrics=metrics),
+                    "report-fields" if part == "head" else "report-tail",
+                    chars if part in ("head", "tail") else 0,
+                )
+            ]
+        ),
     }
-    response = render(request, "reports/_fields_saved.html", context)
-    return trigger_client_event(response, "report-changed")
+    return render(request, "reports/_fields_saved.html", context)
 
 
 def _export_options(data) -> dict[str, bool]:
@@ -146,31 +154,42 @@ def _document_response(
     near: int | None = None,
     note: str = "",
 ) -> HttpResponse:
-    """The re-rendered document; an error is shown next to the block it concerns (`near`), a
-    `note` (what 全部采纳 did) above the blocks."""
+    """The re-rendered document and check panel (全部采纳 changes any number of blocks); an error is
+    shown next to the block it concerns (`near`), a `note` (what 全部采纳 did) above the blocks."""
     context = editor_selectors.editor_context(report=report, user=request.user) | {
         "error": str(error or ""),
         "error_block": near,
         "note": note,
     }
     status = 200 if not error else error.status_code if isinstance(error, DomainError) else 422
-    response = render(request, "reports/report_edit.html#document", context, status=status)
+    response = render(request, "reports/_document_changed.html", context, status=status)
     return trigger_client_event(response, "report-changed")
+
+
+def _block_changed(request: HttpRequest, suggestion) -> HttpResponse:
+    """After 采纳 / 不采纳: the block's form, findings, suggestions, the suggestion bar and its check
+    items, out of band (reports/_block_changed.html); the document itself is not swapped."""
+    block = report_selectors.block_get_for_user(user=request.user, pk=suggestion.block_id)
+    metrics = metric_selectors.metric_values_for_report(block.report)
+    context = editor_selectors.block_changed_context(block=block, user=request.user, metrics=metrics)
+    response = render(request, "reports/_block_changed.html", context | {"decided": suggestion.pk})
+    response["HX-Reswap"] = "none"
+    return response
 
 
 @require_POST
 @login_required
 def suggestion_accept(request: HttpRequest, pk: int) -> HttpResponse:
-    """采纳 a leader's suggestion: the block takes it through the normal save; the document is
-    re-rendered (a stale one is refused, its message next to its block)."""
+    """采纳 a leader's suggestion: the block takes it through the normal save; the answer brings
+    that block's new state (a stale one is refused, its message next to its block)."""
     suggestion = suggestion_selectors.suggestion_get_for_user(user=request.user, pk=pk)
     try:
         suggestion_services.suggestion_accept(
             suggestion=suggestion, user=request.user, version=parse_int(request.POST.get("version"))
         )
     except DomainError as error:
-        return _document_response(request, suggestion.report, error, near=suggestion.block_id)
-    return _document_response(request, suggestion.report)
+        return structure_error(request, error, suggestion.block_id)
+    return _block_changed(request, suggestion)
 
 
 @require_POST
@@ -180,8 +199,8 @@ def suggestion_reject(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         suggestion_services.suggestion_reject(suggestion=suggestion, user=request.user)
     except DomainError as error:
-        return _document_response(request, suggestion.report, error, near=suggestion.block_id)
-    return _document_response(request, suggestion.report)
+        return structure_error(request, error, suggestion.block_id)
+    return _block_changed(request, suggestion)
 
 
 @require_POST
@@ -205,9 +224,61 @@ def suggestions_accept_all(request: HttpRequest, pk: int) -> HttpResponse:
     return _document_response(request, report, note=note)
 
 
+def structure_error(request: HttpRequest, error: DomainError | str, near: int | None) -> HttpResponse:
+    """A refused add, move or delete: the message next to the block it concerns (or atop the
+    document); nothing else on the page changes."""
+    status = error.status_code if isinstance(error, DomainError) else 422
+    html = f'<p class="error inline-error" role="alert">{escape(str(error))}</p>'
+    response = HttpResponse(html, status=status)
+    response["HX-Retarget"] = f"#block-{near}" if near else "#document"
+    response["HX-Reswap"] = "beforeend" if near else "afterbegin"
+    return response
+
+
+def structure_response(
+    request: HttpRequest,
+    report,
+    before: dict[int, str],
+    *,
+    block_id: int | None = None,
+    placement: str = "",
+    placed: bool = False,
+    metrics=None,
+    **extra,
+) -> HttpResponse:
+    """What an add, move or delete changed, not the document (reports/_structure_changed.html):
+    `placement` puts block `block_id`'s node there (an added block); `placed` tells the page where
+    the existing block went instead (event block-placed: its parent and next sibling)."""
+    context = editor_selectors.structure_context(
+        report=report, user=request.user, before=before, block_id=block_id, metrics=metrics
+    )
+    response = render(request, "reports/_structure_changed.html", context | {"placement": placement, **extra})
+    response["HX-Reswap"] = "none"  # all of it is out of band, whatever the button targets
+    if placed and context.get("node") is not None:
+        parent, following = context["parent"], context["following"]
+        detail = {
+            "id": block_id,
+            "parent": parent.block.pk if parent else None,
+            "before": following.block.pk if following else None,
+        }
+        trigger_client_event(response, "block-placed", detail, after="swap")
+    return response
+
+
+def placement(parent, after) -> str:
+    """Where an added block goes: after `after`, else at the end of `parent` (or of the document)."""
+    if after is not None:
+        return f"afterend:#block-{after.pk}"
+    if parent is not None:
+        return f"beforebegin:#block-{parent.pk} > .children > .add-row"
+    return "beforebegin:#document > .add-row"
+
+
 @require_POST
 @login_required
 def block_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add an empty block; the answer is the new block's node where it goes, the renumbered
+    siblings and the outline (out of band)."""
     report = report_selectors.report_get_for_user(user=request.user, pk=pk)
     parent = after = None
     if request.POST.get("parent"):
@@ -215,15 +286,17 @@ def block_add(request: HttpRequest, pk: int) -> HttpResponse:
     if request.POST.get("after"):
         after = report_selectors.block_get_for_user(user=request.user, pk=parse_int(request.POST["after"]))
     if any(b is not None and b.report_id != report.pk for b in (parent, after)):
-        return _document_response(request, report, "位置无效，请刷新页面。")
+        return structure_error(request, "位置无效，请刷新页面。", None)
+    before = report_selectors.report_numbers(report)
     try:
-        report_services.block_add(
+        block = report_services.block_add(
             report=report, type=request.POST.get("type", ""), parent=parent, after=after, user=request.user
         )
     except DomainError as error:
         near = (after or parent).pk if (after or parent) else None
-        return _document_response(request, report, error, near=near)
-    return _document_response(request, report)
+        return structure_error(request, error, near)
+    where = placement(block.parent, after)
+    return structure_response(request, report, before, block_id=block.pk, placement=where)
 
 
 @require_POST
@@ -246,6 +319,7 @@ def block_save(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as error:
         return _save_state(request, version=block.version, error=str(error), status=error.status_code)
     metrics = metric_selectors.metric_values_for_report(block.report)
+    check, source = editor_selectors.block_check(block=block, metrics=metrics, user=request.user)
     context = {
         "block": block,
         "version": block.version,
@@ -255,34 +329,46 @@ def block_save(request: HttpRequest, pk: int) -> HttpResponse:
         "editable": True,
         "report": block.report,
         "oob": True,
+        **editor_selectors.check_updates(
+            [editor_selectors.CheckUpdate(check, f"block-{block.pk}", own_chars(block))], source
+        ),
     }
-    response = render(request, "reports/_block_saved.html", context)
-    return trigger_client_event(response, "report-changed")
+    # No report-changed: the answer carries all that changed (the outline is not reloaded).
+    return render(request, "reports/_block_saved.html", context)
 
 
 @require_POST
 @login_required
 def block_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Delete a block and what is under it; the answer removes it from the page (HX-Reswap delete)
+    and brings the renumbered siblings and the outline."""
     block = report_selectors.block_get_for_user(user=request.user, pk=pk)
     report = block.report
+    before = report_selectors.report_numbers(report)
     try:
         report_services.block_delete(block=block, user=request.user)
     except DomainError as error:
-        return _document_response(request, report, error, near=block.pk)
-    return _document_response(request, report)
+        return structure_error(request, error, block.pk)
+    response = structure_response(request, report, before)
+    response["HX-Retarget"] = f"#block-{pk}"
+    response["HX-Reswap"] = "delete"
+    return response
 
 
 @require_POST
 @login_required
 def block_move(request: HttpRequest, pk: int) -> HttpResponse:
+    """Move a block one place; the answer tells the page where it went (event block-placed, handled
+    by static/js/app.js) and brings the renumbered blocks and the outline."""
     block = report_selectors.block_get_for_user(user=request.user, pk=pk)
+    before = report_selectors.report_numbers(block.report)
     try:
         report_services.block_move(
             block=block, direction=request.POST.get("direction", ""), user=request.user
         )
     except DomainError as error:
-        return _document_response(request, block.report, error, near=block.pk)
-    return _document_response(request, block.report)
+        return structure_error(request, error, block.pk)
+    return structure_response(request, block.report, before, block_id=block.pk, placed=True)
 
 
 @require_POST

@@ -9,12 +9,13 @@ from django.views.decorators.http import require_GET, require_POST
 from .. import permissions
 from ..errors import DomainError
 from ..selectors import members as member_selectors
+from ..selectors import metrics as metric_selectors
 from ..selectors import reports as report_selectors
 from ..selectors import reuse as reuse_selectors
 from ..services import reports as report_services
 from ..services import reuse as reuse_services
+from . import editor
 from .common import login_required, parse_int
-from .editor import _document_response
 
 
 @require_GET
@@ -42,8 +43,10 @@ def last_year_section(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def block_reuse(request: HttpRequest, pk: int) -> HttpResponse:
     """插入: a copy of last year's point or paragraph at the end of heading `pk`'s section (or after
-    the block `after`); the document comes back with what became of its figures."""
+    the block `after`); the answer places the new block (as an add does) and says what became of its
+    figures."""
     section = report_selectors.block_get_for_user(user=request.user, pk=pk)
+    before = report_selectors.report_numbers(section.report)
     after = None
     if request.POST.get("after"):
         after = report_selectors.block_get_for_user(user=request.user, pk=parse_int(request.POST["after"]))
@@ -56,5 +59,13 @@ def block_reuse(request: HttpRequest, pk: int) -> HttpResponse:
             after=after,
         )
     except DomainError as error:
-        return _document_response(request, section.report, error, near=section.pk)
-    return _document_response(request, section.report, note=result.message)
+        return editor.structure_error(request, error, section.pk)
+    return editor.structure_response(
+        request,
+        section.report,
+        before,
+        block_id=result.block.pk,
+        placement=editor.placement(section, after),
+        metrics=metric_selectors.metric_values_for_report(section.report),
+        note=result.message,
+    )

@@ -298,3 +298,203 @@ document.addEventListener("click", function (e) {
   row.parentNode.insertBefore(row, up ? other : other.nextElementSibling);
   button.focus();
 });
+
+// The outline and the check panel follow an autosave without reloading anything (issue 14): the
+// answer brings, out of band into <div id="check-inbox">, one <template> per place with its check items
+// (li[data-block]) and its 正文 characters; they replace that place's items here and move its
+// section's count and the total by the difference. The 校对 line is recounted from the findings
+// in the page (plus what the page load found outside them: section-level findings).
+(function () {
+  "use strict";
+  var PROOFREAD_OFFSET = null;
+
+  function panel() { return document.getElementById("check-panel"); }
+  function anchor(key) { return key === "report" ? null : document.getElementById("block-" + key); }
+  // Report fields first, then blocks in reading order.
+  function before(a, b) {
+    if (a === b) return false;
+    if (!a) return true;
+    if (!b) return false;
+    return !!(a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING);
+  }
+  function insertInOrder(list, li) {
+    var mine = anchor(li.dataset.block);
+    var items = list.children;
+    for (var i = 0; i < items.length; i++) {
+      if (before(mine, anchor(items[i].dataset.block))) { list.insertBefore(li, items[i]); return; }
+    }
+    list.appendChild(li);
+  }
+  function setCount(span, chars) {
+    span.dataset.chars = chars;
+    span.querySelector(".n").textContent = chars;
+    var target = +span.dataset.target;
+    span.classList.toggle("over", !!target && chars > target * 1.2);
+    span.classList.toggle("under", !!target && !(chars > target * 1.2) && chars < target * 0.5);
+    if (!span.hasAttribute("data-done")) span.querySelector(".st").textContent = chars ? "编写中" : "待写";
+  }
+  function applyChars(tpl) {
+    var el = document.getElementById(tpl.dataset.charsOf);
+    if (!el) return;
+    var now = +tpl.dataset.chars, delta = now - (+el.dataset.chars || 0);
+    el.dataset.chars = now;
+    if (!delta) return;
+    var top = el.closest("#document > .block");
+    var span = top && document.querySelector("#outline-list [data-section='" + top.dataset.blockId + "']");
+    if (span) setCount(span, +span.dataset.chars + delta);
+    var total = document.getElementById("total-chars");
+    if (total) { total.dataset.chars = +total.dataset.chars + delta; total.textContent = total.dataset.chars; }
+  }
+  function applyItems(tpl) {
+    var root = panel();
+    if (!root) return;
+    root.querySelectorAll("li[data-block='" + tpl.dataset.key + "']").forEach(function (li) { li.remove(); });
+    tpl.content.querySelectorAll("li[data-block]").forEach(function (li) {
+      var list = root.querySelector("ul[data-list='" + li.parentNode.dataset.list + "']");
+      if (list) insertInOrder(list, document.importNode(li, true));
+    });
+  }
+  // Items of blocks no longer in the page (deleted) go; the panel's summaries follow the lists.
+  function tidy() {
+    var root = panel();
+    if (!root) return;
+    root.querySelectorAll("li[data-block]").forEach(function (li) {
+      if (li.dataset.block !== "report" && !anchor(li.dataset.block)) li.remove();
+    });
+    var hands = root.querySelectorAll("ul[data-list=hand_numbers] > li").length;
+    var details = root.querySelector(".hand-numbers");
+    if (details) { details.hidden = !hands; details.querySelector("summary .n").textContent = hands; }
+    var ok = root.querySelector(".ok");
+    if (ok) ok.hidden = !!root.querySelector("ul[data-list] > li");
+    proofread(root);
+  }
+  function findingCounts() {
+    return {
+      items: document.querySelectorAll("#document .findings .finding, .paper > .findings .finding").length,
+      errors: document.querySelectorAll("#document .findings .finding.sev-error, .paper > .findings .finding.sev-error").length
+    };
+  }
+  function proofread(root) {
+    var line = root.querySelector(".proofread-link");
+    if (!line) return;
+    if (root.hasAttribute("data-fresh")) { root.removeAttribute("data-fresh"); PROOFREAD_OFFSET = null; }
+    var now = findingCounts();
+    if (PROOFREAD_OFFSET === null) {
+      PROOFREAD_OFFSET = { items: +line.dataset.items - now.items, errors: +line.dataset.errors - now.errors };
+      return;
+    }
+    var items = PROOFREAD_OFFSET.items + now.items, errors = PROOFREAD_OFFSET.errors + now.errors;
+    if (items === +line.dataset.items && errors === +line.dataset.errors) return;
+    line.dataset.items = items; line.dataset.errors = errors;
+    var out = line.querySelector(".proofread-count");
+    out.replaceChildren();
+    if (items) {
+      out.append(items + " 处待处理");
+      if (errors) {
+        var b = document.createElement("b"); b.className = "error"; b.textContent = errors;
+        out.append("（错误 ", b, " 处，须修改后才能提交）");
+      }
+    } else {
+      out.append("未发现问题");
+    }
+    if (+line.dataset.ignored) out.append("，已忽略 " + line.dataset.ignored + " 处");
+  }
+  function pending() {
+    var inbox = document.getElementById("check-inbox");
+    if (inbox) {
+      inbox.querySelectorAll("template[data-key]").forEach(function (tpl) { applyItems(tpl); applyChars(tpl); });
+      inbox.replaceChildren();
+    }
+    tidy();
+  }
+  document.addEventListener("DOMContentLoaded", function () { var root = panel(); if (root) proofread(root); });
+  document.addEventListener("htmx:afterSettle", pending);
+})();
+
+// The editor's block tools (issue 14): one delegated handler for every block's data-act buttons
+// instead of an hx-post with its own URL on each. #document carries the URLs (pk 0 stands for the
+// block); the server's answer places, numbers and removes blocks (out-of-band swaps, HX-Retarget,
+// and the block-placed event below), so the document is never sent whole for one change.
+(function () {
+  "use strict";
+  var TYPE_NAMES = { point: "要点", paragraph: "段落", heading: "标题" };
+
+  function urlFor(doc, name, id) { return doc.dataset["url" + name].replace("/0/", "/" + id + "/"); }
+  function typeOf(block) { return block.classList.contains("block-heading") ? "heading" : block.classList.contains("block-point") ? "point" : "paragraph"; }
+  function confirmDelete(block) {
+    if (typeOf(block) !== "heading") return confirm("删除这一" + TYPE_NAMES[typeOf(block)] + "？");
+    var number = block.querySelector(":scope > form .number").textContent;
+    var title = block.querySelector(":scope > form input[name=title]").value;
+    if (title.length > 20) title = title.slice(0, 19) + "…";
+    return confirm("删除“" + number + title + "”及其下全部内容？");
+  }
+  function request(btn) {
+    var doc = document.getElementById("document");
+    var block = btn.closest(".block");
+    var act = btn.dataset.act;
+    var inRow = !!btn.closest(".add-row");
+    if (act === "picker") {
+      return ["GET", doc.dataset.urlPicker, {}, "#metric-picker", "outerHTML"];
+    }
+    if (act === "add") {
+      var values = { type: btn.dataset.type };
+      if (block && inRow) values.parent = block.dataset.blockId;
+      else if (block) values.after = block.dataset.blockId;
+      return ["POST", doc.dataset.urlAdd, values, block || doc, "none"];
+    }
+    if (act === "delete") {
+      if (!confirmDelete(block)) return null;
+      return ["POST", urlFor(doc, "Delete", block.dataset.blockId), {}, block, "none"];
+    }
+    return ["POST", urlFor(doc, "Move", block.dataset.blockId), { direction: act }, block, "none"];
+  }
+  // A block's tools, by the names the server put in data-tools (only what this user may do there).
+  var TOOLS = {
+    move: [["up", "", "上移"], ["down", "", "下移"]],
+    add: [["add", "point", "+ 要点"], ["add", "paragraph", "+ 段落"]],
+    "add-heading": [["add", "heading", "+ 同级标题"]],
+    picker: [["picker", "", "插入指标"]],
+    "delete": [["delete", "", "删除"]]
+  };
+  function buildTools(root) {
+    root.querySelectorAll(".block-tools[data-tools]").forEach(function (box) {
+      if (box.childElementCount) return;
+      box.dataset.tools.split(" ").forEach(function (name) {
+        (TOOLS[name] || []).forEach(function (tool) {
+          var btn = document.createElement("button");
+          btn.type = "button";
+          btn.dataset.act = tool[0];
+          if (tool[1]) btn.dataset.type = tool[1];
+          if (tool[0] === "delete") btn.className = "danger";
+          if (tool[0] === "picker") btn.dataset.pickerFor = box.closest(".block").dataset.blockId;
+          btn.textContent = tool[2];
+          box.appendChild(btn);
+        });
+      });
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { buildTools(document); });
+  document.addEventListener("htmx:load", function (e) { buildTools(e.detail.elt.parentNode || e.detail.elt); });
+
+  document.addEventListener("click", function (e) {
+    var btn = e.target.closest && e.target.closest("#document [data-act]");
+    if (!btn) return;
+    var spec = request(btn);
+    if (!spec) return;
+    document.querySelectorAll("#document .inline-error").forEach(function (p) { p.remove(); });
+    htmx.ajax(spec[0], spec[1], { source: btn, values: spec[2], target: spec[3], swap: spec[4] });
+  });
+  // A moved block: {id, parent (heading id or null), before (next sibling's id or null)}.
+  document.addEventListener("block-placed", function (e) {
+    var d = e.detail, el = document.getElementById("block-" + d.id);
+    var box = d.parent ? document.querySelector("#block-" + d.parent + " > .children") : document.getElementById("document");
+    if (!el || !box) return;
+    var ref = d.before ? document.getElementById("block-" + d.before) : box.querySelector(":scope > .add-row");
+    box.insertBefore(el, ref);
+    el.scrollIntoView({ block: "nearest" });
+  });
+  document.addEventListener("htmx:afterSettle", function () {
+    var err = document.querySelector("#document .inline-error");
+    if (err && err.scrollIntoView && !err.dataset.seen) { err.dataset.seen = "1"; err.scrollIntoView({ block: "center" }); }
+  });
+})();

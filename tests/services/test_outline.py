@@ -177,12 +177,12 @@ def test_a_new_report_has_no_body_characters(client, blank_report, drafter):
     assert report_selectors.report_body_chars(report, tree) == 0
     client.force_login(drafter)
     outline = client.get(f"/reports/{report.pk}/outline/", HTTP_HX_REQUEST="true").content.decode()
-    assert "0 / 800字" in outline and "待写" in outline and "编写中" not in outline
-    assert '<b id="total-chars">0</b>' in outline
+    assert '<span class="n">0</span> / 800字' in outline and "待写" in outline and "编写中" not in outline
+    assert '<b id="total-chars" data-chars="0">0</b>' in outline
     first = report.blocks.get(parent=None, position=0)
     add_point(report, first, "短", drafter)  # 4 characters under a 16-character title: being written
     outline = client.get(f"/reports/{report.pk}/outline/", HTTP_HX_REQUEST="true").content.decode()
-    assert re.search(r"4 / 800字\s*· 编写中", outline)
+    assert re.search(r'<span class="n">4</span> / 800字\s*· <span class="st">编写中', outline)
 
 
 def test_the_total_counts_opening_sections_and_closing(blank_report, drafter):
@@ -201,8 +201,8 @@ def test_the_total_counts_opening_sections_and_closing(blank_report, drafter):
 def test_the_check_names_each_empty_point_and_paragraph(client, report, drafter):
     """An empty 要点 does not pass as 未发现问题: each one is listed with its place."""
     client.force_login(drafter)
-    outline = client.get(f"/reports/{report.pk}/outline/", HTTP_HX_REQUEST="true").content.decode()
-    assert "未发现问题" in outline  # nothing written yet, nothing wrong yet
+    page = client.get(f"/reports/{report.pk}/").content.decode()
+    assert '<p class="ok">未发现问题。</p>' in page  # nothing written yet, nothing wrong yet
     second = report.blocks.get(parent=None, position=1)
     add_point(report, second, "有内容", drafter)
     report_services.block_add(report=report, type="point", parent=second, user=drafter)  # 二是, empty
@@ -216,5 +216,5 @@ def test_the_check_names_each_empty_point_and_paragraph(client, report, drafter)
         "二、二是：内容为空",
         "二、（一）第1段：内容为空",
     ]
-    outline = client.get(f"/reports/{report.pk}/outline/", HTTP_HX_REQUEST="true").content.decode()
-    assert "未发现问题" not in outline and "二、二是：内容为空" in outline
+    page = client.get(f"/reports/{report.pk}/").content.decode()
+    assert '<p class="ok" hidden>未发现问题。</p>' in page and "二、二是：内容为空" in page

@@ -68,17 +68,18 @@ def test_the_panel_without_last_years_report(client, report, drafter):
     assert "没有找到去年同类、同一主体的报告" in body
 
 
-def test_insert_posts_the_paragraph_and_answers_the_document(client, report, last, drafter, income):
+def test_insert_posts_the_paragraph_and_answers_the_new_block(client, report, last, drafter, income):
     client.force_login(drafter)
     section = _renamed_section(report)
     source = last.blocks.get(title="抓收入")
     data = {"source_report": last.pk, "source_block": source.pk}
     response = client.post(reverse("block_reuse", args=[section.pk]), data, **HX)
     body = response.content.decode()
-    assert response.status_code == 200 and body.lstrip().startswith('<div id="document"')
+    # issue 14: the new block at the end of its section and the outline, out of band; no document
+    assert response.status_code == 200 and 'id="document"' not in body
+    assert f'hx-swap-oob="beforebegin:#block-{section.pk} &gt; .children &gt; .add-row"' in body
     assert "3处数字已转为本年指标，1处数字为手工录入" in body
     assert "引自2024年度述职报告 一、一是" in body and "{{一般公共预算收入}}" in body
-    assert "report-changed" in response["HX-Trigger"]
     assert client.get(reverse("block_reuse", args=[section.pk])).status_code == 405
 
 
@@ -111,8 +112,8 @@ def test_the_check_panel_flags_a_copied_paragraph_with_a_link(client, report, la
         block=point, version=1, data={"text": COPIED_TEXT.replace("36个", "40个")}, user=drafter
     )
     client.force_login(drafter)
-    outline = client.get(reverse("report_outline", args=[report.pk]), **HX).content.decode()
-    assert f'href="#block-{point.pk}"' in outline
+    outline = client.get(reverse("report_edit", args=[report.pk])).content.decode()
+    assert f'<li data-block="{point.pk}"><a href="#block-{point.pk}"' in outline
     assert "与2024年度述职报告 一、二是 相似度 9" in outline
 
 

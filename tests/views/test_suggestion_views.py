@@ -67,7 +67,7 @@ def test_wrong_method_and_outsider(submitted, wang, outsider):
     )
 
 
-def test_the_editor_shows_suggestions_and_accept_swaps_the_document(submitted, wang, drafter):
+def test_the_editor_shows_suggestions_and_accept_answers_the_block(submitted, wang, drafter):
     report, point, revision = submitted
     s = suggestion_services.suggestion_save(
         block=point, field="text", text="全年收入超额完成预算。", user=wang
@@ -78,7 +78,11 @@ def test_the_editor_shows_suggestions_and_accept_swaps_the_document(submitted, w
     assert "审核领导的修改建议 <b>1</b> 条" in page and "采纳" in page and "不采纳" in page
     response = client.post(reverse("suggestion_accept", args=[s.pk]), {"version": str(point.version)}, **HX)
     body = response.content.decode()
-    assert response.status_code == 200 and 'id="document"' in body
+    # issue 14: the block's form, the suggestion gone and the bar emptied, out of band; no document
+    assert response.status_code == 200 and 'id="document"' not in body and response["HX-Reswap"] == "none"
+    assert f'hx-swap-oob="outerHTML:#block-{point.pk} > form"' in body
+    assert f'<div id="suggestion-{s.pk}" hx-swap-oob="delete">' in body
+    assert '<div id="suggestion-bar" hx-swap-oob="true" hidden>' in body
     assert "全年收入超额完成预算。" in body and "审核领导的修改建议" not in body
     assert Block.objects.get(pk=point.pk).version == point.version + 1
 

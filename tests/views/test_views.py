@@ -5,6 +5,7 @@ fails here."""
 from __future__ import annotations
 
 import datetime
+import json
 import zipfile
 from decimal import Decimal
 from io import BytesIO
@@ -226,7 +227,7 @@ def test_the_editor_page_and_its_fragments(client, objects, drafter, django_asse
     fragment = client.get(reverse("report_edit", args=[report.pk]), **HX).content.decode()
     assert fragment.lstrip().startswith('<div id="document"') and "<html" not in fragment
     outline = client.get(reverse("report_outline", args=[report.pk]), **HX).content.decode()
-    assert outline.lstrip().startswith('<nav id="outline"')
+    assert outline.lstrip().startswith('<div id="outline-list"')
 
 
 def test_editor_queries_do_not_grow_with_blocks(client, objects, drafter, django_assert_max_num_queries):
@@ -251,7 +252,9 @@ def test_block_save_autosaves_and_returns_the_new_version(client, objects, draft
     )
     assert response.status_code == 200
     assert 'name="version" value="2"' in response.content.decode()
-    assert "report-changed" in response["HX-Trigger"]
+    # issue 14: no outline reload follows; the answer brings the counts and check items itself
+    assert "HX-Trigger" not in response
+    assert '<div id="check-inbox" hidden hx-swap-oob="true"><template data-key=' in response.content.decode()
     block.refresh_from_db()
     assert (block.title, block.text, block.version) == ("坚定政治立场", "正文", 2)
 
@@ -324,19 +327,34 @@ def test_a_body_over_the_upload_limit_gets_a_chinese_413(client, objects, drafte
     assert report.opening != "长" * 60_000
 
 
-def test_structure_ops_return_the_renumbered_document(client, objects, drafter):
+def test_structure_ops_return_what_changed_not_the_document(client, objects, drafter):
+    """Issue 14: an add answers the new block where it goes, a move the renumbered blocks and where
+    it went, a delete its removal and the renumbered rest; each with the outline, never #document."""
     client.force_login(drafter)
     report, section, first = objects["report"], objects["section"], objects["block"]
     response = client.post(
         reverse("block_add", args=[report.pk]), {"type": "point", "parent": section.pk}, **HX
     )
-    assert response.status_code == 200 and '<span class="number">二是</span>' in response.content.decode()
     second = section.children.order_by("position").last()
+    html = response.content.decode()
+    assert response.status_code == 200 and f'<span class="number" id="num-{second.pk}">二是</span>' in html
+    assert f'hx-swap-oob="beforebegin:#block-{section.pk} &gt; .children &gt; .add-row"' in html
+    assert 'id="outline-list"' in html and 'id="document"' not in html
     response = client.post(reverse("block_move", args=[second.pk]), {"direction": "up"}, **HX)
     assert response.status_code == 200
     assert list(section.children.order_by("position").values_list("pk", flat=True)) == [second.pk, first.pk]
+    html = response.content.decode()
+    assert f'<span class="number" id="num-{second.pk}" hx-swap-oob="true">一是</span>' in html
+    assert f'<span class="number" id="num-{first.pk}" hx-swap-oob="true">二是</span>' in html
+    placed = json.loads(response["HX-Trigger-After-Swap"])["block-placed"]
+    assert placed == {"id": second.pk, "parent": section.pk, "before": first.pk}
     response = client.post(reverse("block_delete", args=[second.pk]), **HX)
-    assert response.status_code == 200 and '<span class="number">二是</span>' not in response.content.decode()
+    assert response.status_code == 200 and response["HX-Reswap"] == "delete"
+    assert response["HX-Retarget"] == f"#block-{second.pk}"
+    assert (
+        f'<span class="number" id="num-{first.pk}" hx-swap-oob="true">一是</span>'
+        in response.content.decode()
+    )
 
 
 def test_block_add_refuses_a_parent_from_another_report(client, objects, drafter, kinds):
