@@ -222,7 +222,12 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_step": 0.5,
     "interval_max": 1,
 }
-CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "bureau")
+# CELERY_QUEUE names the queue (default "bureau"). Parallel test processes (pytest-xdist) share one
+# Redis: each gets its own queue, so one process's worker never takes (or purges) another's tasks.
+_XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE") or (
+    f"bureau-{_XDIST_WORKER}" if _XDIST_WORKER else "bureau"
+)
 
 # Layout options for the Word renderer (docs/layout.md §10).
 DOCX_LAYOUT = {

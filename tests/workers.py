@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.db import connection
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -55,8 +56,10 @@ def start_worker(concurrency: int = 0, **env: str) -> subprocess.Popen:
     if not os.environ.get("REDIS_URL"):
         pytest.fail("REDIS_URL is not set: run the suite through scripts/test.sh")
     pool = ["-P", "solo"] if concurrency == 0 else ["-P", "prefork", "-c", str(concurrency)]
+    queue = settings.CELERY_TASK_DEFAULT_QUEUE  # one per test process (bureau/settings.py)
+    env = {"CELERY_QUEUE": queue, **env}
     return subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "bureau", "worker", *pool, "-Q", "bureau", "-l", "info"]
+        [sys.executable, "-m", "celery", "-A", "bureau", "worker", *pool, "-Q", queue, "-l", "info"]
         + ["--without-gossip", "--without-mingle", "--without-heartbeat"],
         cwd=ROOT,
         env=subprocess_env(**env),
